@@ -1,0 +1,79 @@
+import * as certmanager from "@pulumi/kubernetes-cert-manager";
+import * as pulumi from "@pulumi/pulumi";
+import { versions } from "./versions";
+import { CertificateSpec, ClusterIssuerSpec, customResource } from "./custom-resources";
+
+export interface CertManagerArgs {
+    /** Install cert-manager (CRDs included); off when the cluster already runs it. */
+    install: boolean;
+    /** An existing ClusterIssuer to use instead of creating the internal CA chain. */
+    clusterIssuer?: string;
+}
+
+export const certManagerNamespace = "cert-manager";
+
+/**
+ * cert-manager and the issuer our certificates come from: either a ClusterIssuer named in config
+ * (the corporate CA) or an internal CA bootstrapped as self-signed issuer → CA certificate → CA issuer.
+ * A VPN-only host cannot answer ACME HTTP-01, so there is no ACME path here.
+ */
+export class CertManager extends pulumi.ComponentResource {
+    /** Name of the ClusterIssuer that signs the platform's certificates. */
+    readonly issuerName: string;
+    /** Resources that must exist before anything asks cert-manager for a certificate. */
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:CertManager", name, {}, opts);
+        const installed = args.install
+            ? [
+                  new certmanager.CertManager(
+                      name,
+                      {
+                          installCRDs: true,
+                          helmOptions: { name: "cert-manager", namespace: certManagerNamespace, createNamespace: true, version: versions.certManager.chartVersion },
+                      },
+                      { parent: this },
+                  ),
+              ]
+            : [];
+
+        if (args.clusterIssuer !== undefined) {
+            this.issuerName = args.clusterIssuer;
+            this.ready = installed;
+        } else {
+            const selfSigned = customResource<ClusterIssuerSpec>(
+                `${name}-selfsigned`,
+                { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "tracing-selfsigned" }, spec: { selfSigned: {} } },
+                { parent: this, dependsOn: installed },
+            );
+            const caCertificate = customResource<CertificateSpec>(
+                `${name}-ca`,
+                {
+                    apiVersion: "cert-manager.io/v1",
+                    kind: "Certificate",
+                    // A CA ClusterIssuer reads its secret from cert-manager's own namespace.
+                    metadata: { name: "tracing-internal-ca", namespace: certManagerNamespace },
+                    spec: {
+                        isCA: true,
+                        commonName: "tracing-platform internal CA",
+                        secretName: "tracing-internal-ca",
+                        duration: "87600h",
+                        renewBefore: "720h",
+                        privateKey: { algorithm: "ECDSA", size: 256 },
+                        issuerRef: { name: "tracing-selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
+                    },
+                },
+                { parent: this, dependsOn: [selfSigned] },
+            );
+            const caIssuer = customResource<ClusterIssuerSpec>(
+                `${name}-ca-issuer`,
+                { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "tracing-internal-ca" }, spec: { ca: { secretName: "tracing-internal-ca" } } },
+                { parent: this, dependsOn: [caCertificate] },
+            );
+            this.issuerName = "tracing-internal-ca";
+            this.ready = [...installed, caIssuer];
+        }
+        this.registerOutputs({ issuerName: this.issuerName });
+    }
+}

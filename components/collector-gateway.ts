@@ -1,0 +1,126 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { toCollectorYaml } from "../renderers/collector-common";
+import { podListen } from "../renderers/collector-types";
+import { renderGatewayConfig } from "../renderers/gateway-config";
+import type { SamplingConfig } from "../stacks/schema";
+import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
+import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
+
+export interface CollectorGatewayArgs {
+    namespace: string;
+    replicas: number;
+    memoryMiB: number;
+    cpu: string;
+    queueStorageGi: number;
+    sampling: SamplingConfig;
+    /** OTLP/gRPC endpoint (host:port) of the Jaeger collector. */
+    exportEndpoint: string;
+}
+
+export const gatewayName = "otel-gateway";
+const queueDirectory = "/var/lib/otelcol/queue";
+
+/**
+ * The tail-sampling gateway: a StatefulSet behind a headless Service, so that the agents'
+ * load_balancing exporter sees every replica and sends all spans of a trace to the same one, and
+ * each replica keeps its export queue on its own volume across restarts.
+ */
+export class CollectorGateway extends pulumi.ComponentResource {
+    readonly configYaml: string;
+    readonly serviceName = gatewayName;
+    readonly port = podListen.otlpGrpcPort;
+    readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+    constructor(name: string, args: CollectorGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:CollectorGateway", name, {}, opts);
+        const ns = args.namespace;
+        const labels = platformLabels(gatewayName, "collector-gateway");
+        const selector = { "app.kubernetes.io/name": gatewayName };
+
+        this.configYaml = toCollectorYaml(
+            renderGatewayConfig({
+                listen: podListen,
+                memoryLimitMiB: args.memoryMiB,
+                sampling: args.sampling,
+                exportEndpoint: args.exportEndpoint,
+                queueDirectory,
+                queueSize: 5000,
+            }),
+        );
+
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            name,
+            { metadata: { name: gatewayName, namespace: ns, labels }, automountServiceAccountToken: false },
+            { parent: this },
+        );
+        const configMap = new k8s.core.v1.ConfigMap(
+            name,
+            { metadata: { name: gatewayName, namespace: ns, labels }, data: { [collectorConfigFile]: this.configYaml } },
+            { parent: this },
+        );
+        const service = new k8s.core.v1.Service(
+            name,
+            {
+                metadata: { name: gatewayName, namespace: ns, labels },
+                spec: {
+                    clusterIP: "None",
+                    selector,
+                    ports: [{ name: "otlp-grpc", port: podListen.otlpGrpcPort, targetPort: "otlp-grpc", protocol: "TCP" }],
+                },
+            },
+            { parent: this },
+        );
+        this.statefulSet = new k8s.apps.v1.StatefulSet(
+            name,
+            {
+                metadata: { name: gatewayName, namespace: ns, labels },
+                spec: {
+                    serviceName: service.metadata.name,
+                    replicas: args.replicas,
+                    podManagementPolicy: "Parallel",
+                    selector: { matchLabels: selector },
+                    template: {
+                        metadata: { labels, annotations: configChecksum(this.configYaml) },
+                        spec: {
+                            serviceAccountName: serviceAccount.metadata.name,
+                            automountServiceAccountToken: false,
+                            securityContext: restrictedPodSecurity(),
+                            // Give the queue time to flush before the pod is killed.
+                            terminationGracePeriodSeconds: 60,
+                            affinity: {
+                                podAntiAffinity: {
+                                    preferredDuringSchedulingIgnoredDuringExecution: [
+                                        { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } } },
+                                    ],
+                                },
+                            },
+                            containers: [
+                                collectorContainer({
+                                    memoryMiB: args.memoryMiB,
+                                    cpu: args.cpu,
+                                    ports: [otlpPorts.grpc, otlpPorts.metrics],
+                                    volumeMounts: [{ name: "queue", mountPath: queueDirectory }],
+                                }),
+                            ],
+                            volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+                        },
+                    },
+                    volumeClaimTemplates: [
+                        {
+                            metadata: { name: "queue", labels },
+                            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${args.queueStorageGi}Gi` } } },
+                        },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            name,
+            { metadata: { name: gatewayName, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+            { parent: this },
+        );
+        this.registerOutputs({ service: gatewayName, replicas: args.replicas });
+    }
+}

@@ -1,0 +1,71 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { InstrumentationSpec } from "../renderers/instrumentation";
+import { customResource } from "./custom-resources";
+import { versions } from "./versions";
+
+export interface OtelOperatorArgs {
+    /** Namespace of the platform; the Operator and our Instrumentation live in it. */
+    namespace: pulumi.Input<string>;
+    instrumentationName: string;
+    instrumentationSpec: InstrumentationSpec;
+    webhookFailurePolicy: "Fail" | "Ignore";
+    /** cert-manager must be serving before the Operator's webhook asks it for a certificate. */
+    certManagerReady: pulumi.Resource[];
+}
+
+/** Helm values: cert-manager issues the webhook certificate; Go injection needs its own switch. */
+export function operatorValues(failurePolicy: "Fail" | "Ignore"): Record<string, unknown> {
+    return {
+        admissionWebhooks: {
+            certManager: { enabled: true },
+            autoGenerateCert: { enabled: false },
+            failurePolicy,
+        },
+        manager: {
+            collectorImage: { repository: versions.collector.image, tag: versions.collector.version },
+            extraArgs: ["--enable-go-instrumentation=true"],
+        },
+    };
+}
+
+/**
+ * The OpenTelemetry Operator (pinned chart) and the `Instrumentation` that tells it how to configure
+ * the language agents it injects into annotated pods.
+ */
+export class OtelOperator extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    readonly instrumentation: k8s.apiextensions.CustomResource;
+    /** `namespace/name` as the inject annotations reference it. */
+    readonly instrumentationRef: pulumi.Output<string>;
+
+    constructor(name: string, args: OtelOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:OtelOperator", name, {}, opts);
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: "opentelemetry-operator",
+                chart: "opentelemetry-operator",
+                version: versions.otelOperator.chartVersion,
+                repositoryOpts: { repo: versions.otelOperator.chartRepo },
+                namespace: args.namespace,
+                values: operatorValues(args.webhookFailurePolicy),
+                // Wait for the webhook: an Instrumentation created before it is served is rejected.
+                skipAwait: false,
+            },
+            { parent: this, dependsOn: args.certManagerReady },
+        );
+        this.instrumentation = customResource<InstrumentationSpec>(
+            `${name}-instrumentation`,
+            {
+                apiVersion: "opentelemetry.io/v1alpha1",
+                kind: "Instrumentation",
+                metadata: { name: args.instrumentationName, namespace: args.namespace },
+                spec: args.instrumentationSpec,
+            },
+            { parent: this, dependsOn: [this.release] },
+        );
+        this.instrumentationRef = pulumi.interpolate`${args.namespace}/${args.instrumentationName}`;
+        this.registerOutputs({ instrumentationRef: this.instrumentationRef });
+    }
+}

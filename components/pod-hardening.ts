@@ -1,0 +1,50 @@
+import * as k8s from "@pulumi/kubernetes";
+
+type Container = k8s.types.input.core.v1.Container;
+type Probe = k8s.types.input.core.v1.Probe;
+
+/** Labels every object of ours carries; `app.kubernetes.io/name` is what NetworkPolicies select on. */
+export function platformLabels(name: string, component: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/component": component,
+        "app.kubernetes.io/part-of": "tracing-platform",
+        "app.kubernetes.io/managed-by": "pulumi",
+    };
+}
+
+/** The Pod Security `restricted` profile for a container, with a read-only root filesystem. */
+export const restrictedContainerSecurity: k8s.types.input.core.v1.SecurityContext = {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+};
+
+export function restrictedPodSecurity(uid = 10001): k8s.types.input.core.v1.PodSecurityContext {
+    return {
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: uid,
+        fsGroup: uid,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+export function httpProbe(path: string, port: number | string, periodSeconds = 10): Probe {
+    return { httpGet: { path, port }, periodSeconds, timeoutSeconds: 2, failureThreshold: 3 };
+}
+
+export function resources(cpu: string, memoryMiB: number): Container["resources"] {
+    return {
+        requests: { cpu, memory: `${memoryMiB}Mi` },
+        limits: { cpu, memory: `${memoryMiB}Mi` },
+    };
+}
+
+/** The pod IP and node name from the downward API, which collector configs bind to and filter by. */
+export const downwardEnv: k8s.types.input.core.v1.EnvVar[] = [
+    { name: "MY_POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+    { name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+];

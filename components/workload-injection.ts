@@ -1,0 +1,43 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { injectionAnnotations } from "../renderers/instrumentation";
+import type { Workload } from "../stacks/schema";
+
+export interface WorkloadInjectionArgs {
+    workloads: Workload[];
+    instrumentationRef: pulumi.Input<string>;
+    /** The Instrumentation must exist before the patched pods restart, or injection is skipped. */
+    instrumentation: pulumi.Resource;
+}
+
+/**
+ * Server-side-apply patches that add the Operator's inject annotation to each workload's pod template.
+ * The patch owns only those annotations: image, replicas and the rest stay with the owning team.
+ */
+export class WorkloadInjection extends pulumi.ComponentResource {
+    readonly patches: k8s.apps.v1.DeploymentPatch[];
+
+    constructor(name: string, args: WorkloadInjectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:WorkloadInjection", name, {}, opts);
+        this.patches = args.workloads.map(
+            (w) =>
+                new k8s.apps.v1.DeploymentPatch(
+                    `${name}-${w.namespace}-${w.name}`,
+                    {
+                        metadata: { name: w.name, namespace: w.namespace },
+                        spec: {
+                            template: {
+                                metadata: {
+                                    annotations: pulumi
+                                        .output(args.instrumentationRef)
+                                        .apply((ref) => injectionAnnotations(w.language, ref, w.containers, w.goTargetExecutable)),
+                                },
+                            },
+                        },
+                    },
+                    { parent: this, dependsOn: [args.instrumentation] },
+                ),
+        );
+        this.registerOutputs({ patched: args.workloads.map((w) => `${w.namespace}/${w.name}`) });
+    }
+}

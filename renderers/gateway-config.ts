@@ -1,0 +1,73 @@
+import type { SamplingConfig } from "../stacks/schema";
+import type { CollectorConfig, ListenAddresses, TailSamplingPolicy } from "./collector-types";
+import { memoryLimiter, telemetry } from "./collector-common";
+
+export interface GatewayConfigInput {
+    listen: ListenAddresses;
+    memoryLimitMiB: number;
+    sampling: SamplingConfig;
+    /** OTLP/gRPC endpoint of the Jaeger collector (host:port). */
+    exportEndpoint: string;
+    /** CA bundle to verify the Jaeger collector with; plaintext inside the cluster when absent. */
+    exportCaFile?: string;
+    /** Directory of the persistent sending queue (a volume that outlives the container). */
+    queueDirectory: string;
+    /** Spans the gateway may buffer while Jaeger is unreachable, in batches. */
+    queueSize: number;
+}
+
+export const gatewayProcessorOrder = ["memory_limiter", "tail_sampling", "batch"] as const;
+
+/** Tail-sampling policies, OR-ed by the processor: a trace is kept when any of them says so. */
+export function samplingPolicies(sampling: SamplingConfig): TailSamplingPolicy[] {
+    const policies: TailSamplingPolicy[] = [];
+    if (sampling.keepErrors) policies.push({ name: "keep-errors", type: "status_code", status_code: { status_codes: ["ERROR"] } });
+    policies.push({ name: "keep-slow", type: "latency", latency: { threshold_ms: sampling.slowTraceMs } });
+    policies.push({ name: "keep-share", type: "probabilistic", probabilistic: { sampling_percentage: sampling.percent } });
+    return policies;
+}
+
+export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig {
+    const { listen } = input;
+    return {
+        receivers: {
+            otlp: { protocols: { grpc: { endpoint: `${listen.host}:${listen.otlpGrpcPort}` } } },
+        },
+        processors: {
+            memory_limiter: memoryLimiter(input.memoryLimitMiB),
+            tail_sampling: {
+                decision_wait: `${input.sampling.decisionWaitSeconds}s`,
+                num_traces: 50000,
+                expected_new_traces_per_sec: 500,
+                policies: samplingPolicies(input.sampling),
+            },
+            batch: { timeout: "1s", send_batch_size: 1024, send_batch_max_size: 2048 },
+        },
+        exporters: {
+            "otlp_grpc/jaeger": {
+                endpoint: input.exportEndpoint,
+                tls: input.exportCaFile === undefined ? { insecure: true } : { insecure: false, ca_file: input.exportCaFile },
+                timeout: "10s",
+                // Never give up on a batch while the queue has room: Jaeger outages are ridden out on disk.
+                retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "0s" },
+                sending_queue: { enabled: true, num_consumers: 4, queue_size: input.queueSize, storage: "file_storage/queue" },
+            },
+        },
+        extensions: {
+            health_check: { endpoint: `${listen.host}:${listen.healthPort}` },
+            "file_storage/queue": {
+                directory: input.queueDirectory,
+                create_directory: true,
+                timeout: "1s",
+                compaction: { on_start: true, on_rebound: true, directory: input.queueDirectory },
+            },
+        },
+        service: {
+            extensions: ["health_check", "file_storage/queue"],
+            pipelines: {
+                traces: { receivers: ["otlp"], processors: [...gatewayProcessorOrder], exporters: ["otlp_grpc/jaeger"] },
+            },
+            telemetry: telemetry(listen),
+        },
+    };
+}

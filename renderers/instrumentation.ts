@@ -1,0 +1,87 @@
+import type { WorkloadLanguage } from "../stacks/schema";
+
+/** Typed spec of the OpenTelemetry Operator's `Instrumentation` (opentelemetry.io/v1alpha1). */
+export interface EnvVar {
+    name: string;
+    value: string;
+}
+
+export interface LanguageSpec {
+    env?: EnvVar[];
+}
+
+export interface InstrumentationSpec {
+    exporter: { endpoint: string };
+    propagators: ("tracecontext" | "baggage" | "b3" | "b3multi" | "jaeger" | "xray" | "ottrace" | "none")[];
+    sampler: { type: "parentbased_traceidratio"; argument: string };
+    env: EnvVar[];
+    java: LanguageSpec;
+    nodejs: LanguageSpec;
+    python: LanguageSpec;
+    dotnet: LanguageSpec;
+    go: LanguageSpec;
+}
+
+export interface InstrumentationInput {
+    /** OTLP/HTTP endpoint of the node-local collector agent. */
+    agentEndpoint: string;
+    headPercent: number;
+    orderIdHeader: string;
+    userIdHeader: string;
+}
+
+/**
+ * Header capture per language agent. Each agent has its own switch; the Node.js and Go agents have
+ * none that takes a header list from the environment, so for them the collector reads ids from the
+ * messaging and URL attributes the agents do record.
+ */
+export function headerCaptureEnv(headers: string[]): Record<WorkloadLanguage, EnvVar[]> {
+    const list = headers.join(",");
+    return {
+        java: [
+            { name: "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS", value: list },
+            { name: "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS", value: list },
+            { name: "OTEL_INSTRUMENTATION_MESSAGING_EXPERIMENTAL_CAPTURE_HEADERS", value: list },
+        ],
+        python: [
+            { name: "OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST", value: list },
+            { name: "OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST", value: list },
+        ],
+        dotnet: [
+            { name: "OTEL_DOTNET_AUTO_TRACES_ASPNETCORE_INSTRUMENTATION_CAPTURE_REQUEST_HEADERS", value: list },
+            { name: "OTEL_DOTNET_AUTO_TRACES_HTTP_INSTRUMENTATION_CAPTURE_REQUEST_HEADERS", value: list },
+        ],
+        nodejs: [],
+        go: [],
+    };
+}
+
+export function renderInstrumentationSpec(input: InstrumentationInput): InstrumentationSpec {
+    const capture = headerCaptureEnv([input.orderIdHeader, input.userIdHeader]);
+    const lang = (language: WorkloadLanguage): LanguageSpec => (capture[language].length > 0 ? { env: capture[language] } : {});
+    return {
+        exporter: { endpoint: input.agentEndpoint },
+        propagators: ["tracecontext", "baggage"],
+        sampler: { type: "parentbased_traceidratio", argument: (input.headPercent / 100).toString() },
+        // Every agent sends OTLP/HTTP to :4318; Node.js would otherwise pick gRPC in some Operator versions.
+        env: [{ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" }],
+        java: lang("java"),
+        nodejs: lang("nodejs"),
+        python: lang("python"),
+        dotnet: lang("dotnet"),
+        go: lang("go"),
+    };
+}
+
+/** The pod-template annotations that ask the Operator to inject a language agent. */
+export function injectionAnnotations(
+    language: WorkloadLanguage,
+    instrumentationRef: string,
+    containers?: string[],
+    goTargetExecutable?: string,
+): Record<string, string> {
+    const annotations: Record<string, string> = { [`instrumentation.opentelemetry.io/inject-${language}`]: instrumentationRef };
+    if (containers !== undefined) annotations[`instrumentation.opentelemetry.io/${language}-container-names`] = containers.join(",");
+    if (goTargetExecutable !== undefined) annotations["instrumentation.opentelemetry.io/otel-go-auto-target-exe"] = goTargetExecutable;
+    return annotations;
+}

@@ -1,0 +1,53 @@
+import type { SimulatedResource, Simulation } from "../stacks/simulate";
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function podDetail(spec: Obj): string {
+    const template = obj(obj(spec.template).spec);
+    const images = list(template.containers).map((c) => String(obj(c).image));
+    const replicas = spec.replicas === undefined ? "" : `replicas=${String(spec.replicas)} `;
+    return `${replicas}images=${images.join(",")}`;
+}
+
+/** One line of the most telling settings of a resource. */
+function detail(r: SimulatedResource): string {
+    const inputs = r.inputs;
+    const meta = obj(inputs.metadata);
+    const where = meta.namespace === undefined ? String(meta.name ?? "") : `${String(meta.namespace)}/${String(meta.name ?? "")}`;
+    const spec = obj(inputs.spec);
+    switch (r.type) {
+        case "kubernetes:core/v1:Namespace":
+            return `${where} pod-security=${String(obj(meta.labels)["pod-security.kubernetes.io/enforce"])}`;
+        case "kubernetes:apps/v1:DaemonSet":
+        case "kubernetes:apps/v1:StatefulSet":
+        case "kubernetes:apps/v1:Deployment":
+            return `${where} ${podDetail(spec)}`;
+        case "kubernetes:apps/v1:DeploymentPatch":
+            return `${where} pod annotations ${JSON.stringify(obj(obj(spec.template).metadata).annotations)}`;
+        case "kubernetes:core/v1:Service":
+            return `${where} type=${String(spec.type ?? "ClusterIP")}${spec.clusterIP === "None" ? " headless" : ""}${
+                spec.internalTrafficPolicy ? ` internalTrafficPolicy=${String(spec.internalTrafficPolicy)}` : ""
+            }`;
+        case "kubernetes:core/v1:ConfigMap":
+            return `${where} keys=${Object.keys(obj(inputs.data)).join(",")}`;
+        case "kubernetes:helm.sh/v3:Release":
+            return `${String(inputs.chart)}@${String(inputs.version)} in ${String(inputs.namespace)}`;
+        case "kubernetes-cert-manager:index:CertManager":
+            return `chart ${String(obj(inputs.helmOptions).version)}`;
+        case "kubernetes:policy/v1:PodDisruptionBudget":
+            return `${where} ${JSON.stringify({ minAvailable: spec.minAvailable, maxUnavailable: spec.maxUnavailable })}`;
+        default:
+            return inputs.kind !== undefined ? `${String(inputs.kind)} ${where}` : where;
+    }
+}
+
+export function summarize(sim: Simulation): string {
+    const lines = [`stack ${sim.stack}: ${sim.resources.length} resources would be deployed`, ""];
+    const width = Math.max(...sim.resources.map((r) => r.type.length));
+    for (const r of sim.resources) lines.push(`  ${r.type.padEnd(width)}  ${r.name.padEnd(28)} ${detail(r)}`);
+    lines.push("", "outputs:");
+    for (const [k, v] of Object.entries(sim.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+    return `${lines.join("\n")}\n`;
+}
