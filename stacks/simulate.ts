@@ -36,9 +36,9 @@ export async function simulateProgram(stack: string, config: Record<string, stri
     );
     pulumi.runtime.setAllConfig(config);
     // The program validates config and registers resources on import.
-    const program = await import("../index");
+    const program: Record<string, unknown> = await import("../index");
     // `export =` arrives as the module's default export through the ES import.
-    const exported: unknown = "default" in program ? program.default : program;
+    const exported = program.default ?? program;
     const outputs = await new Promise<Record<string, unknown>>((resolve) =>
         pulumi.output(exported).apply((o) => resolve(o as Record<string, unknown>)),
     );

@@ -1,0 +1,52 @@
+import { unlinkSync, writeFileSync } from "fs";
+import { join } from "path";
+import type { CheckReport } from "../scripts/check";
+import { projectDir, runCheck } from "./support/resources";
+
+const badStack = `test-bad-${process.pid}`;
+const badFile = join(projectDir, `Pulumi.${badStack}.yaml`);
+
+afterAll(() => unlinkSync(badFile));
+
+describe("npm run check", () => {
+    it("prints exactly one JSON object listing the resources with --json", () => {
+        const run = runCheck(["--stack", "dev", "--json"]);
+        expect(run.status).toBe(0);
+        const lines = run.stdout.trim().split("\n");
+        expect(lines).toHaveLength(1);
+        const report = JSON.parse(lines[0]) as CheckReport;
+        expect(report.stack).toBe("dev");
+        expect(Array.isArray(report.violations)).toBe(true);
+        const ds = report.resources.find((r) => r.type === "kubernetes:apps/v1:DaemonSet");
+        expect(ds?.name).toBe("agent");
+        expect(Object.keys(report.resources[0])).toEqual(["type", "name", "inputs"]);
+    });
+
+    it("prints a readable summary without --json", () => {
+        const run = runCheck(["--stack", "prod"]);
+        expect(run.status).toBe(0);
+        expect(run.stdout).toMatch(/^stack prod: \d+ resources would be deployed/);
+        expect(run.stdout).toMatch(/StatefulSet\s+gateway\s+tracing\/otel-gateway replicas=3/);
+    });
+
+    it("exits 2 and names the key on a bad configuration, before any resource", () => {
+        writeFileSync(badFile, "config:\n  tracing:retentionDays: 400\n");
+        const run = runCheck(["--stack", badStack, "--json"]);
+        expect(run.status).toBe(2);
+        expect(run.stdout).toBe("");
+        expect(run.stderr).toContain("tracing:retentionDays must be an integer from 1 to 90, got 400");
+    });
+
+    it("reads any stack name and replaces encrypted values with placeholders", () => {
+        writeFileSync(badFile, "config:\n  tracing:retentionDays: 5\n  other:token:\n    secure: AAABAxyz\n");
+        const run = runCheck(["--stack", badStack, "--json"]);
+        expect(run.status).toBe(0);
+        expect((JSON.parse(run.stdout) as CheckReport).stack).toBe(badStack);
+    });
+
+    it("explains a missing stack file", () => {
+        const run = runCheck(["--stack", "nosuchstack"]);
+        expect(run.status).toBe(64);
+        expect(run.stderr).toContain("no stack file Pulumi.nosuchstack.yaml");
+    });
+});

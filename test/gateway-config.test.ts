@@ -1,0 +1,57 @@
+import { parse } from "yaml";
+import { toCollectorYaml } from "../renderers/collector-common";
+import { OtlpGrpcExporterConfig, podListen, TailSamplingConfig } from "../renderers/collector-types";
+import { gatewayProcessorOrder, renderGatewayConfig } from "../renderers/gateway-config";
+
+const sampling = { percent: 10, keepErrors: true, slowTraceMs: 1500, headPercent: 100, decisionWaitSeconds: 7 };
+const input = {
+    listen: podListen,
+    memoryLimitMiB: 2048,
+    sampling,
+    exportEndpoint: "jaeger-collector.tracing.svc.cluster.local:4317",
+    queueDirectory: "/var/lib/otelcol/queue",
+    queueSize: 5000,
+};
+
+describe("gateway collector config", () => {
+    const rendered = renderGatewayConfig(input);
+    const parsed = parse(toCollectorYaml(rendered)) as typeof rendered;
+    const tail = parsed.processors.tail_sampling as TailSamplingConfig;
+
+    it("limits memory first, samples, then batches", () => {
+        expect(parsed.service.pipelines.traces.processors).toEqual([...gatewayProcessorOrder]);
+        expect(gatewayProcessorOrder[0]).toBe("memory_limiter");
+    });
+
+    it("keeps errors, slow traces and the configured share of the rest", () => {
+        expect(tail.decision_wait).toBe("7s");
+        expect(tail.policies).toEqual([
+            { name: "keep-errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
+            { name: "keep-slow", type: "latency", latency: { threshold_ms: 1500 } },
+            { name: "keep-share", type: "probabilistic", probabilistic: { sampling_percentage: 10 } },
+        ]);
+    });
+
+    it("drops the error policy when errors are not to be kept", () => {
+        const off = renderGatewayConfig({ ...input, sampling: { ...sampling, keepErrors: false } });
+        expect((off.processors.tail_sampling as TailSamplingConfig).policies.map((p) => p.name)).toEqual(["keep-slow", "keep-share"]);
+    });
+
+    it("exports to Jaeger with retries and a queue kept on disk", () => {
+        const exporter = parsed.exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig;
+        expect(exporter.endpoint).toBe(input.exportEndpoint);
+        expect(exporter.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "0s" });
+        expect(exporter.sending_queue).toEqual({ enabled: true, num_consumers: 4, queue_size: 5000, storage: "file_storage/queue" });
+        expect(parsed.extensions["file_storage/queue"]).toMatchObject({ directory: "/var/lib/otelcol/queue", create_directory: true });
+        expect(parsed.service.extensions).toEqual(["health_check", "file_storage/queue"]);
+    });
+
+    it("verifies Jaeger's certificate when a CA is given", () => {
+        const tls = renderGatewayConfig({ ...input, exportCaFile: "/tls/ca.crt" }).exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig;
+        expect(tls.tls).toEqual({ insecure: false, ca_file: "/tls/ca.crt" });
+    });
+
+    it("receives OTLP/gRPC on the pod IP", () => {
+        expect(parsed.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "${env:MY_POD_IP}:4317" } });
+    });
+});

@@ -1,0 +1,42 @@
+import { headerCaptureEnv, injectionAnnotations, renderInstrumentationSpec } from "../renderers/instrumentation";
+
+describe("Instrumentation spec", () => {
+    const spec = renderInstrumentationSpec({
+        agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
+        headPercent: 25,
+        orderIdHeader: "x-order-id",
+        userIdHeader: "x-user-id",
+    });
+
+    it("exports OTLP/HTTP to the node agent on 4318 with W3C propagation", () => {
+        expect(spec.exporter.endpoint).toBe("http://otel-agent.tracing.svc.cluster.local:4318");
+        expect(spec.env).toContainEqual({ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" });
+        expect(spec.propagators).toEqual(["tracecontext", "baggage"]);
+    });
+
+    it("samples parent-based by trace id ratio from config", () => {
+        expect(spec.sampler).toEqual({ type: "parentbased_traceidratio", argument: "0.25" });
+    });
+
+    it("captures the order and user id headers where the agent supports it", () => {
+        expect(spec.java.env).toContainEqual({ name: "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS", value: "x-order-id,x-user-id" });
+        expect(spec.java.env).toContainEqual({ name: "OTEL_INSTRUMENTATION_MESSAGING_EXPERIMENTAL_CAPTURE_HEADERS", value: "x-order-id,x-user-id" });
+        expect(spec.python.env).toContainEqual({ name: "OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST", value: "x-order-id,x-user-id" });
+        expect(spec.dotnet.env?.map((e) => e.value)).toEqual(["x-order-id,x-user-id", "x-order-id,x-user-id"]);
+        expect(headerCaptureEnv(["a"]).go).toEqual([]);
+    });
+});
+
+describe("inject annotations", () => {
+    it("reference the Instrumentation as namespace/name for the language", () => {
+        expect(injectionAnnotations("java", "tracing/tracing")).toEqual({ "instrumentation.opentelemetry.io/inject-java": "tracing/tracing" });
+    });
+
+    it("name the containers and the Go executable when given", () => {
+        expect(injectionAnnotations("go", "tracing/tracing", ["app"], "/app/server")).toEqual({
+            "instrumentation.opentelemetry.io/inject-go": "tracing/tracing",
+            "instrumentation.opentelemetry.io/go-container-names": "app",
+            "instrumentation.opentelemetry.io/otel-go-auto-target-exe": "/app/server",
+        });
+    });
+});

@@ -1,0 +1,154 @@
+import { parse } from "yaml";
+import type { TailSamplingConfig } from "../../renderers/collector-types";
+import { configMapYaml, find, obj, Obj, ofType } from "./resources";
+import { runStack, StackRun } from "./program";
+
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+
+function podSpec(resource: { inputs: Obj }): Obj {
+    return obj(obj(obj(resource.inputs.spec).template).spec);
+}
+
+function firstContainer(resource: { inputs: Obj }): Obj {
+    return list(podSpec(resource).containers)[0];
+}
+
+/**
+ * The assertions every stack must satisfy, with the values taken from that stack's own file, so the
+ * dev and prod suites each prove their settings reach the cluster objects.
+ */
+export function describeFoundation(stack: string): () => StackRun {
+    let run: StackRun;
+    beforeAll(async () => {
+        run = await runStack(stack);
+    });
+
+    describe(`stack ${stack}: foundation`, () => {
+        it("creates the platform namespace with Pod Security restricted enforced", () => {
+            const ns = find(run.sim.resources, "kubernetes:core/v1:Namespace", run.config.namespace);
+            expect(obj(obj(ns.inputs.metadata).labels)).toMatchObject({
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+            });
+        });
+
+        it("installs cert-manager from the pinned chart with its CRDs", () => {
+            const [cm] = ofType(run.sim.resources, "kubernetes-cert-manager:index:CertManager");
+            expect(cm.inputs.installCRDs).toBe(true);
+            expect(obj(cm.inputs.helmOptions).version).toMatch(/^v1\.21\.\d+$/);
+        });
+
+        it("installs the OpenTelemetry Operator with cert-manager serving its webhook", () => {
+            const [release] = ofType(run.sim.resources, "kubernetes:helm.sh/v3:Release");
+            expect(release.inputs).toMatchObject({ chart: "opentelemetry-operator", namespace: run.config.namespace });
+            expect(release.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+            expect(obj(release.inputs.values)).toMatchObject({
+                admissionWebhooks: { certManager: { enabled: true }, failurePolicy: run.config.operator.webhookFailurePolicy },
+            });
+        });
+
+        it("creates the Instrumentation pointing at the node agent on 4318 with the stack's head sampling", () => {
+            const instr = find(run.sim.resources, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing");
+            expect(obj(instr.inputs.spec)).toMatchObject({
+                exporter: { endpoint: `http://otel-agent.${run.config.namespace}.svc.cluster.local:4318` },
+                propagators: ["tracecontext", "baggage"],
+                sampler: { type: "parentbased_traceidratio", argument: String(run.config.sampling.headPercent / 100) },
+            });
+        });
+
+        it("patches only the inject annotation onto each workload's pod template", () => {
+            const patches = ofType(run.sim.resources, "kubernetes:apps/v1:DeploymentPatch");
+            expect(patches).toHaveLength(run.config.workloads.length);
+            for (const w of run.config.workloads) {
+                const patch = find(patches, "kubernetes:apps/v1:DeploymentPatch", w.name);
+                expect(obj(patch.inputs.metadata)).toEqual({ name: w.name, namespace: w.namespace });
+                // Only the pod template's annotations: nothing the owning team manages.
+                expect(patch.inputs.spec).toEqual({
+                    template: { metadata: { annotations: { [`instrumentation.opentelemetry.io/inject-${w.language}`]: `${run.config.namespace}/tracing` } } },
+                });
+            }
+            expect(run.config.workloads.map((w) => w.name)).toEqual(["shop-api", "crm-api", "mes-api"]);
+        });
+
+        it("runs the agent as a restricted DaemonSet with the stack's memory bound", () => {
+            const ds = find(run.sim.resources, "kubernetes:apps/v1:DaemonSet", "otel-agent");
+            const container = firstContainer(ds);
+            const memory = run.config.collector.agent.memoryMiB;
+            expect(obj(obj(container.resources).limits).memory).toBe(`${memory}Mi`);
+            expect(list(container.env)).toContainEqual({ name: "GOMEMLIMIT", value: `${Math.floor(memory * 0.8)}MiB` });
+            expect(container.securityContext).toMatchObject({
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
+            });
+            expect(container.livenessProbe).toBeDefined();
+            expect(container.readinessProbe).toBeDefined();
+            // hostPort is forbidden under Pod Security restricted; pods reach the agent through a node-local Service.
+            for (const port of list(container.ports)) expect(port.hostPort).toBeUndefined();
+            expect(podSpec(ds).hostNetwork).toBeUndefined();
+            const svc = find(run.sim.resources, "kubernetes:core/v1:Service", "otel-agent");
+            expect(obj(svc.inputs.spec)).toMatchObject({ type: "ClusterIP", internalTrafficPolicy: "Local" });
+        });
+
+        it("gives the agent exactly the RBAC k8s_attributes and the k8s resolver need", () => {
+            const role = find(run.sim.resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "tracing-otel-agent");
+            expect(role.inputs.rules).toEqual([
+                { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
+                { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+            ]);
+            const resolver = find(run.sim.resources, "kubernetes:rbac.authorization.k8s.io/v1:Role", "otel-agent-resolver");
+            expect(obj(resolver.inputs.metadata).namespace).toBe(run.config.namespace);
+            expect(resolver.inputs.rules).toEqual([{ apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] }]);
+        });
+
+        it("renders the agent config from the stack's PII settings and headers", () => {
+            const cfg = configMapYaml(find(run.sim.resources, "kubernetes:core/v1:ConfigMap", "otel-agent"));
+            const processors = obj(cfg.processors);
+            expect(obj(processors["redaction/pii"]).summary).toBe(run.config.pii.summary);
+            expect(obj(processors["redaction/pii"]).blocked_values).toEqual(run.config.pii.masks.map((m) => m.pattern.replace(/\$/g, "$$$$")));
+            expect(JSON.stringify(processors["transform/order_ids"])).toContain(`http.request.header.${run.config.orderIdHeader}`);
+            expect(obj(obj(cfg.exporters).load_balancing).resolver).toEqual({ k8s: { service: `otel-gateway.${run.config.namespace}`, ports: [4317] } });
+        });
+
+        it("runs the gateway as a StatefulSet behind a headless Service with the stack's replicas and PDB", () => {
+            const sts = find(run.sim.resources, "kubernetes:apps/v1:StatefulSet", "otel-gateway");
+            const spec = obj(sts.inputs.spec);
+            expect(spec.replicas).toBe(run.config.collector.gateway.replicas);
+            expect(spec.serviceName).toBe("otel-gateway");
+            expect(list(spec.volumeClaimTemplates)[0]).toMatchObject({
+                spec: { resources: { requests: { storage: `${run.config.collector.gateway.queueStorageGi}Gi` } } },
+            });
+            const svc = find(run.sim.resources, "kubernetes:core/v1:Service", "otel-gateway");
+            expect(obj(svc.inputs.spec).clusterIP).toBe("None");
+            const pdb = find(run.sim.resources, "kubernetes:policy/v1:PodDisruptionBudget", "otel-gateway");
+            expect(obj(pdb.inputs.spec)).toMatchObject({ maxUnavailable: 1 });
+        });
+
+        it("renders the gateway's tail sampling from the stack's sampling settings", () => {
+            const cfg = configMapYaml(find(run.sim.resources, "kubernetes:core/v1:ConfigMap", "otel-gateway"));
+            const tail = obj(obj(cfg.processors).tail_sampling) as unknown as TailSamplingConfig;
+            const s = run.config.sampling;
+            expect(tail.policies).toContainEqual({ name: "keep-share", type: "probabilistic", probabilistic: { sampling_percentage: s.percent } });
+            expect(tail.policies).toContainEqual({ name: "keep-slow", type: "latency", latency: { threshold_ms: s.slowTraceMs } });
+            expect(tail.policies.some((p) => p.type === "status_code")).toBe(s.keepErrors);
+        });
+
+        it("pins every image to a version tag", () => {
+            for (const r of run.sim.resources) {
+                for (const c of [...list(podSpec(r).containers), ...list(podSpec(r).initContainers)]) {
+                    expect(String(c.image)).toMatch(/:[v]?\d+\.\d+\.\d+$/);
+                }
+            }
+        });
+
+        it("keeps the rendered collector configs parseable YAML", () => {
+            for (const name of ["otel-agent", "otel-gateway"]) {
+                const cm = find(run.sim.resources, "kubernetes:core/v1:ConfigMap", name);
+                expect(() => parse(String(obj(cm.inputs.data)["config.yaml"]))).not.toThrow();
+            }
+        });
+    });
+    return () => run;
+}
