@@ -6,4 +6,5 @@ module.exports = {
     // Type-checking is `tsc --noEmit` in `npm test`; jest only transpiles.
     transform: { "^.+\\.ts$": "ts-jest" },
     testTimeout: 60000,
+    reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };
