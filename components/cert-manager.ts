@@ -30,8 +30,14 @@ export class CertManager extends pulumi.ComponentResource {
                   new certmanager.CertManager(
                       name,
                       {
-                          installCRDs: true,
-                          helmOptions: { name: "cert-manager", namespace: certManagerNamespace, createNamespace: true, version: versions.certManager.chartVersion },
+                          // `installCRDs` is deprecated in chart v1.21 and fails beside `crds.enabled`.
+                          helmOptions: {
+                              name: "cert-manager",
+                              namespace: certManagerNamespace,
+                              createNamespace: true,
+                              version: versions.certManager.chartVersion,
+                              values: { crds: { enabled: true, keep: true } },
+                          },
                       },
                       { parent: this },
                   ),

@@ -37,6 +37,7 @@ export interface AttributesConfig {
 
 export interface RedactionConfig {
     allow_all_keys: boolean;
+    redact_all_types: boolean;
     blocked_values: string[];
     ignored_keys: string[];
     summary: "silent" | "info" | "debug";
