@@ -12,6 +12,7 @@ export interface CollectorAgentArgs {
     memoryMiB: number;
     cpu: string;
     orderIdHeader: string;
+    orderIdPathPattern: string;
     userIdHeader: string;
     pii: PiiConfig;
     /** Headless Service of the gateway, which the load_balancing exporter resolves through the API. */
@@ -44,6 +45,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
                 listen: podListen,
                 memoryLimitMiB: args.memoryMiB,
                 orderIdHeader: args.orderIdHeader,
+                orderIdPathPattern: args.orderIdPathPattern,
                 userIdHeader: args.userIdHeader,
                 pii: args.pii,
                 gatewayResolver: { k8s: { service: `${args.gatewayService}.${ns}`, ports: [args.gatewayPort] } },

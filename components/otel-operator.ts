@@ -5,8 +5,10 @@ import { customResource } from "./custom-resources";
 import { versions } from "./versions";
 
 export interface OtelOperatorArgs {
-    /** Namespace of the platform; the Operator and our Instrumentation live in it. */
+    /** Namespace of the platform, where our Instrumentation lives. */
     namespace: pulumi.Input<string>;
+    /** The Operator's own namespace, outside the platform's default-deny NetworkPolicies (its webhook is called by the API server). */
+    operatorNamespace: string;
     instrumentationName: string;
     instrumentationSpec: InstrumentationSpec;
     webhookFailurePolicy: "Fail" | "Ignore";
@@ -14,17 +16,19 @@ export interface OtelOperatorArgs {
     certManagerReady: pulumi.Resource[];
 }
 
-/** Helm values: cert-manager issues the webhook certificate; Go injection needs its own switch. */
-export function operatorValues(failurePolicy: "Fail" | "Ignore"): Record<string, unknown> {
+/**
+ * Helm values: cert-manager issues the webhook certificate; the pod-mutation webhook's failure policy
+ * comes from config; Go injection is off upstream unless switched on.
+ */
+export function operatorValues(podFailurePolicy: "Fail" | "Ignore"): Record<string, unknown> {
     return {
         admissionWebhooks: {
             certManager: { enabled: true },
             autoGenerateCert: { enabled: false },
-            failurePolicy,
+            pods: { failurePolicy: podFailurePolicy },
         },
         manager: {
-            collectorImage: { repository: versions.collector.image, tag: versions.collector.version },
-            extraArgs: ["--enable-go-instrumentation=true"],
+            autoInstrumentation: { go: { enabled: true } },
         },
     };
 }
@@ -41,6 +45,20 @@ export class OtelOperator extends pulumi.ComponentResource {
 
     constructor(name: string, args: OtelOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:OtelOperator", name, {}, opts);
+        const operatorNamespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: args.operatorNamespace,
+                    labels: {
+                        "pod-security.kubernetes.io/enforce": "baseline",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "app.kubernetes.io/part-of": "tracing-platform",
+                    },
+                },
+            },
+            { parent: this },
+        );
         this.release = new k8s.helm.v3.Release(
             name,
             {
@@ -48,12 +66,12 @@ export class OtelOperator extends pulumi.ComponentResource {
                 chart: "opentelemetry-operator",
                 version: versions.otelOperator.chartVersion,
                 repositoryOpts: { repo: versions.otelOperator.chartRepo },
-                namespace: args.namespace,
+                namespace: operatorNamespace.metadata.name,
                 values: operatorValues(args.webhookFailurePolicy),
                 // Wait for the webhook: an Instrumentation created before it is served is rejected.
                 skipAwait: false,
             },
-            { parent: this, dependsOn: args.certManagerReady },
+            { parent: this, dependsOn: [...args.certManagerReady, operatorNamespace] },
         );
         this.instrumentation = customResource<InstrumentationSpec>(
             `${name}-instrumentation`,

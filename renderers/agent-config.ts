@@ -8,6 +8,8 @@ export interface AgentConfigInput {
     /** Container memory limit; memory_limiter and GOMEMLIMIT are derived from it. */
     memoryLimitMiB: number;
     orderIdHeader: string;
+    /** RE2 pattern with a capture group named `id` that finds the order id in a request path. */
+    orderIdPathPattern?: string;
     userIdHeader: string;
     pii: PiiConfig;
     /** How the load_balancing exporter finds the gateway replicas. */
@@ -30,14 +32,19 @@ export const scrubbedTextAttributes = [
 
 /**
  * The attribute names under which the language agents record a captured header: HTTP semantic
- * conventions (`http.request.header.<name>`, a list of strings) and the Java agent's messaging
- * header capture (`messaging.header.<name with _>`).
+ * conventions (`http.request.header.<name>`: Java, .NET, Node.js), the Python agent's variant with
+ * `_` for `-`, and the Java agent's messaging header capture (`messaging.header.<name with _>`).
  */
 export function headerAttributeKeys(header: string): string[] {
-    return [`http.request.header.${header}`, `messaging.header.${header.replace(/-/g, "_")}`];
+    const underscored = header.replace(/-/g, "_");
+    const keys = [`http.request.header.${header}`, `http.request.header.${underscored}`, `messaging.header.${underscored}`];
+    return [...new Set(keys)];
 }
 
-/** OTTL that sets `target` from the first captured header value, whichever form the agent used. */
+/**
+ * OTTL that sets `target` from the first captured header value, whichever form the agent used (a
+ * list from most agents, a plain string from .NET when there is one value).
+ */
 export function copyHeaderStatements(header: string, target: string): string[] {
     const to = ottlAttribute(target);
     return headerAttributeKeys(header).flatMap((key) => {
@@ -46,6 +53,21 @@ export function copyHeaderStatements(header: string, target: string): string[] {
             `set(${to}, ${from}[0]) where ${to} == nil and IsList(${from})`,
             `set(${to}, ${from}) where ${to} == nil and IsString(${from})`,
         ];
+    });
+}
+
+/** Attributes holding the request path, old and new semantic conventions. */
+export const urlPathAttributes = ["url.path", "http.target", "http.route"] as const;
+
+/**
+ * OTTL that takes the order id from the request path when no header carried it: the Node.js and Go
+ * agents cannot capture headers from configuration. `pattern` names its capture group `id`.
+ */
+export function orderIdFromPathStatements(pattern: string, target: string): string[] {
+    const to = ottlAttribute(target);
+    return urlPathAttributes.map((key) => {
+        const from = ottlAttribute(key);
+        return `set(${to}, ExtractPatterns(${from}, ${ottlString(pattern)})["id"]) where ${to} == nil and IsString(${from}) and IsMatch(${from}, ${ottlString(pattern)})`;
     });
 }
 
@@ -107,6 +129,8 @@ export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
             },
             "redaction/pii": {
                 allow_all_keys: true,
+                // Captured headers arrive as lists, which are only scanned with this on.
+                redact_all_types: true,
                 blocked_values: pii.masks.map((m) => escapeCollectorDollars(m.pattern)),
                 // The order id must stay searchable even when it looks like a phone number.
                 ignored_keys: ["order.id", ...idKeys],
@@ -120,6 +144,7 @@ export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
                 error_mode: "ignore",
                 trace_statements: [
                     ...copyHeaderStatements(input.orderIdHeader, "order.id"),
+                    ...(input.orderIdPathPattern === undefined ? [] : orderIdFromPathStatements(input.orderIdPathPattern, "order.id")),
                     ...copyHeaderStatements(input.userIdHeader, "user.id"),
                 ],
             },

@@ -2,18 +2,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { CertManager } from "../components/cert-manager";
 import { CollectorAgent } from "../components/collector-agent";
 import { CollectorGateway } from "../components/collector-gateway";
+import { Elasticsearch, ElasticsearchConnection } from "../components/elasticsearch";
+import { IndexCleaner, indexCleanerName } from "../components/index-cleaner";
+import { Jaeger } from "../components/jaeger";
 import { PlatformNamespace } from "../components/namespace";
+import { NetworkPolicies } from "../components/network-policies";
 import { OtelOperator } from "../components/otel-operator";
+import { SsoProxy, ssoProxyName } from "../components/sso-proxy";
+import { UiExposure } from "../components/ui-exposure";
 import { WorkloadInjection } from "../components/workload-injection";
 import { renderInstrumentationSpec } from "../renderers/instrumentation";
+import { storageBudget } from "./storage-budget";
 import type { StackConfig } from "./schema";
 
 export const instrumentationName = "tracing";
+export const operatorNamespace = "opentelemetry-operator-system";
 
-/** Where the gateway sends sampled traces: the Jaeger collector of this platform unless config says otherwise. */
-export function jaegerCollectorEndpoint(config: StackConfig): string {
-    return config.collector.gateway.exportEndpoint ?? `jaeger-collector.${config.namespace}.svc.cluster.local:4317`;
-}
+const byName = (name: string) => ({ "app.kubernetes.io/name": name });
 
 /** Composes the platform from a validated configuration; returns the stack outputs. */
 export function deployPlatform(config: StackConfig) {
@@ -26,6 +31,44 @@ export function deployPlatform(config: StackConfig) {
         clusterIssuer: config.tls.clusterIssuer,
     });
 
+    const esConfig = config.elasticsearch;
+    const elasticsearch: ElasticsearchConnection =
+        esConfig.mode === "in-cluster"
+            ? new Elasticsearch(
+                  "elasticsearch",
+                  {
+                      namespace: ns,
+                      nodes: esConfig.nodes,
+                      storageGi: esConfig.storageGi,
+                      storageClass: esConfig.storageClass,
+                      cpu: esConfig.cpu,
+                      memoryMiB: esConfig.memoryMiB,
+                      issuerName: certManager.issuerName,
+                      certManagerReady: certManager.ready,
+                  },
+                  inNamespace,
+              ).connection
+            : { url: esConfig.url, credentialsSecret: esConfig.credentialsSecret, caSecret: esConfig.caSecret };
+
+    const jaeger = new Jaeger(
+        "jaeger",
+        {
+            namespace: ns,
+            roles: config.jaeger.roles,
+            collectorReplicas: config.jaeger.collectorReplicas,
+            queryReplicas: config.jaeger.queryReplicas,
+            cpu: config.jaeger.cpu,
+            memoryMiB: config.jaeger.memoryMiB,
+            elasticsearch,
+            indexPrefix: esConfig.indexPrefix,
+            shards: esConfig.shards,
+            replicas: esConfig.replicas,
+        },
+        inNamespace,
+    );
+
+    new IndexCleaner("index-cleaner", { namespace: ns, retentionDays: config.retentionDays, indexPrefix: esConfig.indexPrefix, elasticsearch }, inNamespace);
+
     const gateway = new CollectorGateway(
         "gateway",
         {
@@ -35,7 +78,7 @@ export function deployPlatform(config: StackConfig) {
             cpu: config.collector.gateway.cpu,
             queueStorageGi: config.collector.gateway.queueStorageGi,
             sampling: config.sampling,
-            exportEndpoint: jaegerCollectorEndpoint(config),
+            exportEndpoint: config.collector.gateway.exportEndpoint ?? jaeger.collectorEndpoint,
         },
         inNamespace,
     );
@@ -47,6 +90,7 @@ export function deployPlatform(config: StackConfig) {
             memoryMiB: config.collector.agent.memoryMiB,
             cpu: config.collector.agent.cpu,
             orderIdHeader: config.orderIdHeader,
+            orderIdPathPattern: config.orderIdPathPattern,
             userIdHeader: config.userIdHeader,
             pii: config.pii,
             gatewayService: gateway.serviceName,
@@ -55,10 +99,57 @@ export function deployPlatform(config: StackConfig) {
         inNamespace,
     );
 
+    const sso = new SsoProxy(
+        "sso",
+        { namespace: ns, sso: config.sso, host: config.exposure.host, upstream: jaeger.queryUrl, trustedProxyRanges: config.exposure.proxyRanges },
+        inNamespace,
+    );
+
+    const ui = new UiExposure(
+        "ui",
+        {
+            namespace: ns,
+            exposure: config.exposure,
+            issuerName: certManager.issuerName,
+            certManagerReady: certManager.ready,
+            backendService: sso.serviceName,
+            backendPort: sso.port,
+        },
+        inNamespace,
+    );
+
+    const collectorPods = jaeger.deployments.find((d) => d.role !== "query");
+    const queryPods = jaeger.deployments.find((d) => d.role !== "collector");
+    new NetworkPolicies(
+        "network",
+        {
+            namespace: ns,
+            workloadNamespaces: [...new Set(config.workloads.map((w) => w.namespace))],
+            selectors: {
+                agent: byName("otel-agent"),
+                gateway: byName(gateway.serviceName),
+                jaegerCollector: byName(collectorPods?.name ?? "jaeger"),
+                jaegerQuery: byName(queryPods?.name ?? "jaeger"),
+                ssoProxy: byName(ssoProxyName),
+                indexCleaner: byName(indexCleanerName),
+            },
+            storage:
+                esConfig.mode === "in-cluster"
+                    ? { kind: "in-cluster", selector: elasticsearch.podSelector ?? byName("elasticsearch") }
+                    : { kind: "external", ranges: esConfig.egressRanges, port: Number(new URL(esConfig.url).port || 443) },
+            controllerNamespace: config.exposure.controllerNamespace,
+            providerRanges: config.sso.providerRanges,
+            apiServerRanges: config.network.apiServerRanges,
+            dnsNamespace: config.network.dnsNamespace,
+        },
+        inNamespace,
+    );
+
     const operator = new OtelOperator(
         "otel-operator",
         {
             namespace: namespace.name,
+            operatorNamespace,
             instrumentationName,
             instrumentationSpec: renderInstrumentationSpec({
                 agentEndpoint: agent.otlpHttpEndpoint,
@@ -80,11 +171,14 @@ export function deployPlatform(config: StackConfig) {
 
     return {
         namespace: namespace.name,
+        uiUrl: ui.url,
         certificateIssuer: certManager.issuerName,
         instrumentation: operator.instrumentationRef,
         agentEndpoint: agent.otlpHttpEndpoint,
+        jaegerCollectorEndpoint: jaeger.collectorEndpoint,
         gatewayReplicas: config.collector.gateway.replicas,
         instrumentedWorkloads: config.workloads.map((w) => `${w.namespace}/${w.name} (${w.language})`),
         retentionDays: config.retentionDays,
+        storageBudget: storageBudget(config),
     } satisfies Record<string, pulumi.Input<unknown>>;
 }

@@ -49,6 +49,22 @@ const re2Pattern = z
     });
 
 // YAML turns `cpu: 1` into a number; Kubernetes reads both forms.
+/** A pattern with an RE2 named group `id`; JavaScript spells `(?P<id>` as `(?<id>`, so it is checked in that form. */
+const orderIdPathPattern = z
+    .string()
+    .refine((p) => p.includes("(?P<id>"), { error: "an RE2 pattern with a capture group named id, such as /orders/(?P<id>[0-9A-Za-z-]+)" })
+    .refine(
+        (p) => {
+            try {
+                new RegExp(p.replace(/\(\?P</g, "(?<"));
+                return true;
+            } catch {
+                return false;
+            }
+        },
+        { error: "a valid regular expression" },
+    );
+
 const quantity = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/, { error: "a Kubernetes quantity such as 500m, 256Mi or 1Gi" }));
 
 export const workloadLanguages = ["java", "nodejs", "python", "dotnet", "go"] as const;
@@ -146,6 +162,120 @@ const operator = z.strictObject({
     webhookFailurePolicy: z.enum(["Fail", "Ignore"], { error: "Fail or Ignore" }).default("Ignore"),
 });
 
+const cidr = z
+    .string()
+    .regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, {
+        error: "an IPv4 CIDR such as 10.8.0.0/16",
+    });
+const cidrList = z.array(cidr).min(1, { error: "a non-empty list of IPv4 CIDRs" });
+
+const hostname = z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a fully qualified host name such as tracing.corp.internal" });
+
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an https:// URL" });
+
+const indexSettings = {
+    indexPrefix: dnsLabel.default("jaeger"),
+    /** Primary shards of each daily index; the upstream default of 5 is far too many for a small cluster. */
+    shards: intRange(1, 20).default(1),
+    replicas: intRange(0, 5).default(0),
+};
+
+const elasticsearchInCluster = z
+    .strictObject({
+        mode: z.literal("in-cluster"),
+        nodes: intRange(1, 9).default(1),
+        storageGi: intRange(1, 10000).default(20),
+        storageClass: dnsLabel.optional(),
+        cpu: quantity.default("1"),
+        memoryMiB: intRange(1024, 65536).default(2048),
+        ...indexSettings,
+    })
+    .refine((es) => es.nodes !== 2, { error: "1 or at least 3 (two master-eligible nodes cannot elect a master when one is down)", path: ["nodes"] })
+    .refine((es) => es.replicas < es.nodes, { error: "less than the number of nodes (a replica never shares a node with its primary)", path: ["replicas"] });
+
+const elasticsearchExternal = z.strictObject({
+    mode: z.literal("external"),
+    url: httpsUrl,
+    /** Existing Secret in the platform namespace with keys `username` and `password` (e.g. synced from Vault). */
+    credentialsSecret: dnsLabel,
+    /** Existing Secret with key `ca.crt` when the cluster's certificate is not publicly trusted. */
+    caSecret: dnsLabel.optional(),
+    /** Where the external cluster is, for the egress NetworkPolicy. */
+    egressRanges: cidrList,
+    ...indexSettings,
+});
+
+const elasticsearch = z.discriminatedUnion("mode", [elasticsearchInCluster, elasticsearchExternal], {
+    error: "an object whose mode is in-cluster or external",
+});
+
+const jaeger = z.strictObject({
+    /** `combined`: one Deployment serves collector and query (dev); `split`: separate Deployments (prod). */
+    roles: z.enum(["combined", "split"], { error: "combined or split" }).default("combined"),
+    collectorReplicas: intRange(1, 20).default(1),
+    queryReplicas: intRange(1, 20).default(1),
+    cpu: quantity.default("500m"),
+    memoryMiB: intRange(128, 16384).default(512),
+});
+
+const sso = z
+    .strictObject({
+        issuerUrl: httpsUrl,
+        clientId: z.string().min(1, { error: "a non-empty OIDC client id" }),
+        /** Set with `pulumi config set --secret --path tracing:sso.clientSecret ...`. */
+        clientSecret: z.string().min(1, { error: "a non-empty client secret" }).optional(),
+        /** Or an existing Secret (e.g. synced from Vault) in the platform namespace with key `client-secret`. */
+        existingSecret: dnsLabel.optional(),
+        allowedGroups: z.array(z.string().min(1)).min(1, { error: "a non-empty list of groups (the roles allowed in)" }).default([
+            "tracing-developers",
+            "tracing-support",
+            "tracing-devops",
+        ]),
+        emailDomains: z
+            .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: "an e-mail domain such as jewellery.example (not *)" }))
+            .min(1, { error: "a non-empty list of e-mail domains" }),
+        groupsClaim: z.string().min(1).default("groups"),
+        scope: z.string().min(1).default("openid email profile groups"),
+        cookieSameSite: z.enum(["lax", "strict"], { error: "lax or strict" }).default("lax"),
+        cookieExpire: z.string().regex(/^[0-9]+(h|m)$/, { error: "a duration in hours or minutes such as 8h" }).default("8h"),
+        replicas: intRange(1, 10).default(1),
+        /** Where the identity provider is, for the egress NetworkPolicy. */
+        providerRanges: cidrList,
+    }, { error: "an object with issuerUrl, clientId, clientSecret or existingSecret, emailDomains and providerRanges (SSO cannot be turned off)" })
+    .refine((s) => (s.clientSecret === undefined) !== (s.existingSecret === undefined), {
+        error: "set exactly one of clientSecret (a Pulumi secret) and existingSecret (an existing Secret)",
+        path: ["clientSecret"],
+    });
+
+const exposure = z
+    .strictObject({
+        /** `ingress`: an Ingress on an internal class; `gateway-api`: an HTTPRoute on an existing internal Gateway. */
+        mode: z.enum(["ingress", "gateway-api"], { error: "ingress or gateway-api" }).default("ingress"),
+        host: hostname,
+        ingressClassName: dnsLabel.default("nginx-internal"),
+        /** The VPN's address ranges: the only clients the UI answers. */
+        sourceRanges: cidrList,
+        /** Annotation the ingress controller reads source ranges from. */
+        sourceRangeAnnotation: z.string().min(1).default("nginx.ingress.kubernetes.io/whitelist-source-range"),
+        /** Addresses of the ingress controller / gateway pods: the only proxies oauth2-proxy trusts for X-Forwarded-*. */
+        proxyRanges: cidrList,
+        /** Namespace of the ingress controller or Gateway, allowed through the NetworkPolicy to oauth2-proxy. */
+        controllerNamespace: dnsLabel.default("ingress-internal"),
+        gateway: z.strictObject({ name: dnsLabel, namespace: dnsLabel }).optional(),
+    }, { error: "an object with host, sourceRanges (the VPN) and proxyRanges (the ingress controller)" })
+    .refine((e) => e.mode !== "gateway-api" || e.gateway !== undefined, {
+        error: "the Gateway to attach to ({ name, namespace }; required in gateway-api mode)",
+        path: ["gateway"],
+    });
+
+const network = z.strictObject({
+    /** Where the Kubernetes API server answers, for the agent's egress (k8s_attributes, the k8s resolver). */
+    apiServerRanges: cidrList.default(["0.0.0.0/0"]),
+    dnsNamespace: dnsLabel.default("kube-system"),
+});
+
 /** The `tracing:*` keys, each with its default. */
 export const stackConfigSchema = z.strictObject({
     namespace: dnsLabel.default("tracing"),
@@ -158,11 +288,17 @@ export const stackConfigSchema = z.strictObject({
             error: "a list without duplicate namespace/name pairs",
         }),
     orderIdHeader: headerName.default("x-order-id"),
+    orderIdPathPattern: orderIdPathPattern.default("/orders/(?P<id>[0-9A-Za-z-]+)"),
     userIdHeader: headerName.default("x-user-id"),
     pii: pii.default(pii.parse({})),
     collector: collector.default(collector.parse({})),
     tls: tls.default(tls.parse({})),
     operator: operator.default(operator.parse({})),
+    elasticsearch: elasticsearch.default(elasticsearchInCluster.parse({ mode: "in-cluster" })),
+    jaeger: jaeger.default(jaeger.parse({})),
+    sso,
+    exposure,
+    network: network.default(network.parse({})),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -170,5 +306,8 @@ export type Workload = StackConfig["workloads"][number];
 export type WorkloadLanguage = (typeof workloadLanguages)[number];
 export type PiiConfig = StackConfig["pii"];
 export type SamplingConfig = StackConfig["sampling"];
+export type ElasticsearchConfig = StackConfig["elasticsearch"];
+export type SsoConfig = StackConfig["sso"];
+export type ExposureConfig = StackConfig["exposure"];
 
 export const knownKeys = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];

@@ -3,8 +3,9 @@ import { agentProcessorOrder, copyHeaderStatements, renderAgentConfig, scrubStat
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen, RedactionConfig, TransformConfig } from "../renderers/collector-types";
 import { parseStackConfig } from "../stacks/config";
+import { requiredConfig } from "./support/minimal-config";
 
-const config = parseStackConfig({});
+const config = parseStackConfig(requiredConfig);
 const input = {
     listen: podListen,
     memoryLimitMiB: 500,

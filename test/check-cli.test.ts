@@ -1,7 +1,9 @@
 import { unlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import type { CheckReport } from "../scripts/check";
-import { projectDir, runCheck } from "./support/resources";
+import { stringify } from "yaml";
+import { exposureConfig, ssoConfig } from "./support/minimal-config";
+import { find, obj, projectDir, runCheck } from "./support/resources";
 
 const badStack = `test-bad-${process.pid}`;
 const badFile = join(projectDir, `Pulumi.${badStack}.yaml`);
@@ -38,10 +40,14 @@ describe("npm run check", () => {
     });
 
     it("reads any stack name and replaces encrypted values with placeholders", () => {
-        writeFileSync(badFile, "config:\n  tracing:retentionDays: 5\n  other:token:\n    secure: AAABAxyz\n");
+        const sso = { ...ssoConfig, existingSecret: undefined, clientSecret: { secure: "v1:AAABAxyz" } };
+        writeFileSync(badFile, stringify({ config: { "tracing:retentionDays": 5, "tracing:sso": sso, "tracing:exposure": exposureConfig } }));
         const run = runCheck(["--stack", badStack, "--json"]);
         expect(run.status).toBe(0);
-        expect((JSON.parse(run.stdout) as CheckReport).stack).toBe(badStack);
+        const report = JSON.parse(run.stdout) as CheckReport;
+        expect(report.stack).toBe(badStack);
+        const secret = find(report.resources, "kubernetes:core/v1:Secret", "oauth2-proxy");
+        expect(obj(secret.inputs.stringData)["client-secret"]).toBe("placeholder-secret-for-tracing-sso-clientSecret");
     });
 
     it("explains a missing stack file", () => {

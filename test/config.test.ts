@@ -1,10 +1,12 @@
 import { ConfigError, parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../stacks/stack-file";
+import { requiredConfig } from "./support/minimal-config";
 import { projectDir } from "./support/resources";
 
+/** The problems of a config made of the required keys plus `raw`. */
 function problems(raw: Record<string, string>): string[] {
     try {
-        parseStackConfig(raw);
+        parseStackConfig({ ...requiredConfig, ...raw });
     } catch (err) {
         if (err instanceof ConfigError) return err.problems;
         throw err;
@@ -14,7 +16,7 @@ function problems(raw: Record<string, string>): string[] {
 
 describe("stack configuration", () => {
     it("fills every default from an empty stack", () => {
-        const config = parseStackConfig({});
+        const config = parseStackConfig(requiredConfig);
         expect(config.namespace).toBe("tracing");
         expect(config.orderIdHeader).toBe("x-order-id");
         expect(config.sampling).toEqual({ percent: 100, keepErrors: true, slowTraceMs: 2000, headPercent: 100, decisionWaitSeconds: 10 });
@@ -82,6 +84,6 @@ describe("stack configuration", () => {
     });
 
     it("accepts numbers for Kubernetes quantities, as YAML writes them", () => {
-        expect(parseStackConfig({ "tracing:collector": '{"gateway": {"cpu": 2}}' }).collector.gateway.cpu).toBe("2");
+        expect(parseStackConfig({ ...requiredConfig, "tracing:collector": '{"gateway": {"cpu": 2}}' }).collector.gateway.cpu).toBe("2");
     });
 });

@@ -34,16 +34,18 @@ export function describeFoundation(stack: string): () => StackRun {
 
         it("installs cert-manager from the pinned chart with its CRDs", () => {
             const [cm] = ofType(run.sim.resources, "kubernetes-cert-manager:index:CertManager");
-            expect(cm.inputs.installCRDs).toBe(true);
+            expect(obj(cm.inputs.helmOptions)).toMatchObject({ values: { crds: { enabled: true, keep: true } } });
+            expect(cm.inputs.installCRDs).toBeUndefined();
             expect(obj(cm.inputs.helmOptions).version).toMatch(/^v1\.21\.\d+$/);
         });
 
         it("installs the OpenTelemetry Operator with cert-manager serving its webhook", () => {
             const [release] = ofType(run.sim.resources, "kubernetes:helm.sh/v3:Release");
-            expect(release.inputs).toMatchObject({ chart: "opentelemetry-operator", namespace: run.config.namespace });
+            // Its own namespace: the API server must reach its webhook, which the platform's default-deny would block.
+            expect(release.inputs).toMatchObject({ chart: "opentelemetry-operator", namespace: "opentelemetry-operator-system" });
             expect(release.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
             expect(obj(release.inputs.values)).toMatchObject({
-                admissionWebhooks: { certManager: { enabled: true }, failurePolicy: run.config.operator.webhookFailurePolicy },
+                admissionWebhooks: { certManager: { enabled: true }, pods: { failurePolicy: run.config.operator.webhookFailurePolicy } },
             });
         });
 

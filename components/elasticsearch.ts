@@ -1,0 +1,215 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CertificateSpec, customResource } from "./custom-resources";
+import { httpsProbeCommand } from "./elasticsearch-probe";
+import { platformLabels, restrictedContainerSecurity } from "./pod-hardening";
+import { images } from "./versions";
+
+/** How Jaeger and the index cleaner reach Elasticsearch, in-cluster or external. */
+export interface ElasticsearchConnection {
+    url: string;
+    /** Secret with keys `username` and `password`. */
+    credentialsSecret: string;
+    /** Secret with key `ca.crt`, when the server's certificate is privately signed. */
+    caSecret?: string;
+    /** Labels of the in-cluster pods, for NetworkPolicies; absent for an external cluster. */
+    podSelector?: Record<string, string>;
+}
+
+export interface ElasticsearchArgs {
+    namespace: string;
+    nodes: number;
+    storageGi: number;
+    storageClass?: string;
+    cpu: string;
+    memoryMiB: number;
+    /** ClusterIssuer that signs the HTTP and transport certificates. */
+    issuerName: string;
+    certManagerReady: pulumi.Resource[];
+}
+
+export const elasticsearchName = "elasticsearch";
+const certDir = "/usr/share/elasticsearch/config/certs";
+
+/** Node settings as environment variables: security and TLS on, mmap off (no privileged sysctl under Pod Security restricted). */
+export function elasticsearchSettings(nodes: number, headlessService: string): Record<string, string> {
+    const discovery: Record<string, string> =
+        nodes === 1
+            ? { "discovery.type": "single-node" }
+            : {
+                  "discovery.seed_hosts": headlessService,
+                  "cluster.initial_master_nodes": Array.from({ length: nodes }, (_, i) => `${elasticsearchName}-${i}`).join(","),
+              };
+    return {
+        "cluster.name": "tracing",
+        "network.host": "0.0.0.0",
+        ...discovery,
+        // vm.max_map_count needs a privileged init container; without mmap the check does not apply.
+        "node.store.allow_mmap": "false",
+        "xpack.security.enabled": "true",
+        "xpack.security.http.ssl.enabled": "true",
+        "xpack.security.http.ssl.key": `${certDir}/tls.key`,
+        "xpack.security.http.ssl.certificate": `${certDir}/tls.crt`,
+        "xpack.security.http.ssl.certificate_authorities": `${certDir}/ca.crt`,
+        "xpack.security.transport.ssl.enabled": "true",
+        "xpack.security.transport.ssl.verification_mode": "certificate",
+        "xpack.security.transport.ssl.key": `${certDir}/tls.key`,
+        "xpack.security.transport.ssl.certificate": `${certDir}/tls.crt`,
+        "xpack.security.transport.ssl.certificate_authorities": `${certDir}/ca.crt`,
+        "xpack.ml.enabled": "false",
+    };
+}
+
+/**
+ * Elasticsearch in the platform namespace: a StatefulSet with security on, HTTP and transport TLS
+ * from a cert-manager Certificate, a generated password in a Secret, memory limits (the heap is sized
+ * from them) and a PodDisruptionBudget when there is more than one node.
+ */
+export class Elasticsearch extends pulumi.ComponentResource {
+    readonly connection: ElasticsearchConnection;
+
+    constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:Elasticsearch", name, {}, opts);
+        const ns = args.namespace;
+        const labels = platformLabels(elasticsearchName, "trace-storage");
+        const selector = { "app.kubernetes.io/name": elasticsearchName };
+        const headless = `${elasticsearchName}-nodes`;
+
+        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+        const credentials = new k8s.core.v1.Secret(
+            `${name}-credentials`,
+            {
+                metadata: { name: `${elasticsearchName}-credentials`, namespace: ns, labels },
+                type: "Opaque",
+                stringData: { username: "elastic", password: password.result },
+            },
+            { parent: this },
+        );
+
+        const tlsSecret = `${elasticsearchName}-tls`;
+        const certificate = customResource<CertificateSpec>(
+            `${name}-tls`,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "Certificate",
+                metadata: { name: tlsSecret, namespace: ns, labels },
+                spec: {
+                    secretName: tlsSecret,
+                    dnsNames: [
+                        elasticsearchName,
+                        `${elasticsearchName}.${ns}.svc`,
+                        `${elasticsearchName}.${ns}.svc.cluster.local`,
+                        `*.${headless}.${ns}.svc.cluster.local`,
+                    ],
+                    duration: "2160h",
+                    renewBefore: "360h",
+                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+                    usages: ["server auth", "client auth", "digital signature", "key encipherment"],
+                    issuerRef: { name: args.issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
+                },
+            },
+            { parent: this, dependsOn: args.certManagerReady },
+        );
+
+        new k8s.core.v1.Service(
+            `${name}-nodes`,
+            {
+                metadata: { name: headless, namespace: ns, labels },
+                spec: {
+                    clusterIP: "None",
+                    publishNotReadyAddresses: true,
+                    selector,
+                    ports: [{ name: "transport", port: 9300, targetPort: 9300 }],
+                },
+            },
+            { parent: this },
+        );
+        new k8s.core.v1.Service(
+            name,
+            {
+                metadata: { name: elasticsearchName, namespace: ns, labels },
+                spec: { type: "ClusterIP", selector, ports: [{ name: "https", port: 9200, targetPort: 9200 }] },
+            },
+            { parent: this },
+        );
+
+        const settings = elasticsearchSettings(args.nodes, headless);
+        new k8s.apps.v1.StatefulSet(
+            name,
+            {
+                metadata: { name: elasticsearchName, namespace: ns, labels },
+                spec: {
+                    serviceName: headless,
+                    replicas: args.nodes,
+                    podManagementPolicy: "Parallel",
+                    selector: { matchLabels: selector },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                            affinity: {
+                                podAntiAffinity: {
+                                    requiredDuringSchedulingIgnoredDuringExecution:
+                                        args.nodes > 1 ? [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } }] : [],
+                                },
+                            },
+                            containers: [
+                                {
+                                    name: "elasticsearch",
+                                    image: images.elasticsearch,
+                                    env: [
+                                        ...Object.entries(settings).map(([key, value]) => ({ name: key, value })),
+                                        { name: "ELASTIC_PASSWORD", valueFrom: { secretKeyRef: { name: credentials.metadata.name, key: "password" } } },
+                                    ],
+                                    ports: [
+                                        { name: "https", containerPort: 9200 },
+                                        { name: "transport", containerPort: 9300 },
+                                    ],
+                                    resources: { requests: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` }, limits: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` } },
+                                    // Elasticsearch writes its keystore and temp files under its own directories.
+                                    securityContext: { ...restrictedContainerSecurity, readOnlyRootFilesystem: false },
+                                    readinessProbe: { exec: { command: httpsProbeCommand(certDir) }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                                    livenessProbe: { tcpSocket: { port: 9300 }, initialDelaySeconds: 90, periodSeconds: 20, failureThreshold: 5 },
+                                    startupProbe: { tcpSocket: { port: 9200 }, periodSeconds: 10, failureThreshold: 30 },
+                                    volumeMounts: [
+                                        { name: "data", mountPath: "/usr/share/elasticsearch/data" },
+                                        { name: "tls", mountPath: certDir, readOnly: true },
+                                    ],
+                                },
+                            ],
+                            volumes: [{ name: "tls", secret: { secretName: tlsSecret } }],
+                        },
+                    },
+                    volumeClaimTemplates: [
+                        {
+                            metadata: { name: "data", labels },
+                            spec: {
+                                accessModes: ["ReadWriteOnce"],
+                                ...(args.storageClass === undefined ? {} : { storageClassName: args.storageClass }),
+                                resources: { requests: { storage: `${args.storageGi}Gi` } },
+                            },
+                        },
+                    ],
+                },
+            },
+            { parent: this, dependsOn: [certificate] },
+        );
+        if (args.nodes > 1) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                name,
+                { metadata: { name: elasticsearchName, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+                { parent: this },
+            );
+        }
+
+        this.connection = {
+            url: `https://${elasticsearchName}.${ns}.svc.cluster.local:9200`,
+            credentialsSecret: `${elasticsearchName}-credentials`,
+            caSecret: tlsSecret,
+            podSelector: selector,
+        };
+        this.registerOutputs({ url: this.connection.url });
+    }
+}

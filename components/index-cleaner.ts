@@ -1,0 +1,83 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ElasticsearchConnection } from "./elasticsearch";
+import { platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
+import { images } from "./versions";
+
+export interface IndexCleanerArgs {
+    namespace: string;
+    retentionDays: number;
+    indexPrefix: string;
+    elasticsearch: ElasticsearchConnection;
+    /** Cron schedule; shortly before midnight UTC so that a new day's index is not touched. */
+    schedule?: string;
+}
+
+export const indexCleanerName = "jaeger-es-index-cleaner";
+const caDir = "/etc/es-ca";
+
+/** The container's environment: credentials from the Secret, TLS verified against our CA. */
+export function indexCleanerEnv(args: Pick<IndexCleanerArgs, "indexPrefix" | "elasticsearch">): k8s.types.input.core.v1.EnvVar[] {
+    const es = args.elasticsearch;
+    return [
+        { name: "INDEX_PREFIX", value: args.indexPrefix },
+        { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "username" } } },
+        { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "password" } } },
+        // Without ES_TLS_ENABLED the cleaner would skip certificate checks on an https URL.
+        { name: "ES_TLS_ENABLED", value: "true" },
+        ...(es.caSecret === undefined ? [] : [{ name: "ES_TLS_CA", value: `${caDir}/ca.crt` }]),
+    ];
+}
+
+/** Enforces retention: a daily CronJob that deletes Jaeger's indices older than `retentionDays`. */
+export class IndexCleaner extends pulumi.ComponentResource {
+    readonly cronJob: k8s.batch.v1.CronJob;
+
+    constructor(name: string, args: IndexCleanerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:IndexCleaner", name, {}, opts);
+        const labels = platformLabels(indexCleanerName, "retention");
+        const es = args.elasticsearch;
+        this.cronJob = new k8s.batch.v1.CronJob(
+            name,
+            {
+                metadata: { name: indexCleanerName, namespace: args.namespace, labels },
+                spec: {
+                    schedule: args.schedule ?? "55 23 * * *",
+                    timeZone: "Etc/UTC",
+                    concurrencyPolicy: "Forbid",
+                    startingDeadlineSeconds: 3600,
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 3,
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 3,
+                            activeDeadlineSeconds: 1800,
+                            template: {
+                                metadata: { labels },
+                                spec: {
+                                    restartPolicy: "OnFailure",
+                                    automountServiceAccountToken: false,
+                                    securityContext: restrictedPodSecurity(),
+                                    containers: [
+                                        {
+                                            name: "index-cleaner",
+                                            image: images.esIndexCleaner,
+                                            args: [String(args.retentionDays), es.url],
+                                            env: indexCleanerEnv(args),
+                                            resources: resources("100m", 128),
+                                            securityContext: restrictedContainerSecurity,
+                                            volumeMounts: es.caSecret === undefined ? [] : [{ name: "es-ca", mountPath: caDir, readOnly: true }],
+                                        },
+                                    ],
+                                    volumes: es.caSecret === undefined ? [] : [{ name: "es-ca", secret: { secretName: es.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }],
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ retentionDays: args.retentionDays });
+    }
+}

@@ -1,0 +1,183 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { esCredentialEnv, JaegerRole, jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
+import { configChecksum } from "./collector-pod";
+import type { ElasticsearchConnection } from "./elasticsearch";
+import { downwardEnv, httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
+import { images } from "./versions";
+
+export interface JaegerArgs {
+    namespace: string;
+    /** `combined`: one Deployment for both roles; `split`: a collector and a query Deployment. */
+    roles: "combined" | "split";
+    collectorReplicas: number;
+    queryReplicas: number;
+    cpu: string;
+    memoryMiB: number;
+    elasticsearch: ElasticsearchConnection;
+    indexPrefix: string;
+    shards: number;
+    replicas: number;
+}
+
+export const jaegerCollectorService = "jaeger-collector";
+export const jaegerQueryService = "jaeger-query";
+const caDir = "/etc/jaeger/es-ca";
+
+interface RoleDeployment {
+    name: string;
+    role: JaegerRole;
+    replicas: number;
+}
+
+/** The Deployments for the chosen layout; in `combined` one Deployment carries both Services. */
+export function jaegerDeployments(args: Pick<JaegerArgs, "roles" | "collectorReplicas" | "queryReplicas">): RoleDeployment[] {
+    return args.roles === "combined"
+        ? [{ name: "jaeger", role: "combined", replicas: 1 }]
+        : [
+              { name: "jaeger-collector", role: "collector", replicas: args.collectorReplicas },
+              { name: "jaeger-query", role: "query", replicas: args.queryReplicas },
+          ];
+}
+
+/**
+ * Jaeger v2 on Elasticsearch: the collector role receives OTLP from the gateway and writes daily
+ * indices; the query role serves the UI and API (behind oauth2-proxy only). ClusterIP Services only.
+ */
+export class Jaeger extends pulumi.ComponentResource {
+    /** OTLP/gRPC endpoint the gateway exports to. */
+    readonly collectorEndpoint: string;
+    /** HTTP address oauth2-proxy forwards to. */
+    readonly queryUrl: string;
+    readonly deployments: RoleDeployment[];
+
+    constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:Jaeger", name, {}, opts);
+        const ns = args.namespace;
+        const es = args.elasticsearch;
+        this.deployments = jaegerDeployments(args);
+
+        for (const d of this.deployments) {
+            const labels = platformLabels(d.name, `jaeger-${d.role}`);
+            const selector = { "app.kubernetes.io/name": d.name };
+            const yaml = toJaegerYaml(
+                renderJaegerConfig({
+                    role: d.role,
+                    listen: jaegerPodListen,
+                    storage: {
+                        kind: "elasticsearch",
+                        url: es.url,
+                        caFile: es.caSecret === undefined ? undefined : `${caDir}/ca.crt`,
+                        indexPrefix: args.indexPrefix,
+                        shards: args.shards,
+                        replicas: args.replicas,
+                    },
+                }),
+            );
+            const configMap = new k8s.core.v1.ConfigMap(
+                `${name}-${d.name}`,
+                { metadata: { name: d.name, namespace: ns, labels }, data: { "config.yaml": yaml } },
+                { parent: this },
+            );
+            const ports: k8s.types.input.core.v1.ContainerPort[] = [
+                ...(d.role !== "query"
+                    ? [
+                          { name: "otlp-grpc", containerPort: jaegerPodListen.otlpGrpcPort },
+                          { name: "otlp-http", containerPort: jaegerPodListen.otlpHttpPort },
+                      ]
+                    : []),
+                ...(d.role !== "collector"
+                    ? [
+                          { name: "query-http", containerPort: jaegerPodListen.queryHttpPort },
+                          { name: "query-grpc", containerPort: jaegerPodListen.queryGrpcPort },
+                      ]
+                    : []),
+                { name: "health", containerPort: jaegerPodListen.healthPort },
+            ];
+            new k8s.apps.v1.Deployment(
+                `${name}-${d.name}`,
+                {
+                    metadata: { name: d.name, namespace: ns, labels },
+                    spec: {
+                        replicas: d.replicas,
+                        selector: { matchLabels: selector },
+                        template: {
+                            metadata: { labels, annotations: configChecksum(yaml) },
+                            spec: {
+                                automountServiceAccountToken: false,
+                                securityContext: restrictedPodSecurity(),
+                                containers: [
+                                    {
+                                        name: "jaeger",
+                                        image: images.jaeger,
+                                        args: ["--config=/etc/jaeger/config.yaml"],
+                                        env: [
+                                            ...downwardEnv,
+                                            { name: esCredentialEnv.username, valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "username" } } },
+                                            { name: esCredentialEnv.password, valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "password" } } },
+                                        ],
+                                        ports,
+                                        resources: resources(args.cpu, args.memoryMiB),
+                                        securityContext: restrictedContainerSecurity,
+                                        livenessProbe: httpProbe("/status", "health"),
+                                        readinessProbe: httpProbe("/status", "health", 5),
+                                        volumeMounts: [
+                                            { name: "config", mountPath: "/etc/jaeger", readOnly: true },
+                                            ...(es.caSecret === undefined ? [] : [{ name: "es-ca", mountPath: caDir, readOnly: true }]),
+                                        ],
+                                    },
+                                ],
+                                volumes: [
+                                    { name: "config", configMap: { name: configMap.metadata.name } },
+                                    ...(es.caSecret === undefined ? [] : [{ name: "es-ca", secret: { secretName: es.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }]),
+                                ],
+                            },
+                        },
+                    },
+                },
+                { parent: this },
+            );
+            if (d.replicas > 1) {
+                new k8s.policy.v1.PodDisruptionBudget(
+                    `${name}-${d.name}`,
+                    { metadata: { name: d.name, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+                    { parent: this },
+                );
+            }
+        }
+
+        const collector = this.deployments.find((d) => d.role !== "query");
+        const query = this.deployments.find((d) => d.role !== "collector");
+        if (collector === undefined || query === undefined) throw new Error("Jaeger needs both a collector and a query role");
+        new k8s.core.v1.Service(
+            `${name}-collector`,
+            {
+                metadata: { name: jaegerCollectorService, namespace: ns, labels: platformLabels(jaegerCollectorService, "jaeger-collector") },
+                spec: {
+                    type: "ClusterIP",
+                    selector: { "app.kubernetes.io/name": collector.name },
+                    ports: [{ name: "otlp-grpc", port: jaegerPodListen.otlpGrpcPort, targetPort: "otlp-grpc" }],
+                },
+            },
+            { parent: this },
+        );
+        new k8s.core.v1.Service(
+            `${name}-query`,
+            {
+                metadata: { name: jaegerQueryService, namespace: ns, labels: platformLabels(jaegerQueryService, "jaeger-query") },
+                spec: {
+                    type: "ClusterIP",
+                    selector: { "app.kubernetes.io/name": query.name },
+                    ports: [
+                        { name: "query-http", port: jaegerPodListen.queryHttpPort, targetPort: "query-http" },
+                        { name: "query-grpc", port: jaegerPodListen.queryGrpcPort, targetPort: "query-grpc" },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+        this.collectorEndpoint = `${jaegerCollectorService}.${ns}.svc.cluster.local:${jaegerPodListen.otlpGrpcPort}`;
+        this.queryUrl = `http://${jaegerQueryService}.${ns}.svc.cluster.local:${jaegerPodListen.queryHttpPort}`;
+        this.registerOutputs({ collectorEndpoint: this.collectorEndpoint, queryUrl: this.queryUrl });
+    }
+}

@@ -1,0 +1,132 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ExposureConfig } from "../stacks/schema";
+import { CertificateSpec, customResource } from "./custom-resources";
+import { platformLabels } from "./pod-hardening";
+
+export interface UiExposureArgs {
+    namespace: string;
+    exposure: ExposureConfig;
+    issuerName: string;
+    certManagerReady: pulumi.Resource[];
+    /** The SSO proxy: the only backend the UI is ever routed to. */
+    backendService: string;
+    backendPort: number;
+}
+
+export const uiName = "jaeger-ui";
+export const uiTlsSecret = "jaeger-ui-tls";
+/** Where an HTTPRoute records the VPN ranges its Gateway must enforce. */
+export const routeSourceRangesAnnotation = "tracing-platform/source-ranges";
+
+/** Typed specs for the Gateway API objects (gateway.networking.k8s.io/v1 and v1beta1). */
+interface HTTPRouteSpec {
+    parentRefs: { name: string; namespace: string; sectionName?: string }[];
+    hostnames: string[];
+    rules: { matches: { path: { type: "PathPrefix"; value: string } }[]; backendRefs: { name: string; port: number }[] }[];
+}
+
+interface ReferenceGrantSpec {
+    from: { group: string; kind: string; namespace: string }[];
+    to: { group: string; kind: string; name?: string }[];
+}
+
+/**
+ * The Jaeger UI's only way in: TLS from cert-manager, on an internal Ingress class (or an internal
+ * Gateway) that admits the VPN's ranges only, routing to the SSO proxy and nowhere else.
+ */
+export class UiExposure extends pulumi.ComponentResource {
+    readonly url: string;
+
+    constructor(name: string, args: UiExposureArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:UiExposure", name, {}, opts);
+        const ns = args.namespace;
+        const e = args.exposure;
+        const labels = platformLabels(uiName, "ui-exposure");
+
+        // A VPN-only host cannot answer ACME HTTP-01, so the certificate comes from a CA issuer.
+        const certificate = customResource<CertificateSpec>(
+            `${name}-tls`,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "Certificate",
+                metadata: { name: uiTlsSecret, namespace: ns, labels },
+                spec: {
+                    secretName: uiTlsSecret,
+                    dnsNames: [e.host],
+                    duration: "2160h",
+                    renewBefore: "360h",
+                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+                    issuerRef: { name: args.issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
+                },
+            },
+            { parent: this, dependsOn: args.certManagerReady },
+        );
+
+        if (e.mode === "ingress") {
+            new k8s.networking.v1.Ingress(
+                name,
+                {
+                    metadata: {
+                        name: uiName,
+                        namespace: ns,
+                        labels,
+                        annotations: { [e.sourceRangeAnnotation]: e.sourceRanges.join(",") },
+                    },
+                    spec: {
+                        ingressClassName: e.ingressClassName,
+                        tls: [{ hosts: [e.host], secretName: uiTlsSecret }],
+                        rules: [
+                            {
+                                host: e.host,
+                                http: {
+                                    paths: [
+                                        {
+                                            path: "/",
+                                            pathType: "Prefix",
+                                            backend: { service: { name: args.backendService, port: { number: args.backendPort } } },
+                                        },
+                                    ],
+                                },
+                            },
+                        ],
+                    },
+                },
+                { parent: this, dependsOn: [certificate] },
+            );
+        } else {
+            const gateway = e.gateway;
+            if (gateway === undefined) throw new Error("tracing:exposure.gateway is required in gateway-api mode");
+            customResource<HTTPRouteSpec>(
+                name,
+                {
+                    apiVersion: "gateway.networking.k8s.io/v1",
+                    kind: "HTTPRoute",
+                    metadata: { name: uiName, namespace: ns, labels, annotations: { [routeSourceRangesAnnotation]: e.sourceRanges.join(",") } },
+                    spec: {
+                        parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
+                        hostnames: [e.host],
+                        rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: args.backendService, port: args.backendPort }] }],
+                    },
+                },
+                { parent: this },
+            );
+            // Lets the Gateway's TLS listener use the certificate issued here.
+            customResource<ReferenceGrantSpec>(
+                `${name}-tls-grant`,
+                {
+                    apiVersion: "gateway.networking.k8s.io/v1beta1",
+                    kind: "ReferenceGrant",
+                    metadata: { name: `${uiName}-tls`, namespace: ns, labels },
+                    spec: {
+                        from: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: gateway.namespace }],
+                        to: [{ group: "", kind: "Secret", name: uiTlsSecret }],
+                    },
+                },
+                { parent: this },
+            );
+        }
+        this.url = `https://${e.host}/`;
+        this.registerOutputs({ url: this.url });
+    }
+}

@@ -1,0 +1,165 @@
+import { stringify } from "yaml";
+
+/**
+ * Jaeger v2 configuration (a collector-style YAML; the binary has no flags). Keys follow Jaeger
+ * v2.20: `healthcheckv2` (the v1 `health_check` is not compiled in), `jaeger_storage` backends,
+ * `rotation` per index type (the legacy `use_aliases`/`use_ilm` are rejected).
+ */
+
+export type JaegerRole = "collector" | "query" | "combined";
+
+export interface IndexSettings {
+    shards: number;
+    replicas: number;
+    rotation: { periodic: { date_layout: "2006-01-02"; rollover_frequency: "day" } };
+}
+
+export interface ElasticsearchBackend {
+    elasticsearch: {
+        server_urls: string[];
+        auth: { basic: { username: string; password: string } };
+        tls: { insecure: false; ca_file?: string };
+        create_mappings: boolean;
+        indices: {
+            index_prefix: string;
+            spans: IndexSettings;
+            services: IndexSettings;
+            dependencies: IndexSettings;
+            sampling: IndexSettings;
+        };
+    };
+}
+
+export interface MemoryBackend {
+    memory: { max_traces: number };
+}
+
+export type JaegerStorageInput =
+    | {
+          kind: "elasticsearch";
+          url: string;
+          /** CA bundle that signs Elasticsearch's certificate; the system trust store when absent. */
+          caFile?: string;
+          indexPrefix: string;
+          shards: number;
+          replicas: number;
+      }
+    | { kind: "memory"; maxTraces: number };
+
+export interface JaegerListen {
+    host: string;
+    otlpGrpcPort: number;
+    otlpHttpPort: number;
+    queryHttpPort: number;
+    queryGrpcPort: number;
+    healthPort: number;
+    metricsPort: number;
+}
+
+export const jaegerPodListen: JaegerListen = {
+    host: "${env:MY_POD_IP}",
+    otlpGrpcPort: 4317,
+    otlpHttpPort: 4318,
+    queryHttpPort: 16686,
+    queryGrpcPort: 16685,
+    healthPort: 13133,
+    metricsPort: 8888,
+};
+
+export interface JaegerConfigInput {
+    role: JaegerRole;
+    storage: JaegerStorageInput;
+    listen: JaegerListen;
+}
+
+export interface JaegerConfig {
+    service: {
+        extensions: string[];
+        pipelines: { traces: { receivers: string[]; processors?: string[]; exporters: string[] } };
+        telemetry: {
+            logs: { level: "info"; encoding: "json" };
+            metrics: { level: "basic"; readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] };
+        };
+    };
+    extensions: {
+        healthcheckv2: { use_v2: true; http: { endpoint: string; status: { enabled: true; path: "/status" } } };
+        jaeger_storage: { backends: Record<string, ElasticsearchBackend | MemoryBackend> };
+        jaeger_query?: {
+            storage: { traces: string };
+            base_path: "/";
+            http: { endpoint: string };
+            grpc: { endpoint: string };
+        };
+    };
+    receivers: { otlp?: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } }; nop?: Record<string, never> };
+    processors?: { batch: { timeout: string; send_batch_size: number } };
+    exporters: { jaeger_storage_exporter?: { trace_storage: string }; nop?: Record<string, never> };
+}
+
+export const storageName = "traces";
+
+/** Environment variables the Elasticsearch credentials are read from (set from a Secret). */
+export const esCredentialEnv = { username: "ES_USERNAME", password: "ES_PASSWORD" } as const;
+
+function dailyIndex(shards: number, replicas: number): IndexSettings {
+    return { shards, replicas, rotation: { periodic: { date_layout: "2006-01-02", rollover_frequency: "day" } } };
+}
+
+export function storageBackend(storage: JaegerStorageInput, role: JaegerRole): ElasticsearchBackend | MemoryBackend {
+    if (storage.kind === "memory") return { memory: { max_traces: storage.maxTraces } };
+    const index = dailyIndex(storage.shards, storage.replicas);
+    return {
+        elasticsearch: {
+            server_urls: [storage.url],
+            // Never a literal: the collector expands these from the pod's Secret-backed environment.
+            auth: { basic: { username: `\${env:${esCredentialEnv.username}}`, password: `\${env:${esCredentialEnv.password}}` } },
+            tls: storage.caFile === undefined ? { insecure: false } : { insecure: false, ca_file: storage.caFile },
+            // The writer owns the index templates; a query-only instance must not race it.
+            create_mappings: role !== "query",
+            indices: { index_prefix: storage.indexPrefix, spans: index, services: index, dependencies: index, sampling: index },
+        },
+    };
+}
+
+export function renderJaegerConfig(input: JaegerConfigInput): JaegerConfig {
+    const { listen, role } = input;
+    const ingests = role !== "query";
+    const serves = role !== "collector";
+    const config: JaegerConfig = {
+        service: {
+            extensions: ["jaeger_storage", ...(serves ? ["jaeger_query"] : []), "healthcheckv2"],
+            pipelines: {
+                // A query-only instance still needs a pipeline: nop in, nop out (as upstream's config-query.yaml).
+                traces: ingests
+                    ? { receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] }
+                    : { receivers: ["nop"], exporters: ["nop"] },
+            },
+            telemetry: {
+                logs: { level: "info", encoding: "json" },
+                metrics: { level: "basic", readers: [{ pull: { exporter: { prometheus: { host: listen.host, port: listen.metricsPort } } } }] },
+            },
+        },
+        extensions: {
+            healthcheckv2: { use_v2: true, http: { endpoint: `${listen.host}:${listen.healthPort}`, status: { enabled: true, path: "/status" } } },
+            jaeger_storage: { backends: { [storageName]: storageBackend(input.storage, role) } },
+        },
+        receivers: ingests
+            ? { otlp: { protocols: { grpc: { endpoint: `${listen.host}:${listen.otlpGrpcPort}` }, http: { endpoint: `${listen.host}:${listen.otlpHttpPort}` } } } }
+            : { nop: {} },
+        exporters: ingests ? { jaeger_storage_exporter: { trace_storage: storageName } } : { nop: {} },
+    };
+    if (ingests) config.processors = { batch: { timeout: "1s", send_batch_size: 1000 } };
+    if (serves) {
+        config.extensions.jaeger_query = {
+            storage: { traces: storageName },
+            base_path: "/",
+            http: { endpoint: `${listen.host}:${listen.queryHttpPort}` },
+            grpc: { endpoint: `${listen.host}:${listen.queryGrpcPort}` },
+        };
+    }
+    return config;
+}
+
+export function toJaegerYaml(config: JaegerConfig): string {
+    return stringify(config, { lineWidth: 0 });
+}
