@@ -5,11 +5,7 @@ import { z } from "zod";
  * describes what is allowed, so an error can say `tracing:KEY must be <allowed>, got <value>`.
  */
 
-const dnsLabel = z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-        error: "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)",
-    });
+const dnsLabel = z.string({ error: "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)" });
 
 const intRange = (min: number, max: number) =>
     z.int({ error: `an integer from ${min} to ${max}` }).min(min, { error: `an integer from ${min} to ${max}` }).max(max, {
@@ -24,14 +20,14 @@ const numberRange = (min: number, max: number) =>
 const bool = z.boolean({ error: "true or false" });
 
 /** HTTP header names as agents capture them: lower-case tokens. */
-const headerName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "a lower-case HTTP header name such as x-order-id" });
+const headerName = z.string({ error: "a lower-case HTTP header name such as x-order-id" }).regex(/^[a-z0-9][a-z0-9-]*$/, { error: "a lower-case HTTP header name such as x-order-id" });
 
 /**
  * Masks run in the collector, which uses Go's RE2: no look-around and no back-references.
  * The JavaScript compile check catches syntax errors; the RE2 check catches what Go would reject.
  */
 const re2Pattern = z
-    .string()
+    .string({ error: "a regular expression" })
     .min(1, { error: "a non-empty regular expression" })
     .refine(
         (p) => {
@@ -51,7 +47,7 @@ const re2Pattern = z
 // YAML turns `cpu: 1` into a number; Kubernetes reads both forms.
 /** A pattern with an RE2 named group `id`; JavaScript spells `(?P<id>` as `(?<id>`, so it is checked in that form. */
 const orderIdPathPattern = z
-    .string()
+    .string({ error: "an RE2 pattern with a capture group named id" })
     .refine((p) => p.includes("(?P<id>"), { error: "an RE2 pattern with a capture group named id, such as /orders/(?P<id>[0-9A-Za-z-]+)" })
     .refine(
         (p) => {
@@ -65,7 +61,7 @@ const orderIdPathPattern = z
         { error: "a valid regular expression" },
     );
 
-const quantity = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/, { error: "a Kubernetes quantity such as 500m, 256Mi or 1Gi" }));
+const quantity = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string({ error: "a Kubernetes quantity such as 500m, 256Mi or 1Gi" }).regex(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/, { error: "a Kubernetes quantity such as 500m, 256Mi or 1Gi" }));
 
 export const workloadLanguages = ["java", "nodejs", "python", "dotnet", "go"] as const;
 
@@ -136,9 +132,7 @@ const gateway = z.strictObject({
     memoryMiB: intRange(256, 32768).default(1024),
     queueStorageGi: intRange(1, 100).default(2),
     /** Until Jaeger is deployed by this program an external OTLP/gRPC endpoint can be named. */
-    exportEndpoint: z
-        .string()
-        .regex(/^[a-z0-9.-]+:[0-9]{1,5}$/, { error: "host:port of an OTLP/gRPC endpoint" })
+    exportEndpoint: z.string({ error: "host:port of an OTLP/gRPC endpoint" }).regex(/^[a-z0-9.-]+:[0-9]{1,5}$/, { error: "host:port of an OTLP/gRPC endpoint" })
         .optional(),
 });
 
@@ -162,18 +156,12 @@ const operator = z.strictObject({
     webhookFailurePolicy: z.enum(["Fail", "Ignore"], { error: "Fail or Ignore" }).default("Ignore"),
 });
 
-const cidr = z
-    .string()
-    .regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, {
-        error: "an IPv4 CIDR such as 10.8.0.0/16",
-    });
+const cidr = z.string({ error: "an IPv4 CIDR such as 10.8.0.0/16" }).regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, { error: "an IPv4 CIDR such as 10.8.0.0/16" });
 const cidrList = z.array(cidr).min(1, { error: "a non-empty list of IPv4 CIDRs" });
 
-const hostname = z
-    .string()
-    .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a fully qualified host name such as tracing.corp.internal" });
+const hostname = z.string({ error: "a fully qualified host name such as tracing.corp.internal" }).regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a fully qualified host name such as tracing.corp.internal" });
 
-const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an https:// URL" });
+const httpsUrl = z.string({ error: "an https:// URL" }).regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an https:// URL" });
 
 const indexSettings = {
     indexPrefix: dnsLabel.default("jaeger"),
@@ -223,9 +211,9 @@ const jaeger = z.strictObject({
 const sso = z
     .strictObject({
         issuerUrl: httpsUrl,
-        clientId: z.string().min(1, { error: "a non-empty OIDC client id" }),
+        clientId: z.string({ error: "a non-empty OIDC client id" }).min(1, { error: "a non-empty OIDC client id" }),
         /** Set with `pulumi config set --secret --path tracing:sso.clientSecret ...`. */
-        clientSecret: z.string().min(1, { error: "a non-empty client secret" }).optional(),
+        clientSecret: z.string({ error: "a non-empty client secret" }).min(1, { error: "a non-empty client secret" }).optional(),
         /** Or an existing Secret (e.g. synced from Vault) in the platform namespace with key `client-secret`. */
         existingSecret: dnsLabel.optional(),
         allowedGroups: z.array(z.string().min(1)).min(1, { error: "a non-empty list of groups (the roles allowed in)" }).default([
@@ -234,12 +222,12 @@ const sso = z
             "tracing-devops",
         ]),
         emailDomains: z
-            .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: "an e-mail domain such as jewellery.example (not *)" }))
+            .array(z.string({ error: "an e-mail domain such as jewellery.example (not *)" }).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: "an e-mail domain such as jewellery.example (not *)" }))
             .min(1, { error: "a non-empty list of e-mail domains" }),
         groupsClaim: z.string().min(1).default("groups"),
         scope: z.string().min(1).default("openid email profile groups"),
         cookieSameSite: z.enum(["lax", "strict"], { error: "lax or strict" }).default("lax"),
-        cookieExpire: z.string().regex(/^[0-9]+(h|m)$/, { error: "a duration in hours or minutes such as 8h" }).default("8h"),
+        cookieExpire: z.string({ error: "a duration in hours or minutes such as 8h" }).regex(/^[0-9]+(h|m)$/, { error: "a duration in hours or minutes such as 8h" }).default("8h"),
         replicas: intRange(1, 10).default(1),
         /** Where the identity provider is, for the egress NetworkPolicy. */
         providerRanges: cidrList,

@@ -1,6 +1,6 @@
 import { ConfigError, parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../stacks/stack-file";
-import { requiredConfig } from "./support/minimal-config";
+import { exposureConfig, requiredConfig, ssoConfig } from "./support/minimal-config";
 import { projectDir } from "./support/resources";
 
 /** The problems of a config made of the required keys plus `raw`. */
@@ -71,6 +71,38 @@ describe("stack configuration", () => {
         const found = problems({ [key]: value });
         expect(found).toHaveLength(1);
         expect(found[0]).toContain(message);
+    });
+
+    const sso = (patch: object) => JSON.stringify({ ...ssoConfig, ...patch });
+    const exposure = (patch: object) => JSON.stringify({ ...exposureConfig, ...patch });
+
+    it.each([
+        ["tracing:elasticsearch", '{"mode":"in-cluster","nodes":2}', "tracing:elasticsearch.nodes must be 1 or at least 3 (two master-eligible nodes cannot elect a master when one is down), got 2"],
+        ["tracing:elasticsearch", '{"mode":"in-cluster","nodes":1,"replicas":1}', "tracing:elasticsearch.replicas must be less than the number of nodes"],
+        ["tracing:elasticsearch", '{"mode":"cloud"}', 'tracing:elasticsearch.mode must be an object whose mode is in-cluster or external, got "cloud"'],
+        ["tracing:elasticsearch", '{"mode":"external","url":"https://es.corp:9243","egressRanges":["10.50.0.0/16"]}', "tracing:elasticsearch.credentialsSecret must be a DNS-1123 label"],
+        ["tracing:elasticsearch", '{"mode":"external","url":"http://es.corp:9200","credentialsSecret":"es","egressRanges":["10.50.0.0/16"]}', 'tracing:elasticsearch.url must be an https:// URL, got "http://es.corp:9200"'],
+        ["tracing:jaeger", '{"roles":"both"}', 'tracing:jaeger.roles must be combined or split, got "both"'],
+        ["tracing:sso", sso({ clientSecret: "s3cret" }), "tracing:sso.clientSecret must be set exactly one of clientSecret (a Pulumi secret) and existingSecret"],
+        ["tracing:sso", sso({ emailDomains: ["*"] }), 'tracing:sso.emailDomains[0] must be an e-mail domain such as jewellery.example (not *), got "*"'],
+        ["tracing:sso", sso({ allowedGroups: [] }), "tracing:sso.allowedGroups must be a non-empty list of groups"],
+        ["tracing:sso", sso({ issuerUrl: "http://sso" }), 'tracing:sso.issuerUrl must be an https:// URL, got "http://sso"'],
+        ["tracing:exposure", exposure({ sourceRanges: ["10.8.0.0"] }), 'tracing:exposure.sourceRanges[0] must be an IPv4 CIDR such as 10.8.0.0/16, got "10.8.0.0"'],
+        ["tracing:exposure", exposure({ proxyRanges: [] }), "tracing:exposure.proxyRanges must be a non-empty list of IPv4 CIDRs"],
+        ["tracing:exposure", exposure({ mode: "gateway-api" }), "tracing:exposure.gateway must be the Gateway to attach to"],
+        ["tracing:orderIdPathPattern", "/orders/([0-9]+)", "tracing:orderIdPathPattern must be an RE2 pattern with a capture group named id"],
+    ])("rejects %s=%s", (key, value, message) => {
+        const found = problems({ [key]: value });
+        expect(found).toHaveLength(1);
+        expect(found[0]).toContain(message);
+    });
+
+    it("cannot turn SSO or the VPN-only exposure off by leaving them out", () => {
+        const found = problems({ "tracing:sso": "", "tracing:exposure": "" });
+        expect(found).toEqual([
+            'tracing:sso must be an object with issuerUrl, clientId, clientSecret or existingSecret, emailDomains and providerRanges (SSO cannot be turned off), got ""',
+            'tracing:exposure must be an object with host, sourceRanges (the VPN) and proxyRanges (the ingress controller), got ""',
+        ]);
     });
 
     it("rejects unknown keys instead of dropping them", () => {

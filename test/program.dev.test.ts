@@ -1,9 +1,18 @@
 import { find, obj, ofType } from "./support/resources";
+import { describeStorageAndAccess } from "./support/access-expectations";
 import { describeFoundation } from "./support/platform-expectations";
 
 const run = describeFoundation("dev");
+describeStorageAndAccess("dev", run);
 
 describe("stack dev specifics", () => {
+    it("serves collector and query from one Jaeger Deployment on a one-node Elasticsearch", () => {
+        expect(run().config.jaeger.roles).toBe("combined");
+        expect(obj(find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "elasticsearch").inputs.spec).replicas).toBe(1);
+        expect(run().config.elasticsearch).toMatchObject({ replicas: 0, shards: 1 });
+        expect(run().sim.outputs.retentionDays).toBe(3);
+    });
+
     it("bootstraps the internal CA chain: self-signed issuer → CA certificate → CA issuer", () => {
         const issuers = ofType(run().sim.resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").map((r) => obj(r.inputs.metadata).name);
         expect(issuers.sort()).toEqual(["tracing-internal-ca", "tracing-selfsigned"]);

@@ -1,9 +1,24 @@
 import { find, obj, ofType } from "./support/resources";
+import { describeStorageAndAccess } from "./support/access-expectations";
 import { describeFoundation } from "./support/platform-expectations";
 
 const run = describeFoundation("prod");
+describeStorageAndAccess("prod", run);
 
 describe("stack prod specifics", () => {
+    it("splits Jaeger into collector and query, each with two or more replicas and a PDB", () => {
+        for (const name of ["jaeger-collector", "jaeger-query", "oauth2-proxy"]) {
+            expect(obj(find(run().sim.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec).replicas).toBeGreaterThanOrEqual(2);
+            expect(obj(find(run().sim.resources, "kubernetes:policy/v1:PodDisruptionBudget", name).inputs.spec)).toMatchObject({ maxUnavailable: 1 });
+        }
+    });
+
+    it("runs three Elasticsearch nodes with replicas, a PDB and two weeks of retention", () => {
+        expect(obj(find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "elasticsearch").inputs.spec).replicas).toBe(3);
+        find(run().sim.resources, "kubernetes:policy/v1:PodDisruptionBudget", "elasticsearch");
+        expect(run().sim.outputs.retentionDays).toBe(14);
+    });
+
     it("uses the corporate ClusterIssuer and creates no internal CA", () => {
         expect(ofType(run().sim.resources, "kubernetes:cert-manager.io/v1:ClusterIssuer")).toHaveLength(0);
         expect(run().sim.outputs.certificateIssuer).toBe("corporate-ca");

@@ -1,0 +1,79 @@
+import { NetworkFlowsInput, renderNetworkPolicies } from "../renderers/network-policies";
+
+const sel = (name: string) => ({ "app.kubernetes.io/name": name });
+const input: NetworkFlowsInput = {
+    workloadNamespaces: ["shop", "crm", "mes"],
+    selectors: {
+        agent: sel("otel-agent"),
+        gateway: sel("otel-gateway"),
+        jaegerCollector: sel("jaeger-collector"),
+        jaegerQuery: sel("jaeger-query"),
+        ssoProxy: sel("oauth2-proxy"),
+        indexCleaner: sel("jaeger-es-index-cleaner"),
+    },
+    storage: { kind: "in-cluster", selector: sel("elasticsearch") },
+    controllerNamespace: "ingress-internal",
+    providerRanges: ["10.20.0.0/24"],
+    apiServerRanges: ["10.0.0.1/32"],
+    dnsNamespace: "kube-system",
+};
+
+describe("network policies", () => {
+    const policies = renderNetworkPolicies(input);
+    const byName = (name: string) => {
+        const p = policies.find((x) => x.name === name);
+        if (p === undefined) throw new Error(`no policy ${name}`);
+        return p.spec;
+    };
+
+    it("deny all traffic in the namespace by default", () => {
+        expect(byName("default-deny-all")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    });
+
+    it("let only the instrumented namespaces reach the agent", () => {
+        expect(byName("otel-agent").ingress).toEqual([
+            {
+                from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["crm", "mes", "shop"] }] } }],
+                ports: [
+                    { port: 4317, protocol: "TCP" },
+                    { port: 4318, protocol: "TCP" },
+                ],
+            },
+        ]);
+    });
+
+    it("chain agent → gateway → Jaeger collector → Elasticsearch", () => {
+        expect(byName("otel-agent").egress).toContainEqual({ to: [{ podSelector: { matchLabels: sel("otel-gateway") } }], ports: [{ port: 4317, protocol: "TCP" }] });
+        expect(byName("otel-gateway").ingress).toEqual([{ from: [{ podSelector: { matchLabels: sel("otel-agent") } }], ports: [{ port: 4317, protocol: "TCP" }] }]);
+        expect(byName("jaeger-collector").ingress).toEqual([{ from: [{ podSelector: { matchLabels: sel("otel-gateway") } }], ports: [{ port: 4317, protocol: "TCP" }] }]);
+        expect(byName("jaeger-collector").egress).toEqual([{ to: [{ podSelector: { matchLabels: sel("elasticsearch") } }], ports: [{ port: 9200, protocol: "TCP" }] }]);
+    });
+
+    it("let the UI be reached only from the ingress controller through oauth2-proxy", () => {
+        expect(byName("oauth2-proxy").ingress).toEqual([
+            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-internal" } } }], ports: [{ port: 4180, protocol: "TCP" }] },
+        ]);
+        expect(byName("jaeger-query").ingress).toEqual([{ from: [{ podSelector: { matchLabels: sel("oauth2-proxy") } }], ports: [{ port: 16686, protocol: "TCP" }] }]);
+        expect(byName("oauth2-proxy").egress).toContainEqual({ to: [{ ipBlock: { cidr: "10.20.0.0/24" } }], ports: [{ port: 443, protocol: "TCP" }] });
+    });
+
+    it("admit to Elasticsearch only Jaeger, the cleaner and its own nodes", () => {
+        expect(byName("elasticsearch").ingress).toEqual([
+            {
+                from: [sel("jaeger-collector"), sel("jaeger-query"), sel("jaeger-es-index-cleaner")].map((l) => ({ podSelector: { matchLabels: l } })),
+                ports: [{ port: 9200, protocol: "TCP" }],
+            },
+            { from: [{ podSelector: { matchLabels: sel("elasticsearch") } }], ports: [{ port: 9300, protocol: "TCP" }] },
+        ]);
+    });
+
+    it("send an external cluster's traffic only to its ranges and port", () => {
+        const external = renderNetworkPolicies({ ...input, storage: { kind: "external", ranges: ["10.50.0.0/16"], port: 9243 } });
+        expect(external.find((p) => p.name === "elasticsearch")).toBeUndefined();
+        expect(external.find((p) => p.name === "jaeger-es-index-cleaner")?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: "10.50.0.0/16" } }], ports: [{ port: 9243, protocol: "TCP" }] }]);
+    });
+
+    it("open nothing to the agent when no workload is instrumented", () => {
+        expect(renderNetworkPolicies({ ...input, workloadNamespaces: [] }).find((p) => p.name === "otel-agent")?.spec.policyTypes).toEqual(["Egress"]);
+    });
+});

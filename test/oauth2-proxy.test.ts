@@ -1,0 +1,47 @@
+import { renderOAuth2ProxyArgs } from "../renderers/oauth2-proxy";
+
+const input = {
+    issuerUrl: "https://sso.jewellery.internal/realms/corp",
+    clientId: "tracing",
+    host: "tracing.jewellery.internal",
+    upstream: "http://jaeger-query.tracing.svc.cluster.local:16686",
+    allowedGroups: ["tracing-developers", "tracing-support"],
+    emailDomains: ["jewellery.example"],
+    groupsClaim: "groups",
+    scope: "openid email profile groups",
+    cookieSameSite: "lax" as const,
+    cookieExpire: "8h",
+    trustedProxyRanges: ["10.244.0.0/16"],
+    listenAddress: "0.0.0.0:4180",
+};
+
+describe("oauth2-proxy arguments", () => {
+    const args = renderOAuth2ProxyArgs(input);
+
+    it("log in with OIDC at the corporate issuer and redirect back to the UI host", () => {
+        expect(args).toEqual(expect.arrayContaining(["--provider=oidc", `--oidc-issuer-url=${input.issuerUrl}`, "--redirect-url=https://tracing.jewellery.internal/oauth2/callback"]));
+    });
+
+    it("admit only the configured groups and e-mail domains", () => {
+        expect(args.filter((a) => a.startsWith("--allowed-group="))).toEqual(["--allowed-group=tracing-developers", "--allowed-group=tracing-support"]);
+        expect(args.filter((a) => a.startsWith("--email-domain="))).toEqual(["--email-domain=jewellery.example"]);
+    });
+
+    it("trust forwarded headers only from the ingress controller's ranges", () => {
+        expect(args).toContain("--reverse-proxy=true");
+        expect(args).toContain("--trusted-proxy-ip=10.244.0.0/16");
+        expect(() => renderOAuth2ProxyArgs({ ...input, trustedProxyRanges: [] })).toThrow(/trusted proxy ranges/);
+    });
+
+    it("set secure, HttpOnly cookies with the configured SameSite", () => {
+        expect(args).toEqual(expect.arrayContaining(["--cookie-secure=true", "--cookie-httponly=true", "--cookie-samesite=lax"]));
+    });
+
+    it("never carry a secret on the command line", () => {
+        expect(args.some((a) => /--(client|cookie)-secret=/.test(a))).toBe(false);
+    });
+
+    it("proxy to Jaeger query and answer probes on /ping and /ready", () => {
+        expect(args).toEqual(expect.arrayContaining([`--upstream=${input.upstream}`, "--ping-path=/ping", "--ready-path=/ready", "--http-address=0.0.0.0:4180"]));
+    });
+});

@@ -1,0 +1,135 @@
+import type { SimulatedResource } from "../../stacks/simulate";
+import type { StackRun } from "./program";
+import { configMapYaml, find, obj, Obj, ofType } from "./resources";
+
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+const podSpec = (r: SimulatedResource): Obj => {
+    const spec = obj(r.inputs.spec);
+    const template = r.type.endsWith(":CronJob") ? obj(obj(obj(spec.jobTemplate).spec).template) : obj(spec.template);
+    return obj(template.spec);
+};
+const workloadTypes = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:CronJob"];
+
+/** Issue 3's promises, checked against a stack's own settings. */
+export function describeStorageAndAccess(stack: string, run: () => StackRun): void {
+    describe(`stack ${stack}: storage and access`, () => {
+        const resources = () => run().sim.resources;
+        const config = () => run().config;
+
+        it("runs Jaeger v2 in the stack's layout and points the gateway at its collector", () => {
+            const names = ofType(resources(), "kubernetes:apps/v1:Deployment").map((d) => String(obj(d.inputs.metadata).name));
+            if (config().jaeger.roles === "combined") expect(names).toContain("jaeger");
+            else expect(names).toEqual(expect.arrayContaining(["jaeger-collector", "jaeger-query"]));
+            for (const d of ofType(resources(), "kubernetes:apps/v1:Deployment").filter((x) => String(obj(x.inputs.metadata).name).startsWith("jaeger"))) {
+                expect(String(list(podSpec(d).containers)[0].image)).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+            }
+            const gw = configMapYaml(find(resources(), "kubernetes:core/v1:ConfigMap", "otel-gateway"));
+            expect(obj(obj(gw.exporters)["otlp_grpc/jaeger"]).endpoint).toBe(`jaeger-collector.${config().namespace}.svc.cluster.local:4317`);
+        });
+
+        it("sizes the daily indices for the cluster and never writes a password into Jaeger's config", () => {
+            const es = config().elasticsearch;
+            for (const cm of ofType(resources(), "kubernetes:core/v1:ConfigMap").filter((c) => String(obj(c.inputs.metadata).name).startsWith("jaeger"))) {
+                const text = String(obj(cm.inputs.data)["config.yaml"]);
+                const backend = obj(obj(obj(obj(configMapYaml(cm).extensions).jaeger_storage).backends).traces);
+                expect(obj(obj(obj(backend.elasticsearch).indices).spans)).toMatchObject({ shards: es.shards, replicas: es.replicas });
+                expect(text).toContain("password: ${env:ES_PASSWORD}");
+            }
+        });
+
+        it("runs Elasticsearch with security, TLS from our issuer, generated credentials and the stack's size", () => {
+            const es = config().elasticsearch;
+            if (es.mode !== "in-cluster") throw new Error("both stacks run Elasticsearch in the cluster");
+            const sts = find(resources(), "kubernetes:apps/v1:StatefulSet", "elasticsearch");
+            expect(obj(sts.inputs.spec).replicas).toBe(es.nodes);
+            expect(list(obj(sts.inputs.spec).volumeClaimTemplates)[0]).toMatchObject({ spec: { resources: { requests: { storage: `${es.storageGi}Gi` } } } });
+            const container = list(podSpec(sts).containers)[0];
+            const env = Object.fromEntries(list(container.env).map((e) => [String(e.name), e.value ?? e.valueFrom]));
+            expect(env).toMatchObject({ "xpack.security.enabled": "true", "xpack.security.http.ssl.enabled": "true", "xpack.security.transport.ssl.enabled": "true", "node.store.allow_mmap": "false" });
+            expect(env.ELASTIC_PASSWORD).toEqual({ secretKeyRef: { name: "elasticsearch-credentials", key: "password" } });
+            expect(obj(obj(container.resources).limits).memory).toBe(`${es.memoryMiB}Mi`);
+            const cert = find(resources(), "kubernetes:cert-manager.io/v1:Certificate", "elasticsearch-tls");
+            expect(obj(obj(cert.inputs.spec).issuerRef).name).toBe(run().sim.outputs.certificateIssuer);
+            expect(ofType(resources(), "random:index/randomPassword:RandomPassword").map((r) => r.name)).toContain("elasticsearch-password");
+            const pdb = ofType(resources(), "kubernetes:policy/v1:PodDisruptionBudget").filter((p) => obj(p.inputs.metadata).name === "elasticsearch");
+            expect(pdb).toHaveLength(es.nodes > 1 ? 1 : 0);
+        });
+
+        it("enforces retention with the index cleaner: the stack's days, credentials from the Secret, TLS on", () => {
+            const cron = find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner");
+            const spec = obj(cron.inputs.spec);
+            expect(spec).toMatchObject({ concurrencyPolicy: "Forbid", successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+            const container = list(podSpec(cron).containers)[0];
+            expect(container.args).toEqual([String(config().retentionDays), "https://elasticsearch.tracing.svc.cluster.local:9200"]);
+            const env = list(container.env);
+            expect(env).toContainEqual({ name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "elasticsearch-credentials", key: "password" } } });
+            expect(env).toContainEqual({ name: "ES_TLS_ENABLED", value: "true" });
+            expect(env).toContainEqual({ name: "INDEX_PREFIX", value: config().elasticsearch.indexPrefix });
+            expect(obj(container.resources).limits).toBeDefined();
+        });
+
+        it("shows the storage budget as a stack output", () => {
+            const es = config().elasticsearch;
+            if (es.mode !== "in-cluster") throw new Error("both stacks run Elasticsearch in the cluster");
+            expect(run().sim.outputs.storageBudget).toMatchObject({ retentionDays: config().retentionDays, pvcGiPerNode: es.storageGi, pvcGiTotal: es.storageGi * es.nodes });
+        });
+
+        it("puts oauth2-proxy in front of Jaeger query with the stack's IdP, groups and replicas", () => {
+            const sso = config().sso;
+            const d = find(resources(), "kubernetes:apps/v1:Deployment", "oauth2-proxy");
+            expect(obj(d.inputs.spec).replicas).toBe(sso.replicas);
+            const container = list(podSpec(d).containers)[0];
+            expect(String(container.image)).toMatch(/^quay\.io\/oauth2-proxy\/oauth2-proxy:v7\.15\.([2-9]|\d{2,})$/);
+            const args = list(container.args).map(String);
+            expect(args).toEqual(expect.arrayContaining([`--oidc-issuer-url=${sso.issuerUrl}`, `--upstream=http://jaeger-query.${config().namespace}.svc.cluster.local:16686`]));
+            expect(args.filter((a) => a.startsWith("--allowed-group="))).toEqual(sso.allowedGroups.map((g) => `--allowed-group=${g}`));
+            expect(args.filter((a) => a.startsWith("--trusted-proxy-ip="))).toEqual(config().exposure.proxyRanges.map((r) => `--trusted-proxy-ip=${r}`));
+            expect(list(container.env)).toContainEqual({ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: "oauth2-proxy", key: "cookie-secret" } } });
+            expect(obj(container.livenessProbe)).toMatchObject({ httpGet: { path: "/ping" } });
+            expect(obj(container.readinessProbe)).toMatchObject({ httpGet: { path: "/ready" } });
+        });
+
+        it("exposes the UI only through an internal Ingress: class, TLS, VPN ranges, oauth2-proxy backend", () => {
+            const e = config().exposure;
+            const ing = find(resources(), "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui");
+            expect(obj(obj(ing.inputs.metadata).annotations)[e.sourceRangeAnnotation]).toBe(e.sourceRanges.join(","));
+            const spec = obj(ing.inputs.spec);
+            expect(spec.ingressClassName).toBe(e.ingressClassName);
+            expect(spec.tls).toEqual([{ hosts: [e.host], secretName: "jaeger-ui-tls" }]);
+            const backends = list(spec.rules).flatMap((r) => list(obj(r.http).paths).map((p) => obj(obj(p.backend).service).name));
+            expect(backends).toEqual(["oauth2-proxy"]);
+        });
+
+        it("creates no LoadBalancer or NodePort Service and keeps Services ClusterIP", () => {
+            for (const svc of ofType(resources(), "kubernetes:core/v1:Service")) {
+                expect([undefined, "ClusterIP"]).toContain(obj(svc.inputs.spec).type);
+                expect(obj(svc.inputs.spec).externalIPs).toBeUndefined();
+            }
+        });
+
+        it("isolates the namespace: default deny plus a policy selecting every workload of ours", () => {
+            const policies = ofType(resources(), "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => obj(p.inputs.spec));
+            expect(policies).toContainEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+            const selected = new Set(policies.map((p) => obj(obj(p.podSelector).matchLabels)["app.kubernetes.io/name"]).filter((n) => n !== undefined));
+            for (const w of workloadTypes.flatMap((t) => ofType(resources(), t))) {
+                if (obj(w.inputs.metadata).namespace !== config().namespace) continue;
+                const labels = obj(obj(obj(w.inputs.spec).selector).matchLabels);
+                const name = labels["app.kubernetes.io/name"] ?? obj(obj(w.inputs.metadata).labels)["app.kubernetes.io/name"];
+                expect(selected).toContain(name);
+            }
+        });
+
+        it("hardens every container of ours: limits, non-root, no escalation, no capabilities, RuntimeDefault seccomp", () => {
+            for (const w of workloadTypes.flatMap((t) => ofType(resources(), t))) {
+                const pod = podSpec(w);
+                expect(obj(pod.securityContext)).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+                for (const c of list(pod.containers)) {
+                    expect(obj(obj(c.resources).limits).memory).toBeDefined();
+                    expect(obj(obj(c.resources).requests).cpu).toBeDefined();
+                    expect(obj(c.securityContext)).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true });
+                    if (!w.type.endsWith(":CronJob")) expect(c.readinessProbe).toBeDefined();
+                }
+            }
+        });
+    });
+}
