@@ -99,7 +99,10 @@ export const defaultPiiDeleteKeys = [
 ] as const;
 
 const pii = z.strictObject({
-    deleteKeys: z.array(z.string().min(1)).default([...defaultPiiDeleteKeys]),
+    deleteKeys: z
+        .array(z.string({ error: "an attribute key" }).min(1, { error: "a non-empty attribute key" }))
+        .min(1, { error: "a non-empty list of attribute keys (the collector's attributes processor needs at least one action)" })
+        .default([...defaultPiiDeleteKeys]),
     masks: z
         .array(z.strictObject({ name: dnsLabel, pattern: re2Pattern }))
         .min(1, { error: "a non-empty list of masks (personal data must be scrubbed)" })

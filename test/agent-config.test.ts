@@ -53,6 +53,7 @@ describe("agent collector config", () => {
         const redaction = parsed.processors["redaction/pii"] as RedactionConfig;
         expect(redaction.blocked_values).toEqual(config.pii.masks.map((m) => m.pattern));
         expect(redaction.ignored_keys).toContain("order.id");
+        expect(redaction.redact_all_types).toBe(true);
         expect(redaction.summary).toBe("info");
         const scrub = parsed.processors["transform/scrub_pii"] as TransformConfig;
         expect(scrub.trace_statements).toEqual(scrubStatements(config.pii));
@@ -73,6 +74,23 @@ describe("agent collector config", () => {
             'set(span.attributes["order.id"], span.attributes["http.request.header.x-order-id"][0]) where span.attributes["order.id"] == nil and IsList(span.attributes["http.request.header.x-order-id"])',
         );
         expect(ids.trace_statements.join("\n")).toContain('span.attributes["messaging.header.x_order_id"]');
+    });
+
+    it("reads the Python agent's header naming (underscores) too", () => {
+        const ids = (parsed.processors["transform/order_ids"] as TransformConfig).trace_statements.join("\n");
+        expect(ids).toContain('span.attributes["http.request.header.x_order_id"]');
+    });
+
+    it("takes the order id from the request path when no header carried it", () => {
+        const withPath = renderAgentConfig({ ...input, orderIdPathPattern: "/orders/(?P<id>[0-9]+)" });
+        const statements = (withPath.processors["transform/order_ids"] as TransformConfig).trace_statements;
+        const fromPath = statements.filter((s) => s.includes("ExtractPatterns"));
+        expect(fromPath).toHaveLength(3);
+        expect(fromPath[0]).toBe(
+            'set(span.attributes["order.id"], ExtractPatterns(span.attributes["url.path"], "/orders/(?P<id>[0-9]+)")["id"]) where span.attributes["order.id"] == nil and IsString(span.attributes["url.path"]) and IsMatch(span.attributes["url.path"], "/orders/(?P<id>[0-9]+)")',
+        );
+        // Headers win: the path rules come after every header rule for order.id.
+        expect(statements.indexOf(fromPath[0])).toBeGreaterThan(statements.findIndex((s) => s.includes("messaging.header.x_order_id")));
     });
 
     it("routes whole traces to one gateway through load_balancing", () => {

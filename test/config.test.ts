@@ -62,6 +62,7 @@ describe("stack configuration", () => {
             "tracing:workloads must be a list without duplicate namespace/name pairs",
         ],
         ["tracing:pii", '{"masks": []}', "tracing:pii.masks must be a non-empty list of masks"],
+        ["tracing:pii", '{"deleteKeys": []}', "tracing:pii.deleteKeys must be a non-empty list of attribute keys"],
         ["tracing:pii", '{"masks": [{"name":"x","pattern":"(a"}]}', "tracing:pii.masks[0].pattern must be a valid regular expression"],
         ["tracing:pii", '{"masks": [{"name":"x","pattern":"(?!a)b"}]}', "tracing:pii.masks[0].pattern must be an RE2 regular expression"],
         ["tracing:collector", '{"gateway": {"replicas": 0}}', "tracing:collector.gateway.replicas must be an integer from 1 to 20, got 0"],
