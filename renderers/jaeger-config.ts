@@ -1,9 +1,10 @@
 import { stringify } from "yaml";
 
 /**
- * Jaeger v2 configuration (a collector-style YAML; the binary has no flags). Keys follow Jaeger
- * v2.20: `healthcheckv2` (the v1 `health_check` is not compiled in), `jaeger_storage` backends,
- * `rotation` per index type (the legacy `use_aliases`/`use_ilm` are rejected).
+ * Jaeger v2 configuration (a collector-style YAML; the binary has no flags), for the pinned v2.13:
+ * `healthcheckv2` (the v1 `health_check` is not compiled in), `jaeger_storage` backends, daily
+ * indices through each index type's `date_layout`/`rollover_frequency`. v2.20 still accepts these
+ * (deprecated in favour of `rotation.periodic`) and rejects `use_aliases`/`use_ilm`, which we never set.
  */
 
 export type JaegerRole = "collector" | "query" | "combined";
@@ -11,7 +12,8 @@ export type JaegerRole = "collector" | "query" | "combined";
 export interface IndexSettings {
     shards: number;
     replicas: number;
-    rotation: { periodic: { date_layout: "2006-01-02"; rollover_frequency: "day" } };
+    date_layout: "2006-01-02";
+    rollover_frequency: "day";
 }
 
 export interface ElasticsearchBackend {
@@ -102,7 +104,7 @@ export const storageName = "traces";
 export const esCredentialEnv = { username: "ES_USERNAME", password: "ES_PASSWORD" } as const;
 
 function dailyIndex(shards: number, replicas: number): IndexSettings {
-    return { shards, replicas, rotation: { periodic: { date_layout: "2006-01-02", rollover_frequency: "day" } } };
+    return { shards, replicas, date_layout: "2006-01-02", rollover_frequency: "day" };
 }
 
 export function storageBackend(storage: JaegerStorageInput, role: JaegerRole): ElasticsearchBackend | MemoryBackend {

@@ -31,11 +31,11 @@ describe("Jaeger v2 config", () => {
         const backend = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen }).extensions.jaeger_storage.backends.traces;
         if (!("elasticsearch" in backend)) throw new Error("expected an elasticsearch backend");
         const e = backend.elasticsearch;
-        expect(e.indices.spans).toEqual({ shards: 2, replicas: 1, rotation: { periodic: { date_layout: "2006-01-02", rollover_frequency: "day" } } });
+        expect(e.indices.spans).toEqual({ shards: 2, replicas: 1, date_layout: "2006-01-02", rollover_frequency: "day" });
         expect(e.indices.services).toEqual(e.indices.spans);
         expect(e.auth.basic).toEqual({ username: "${env:ES_USERNAME}", password: "${env:ES_PASSWORD}" });
         expect(e.tls).toEqual({ insecure: false, ca_file: "/etc/jaeger/es-ca/ca.crt" });
-        // v2.20 rejects the legacy rollover flags.
+        // Newer Jaeger rejects the legacy alias/ILM flags.
         expect(JSON.stringify(e)).not.toMatch(/use_ilm|use_aliases/);
     });
 
