@@ -1,5 +1,5 @@
-import { stringify } from "yaml";
 import type { CollectorConfig, ListenAddresses, MemoryLimiterConfig } from "./collector-types";
+import { toGoYaml } from "./yaml";
 
 /**
  * memory_limiter at 80 % of the container limit with a 20 % spike allowance, so the collector refuses
@@ -26,5 +26,5 @@ export function telemetry(listen: ListenAddresses): CollectorConfig["service"]["
 }
 
 export function toCollectorYaml(config: CollectorConfig): string {
-    return stringify(config, { lineWidth: 0 });
+    return toGoYaml(config);
 }

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toGoYaml } from "./yaml";
 
 /**
  * Jaeger v2 configuration (a collector-style YAML; the binary has no flags), for the pinned v2.13:
@@ -163,5 +163,5 @@ export function renderJaegerConfig(input: JaegerConfigInput): JaegerConfig {
 }
 
 export function toJaegerYaml(config: JaegerConfig): string {
-    return stringify(config, { lineWidth: 0 });
+    return toGoYaml(config);
 }

@@ -39,6 +39,12 @@ describe("Jaeger v2 config", () => {
         expect(JSON.stringify(e)).not.toMatch(/use_ilm|use_aliases/);
     });
 
+    it("quotes the date layout so Go's YAML 1.1 reader keeps it a string", () => {
+        const text = toJaegerYaml(renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen }));
+        expect(text).toContain('date_layout: "2006-01-02"');
+        expect(text).not.toMatch(/date_layout: 2006/);
+    });
+
     it("caps an in-memory store", () => {
         const backend = renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 50000 }, listen: jaegerPodListen }).extensions.jaeger_storage.backends.traces;
         expect(backend).toEqual({ memory: { max_traces: 50000 } });
