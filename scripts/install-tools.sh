@@ -21,6 +21,7 @@ collector_stable=$(pin collector.stableVersion)
 jaeger_module=$(pin jaeger.goModuleVersion)
 jaeger=$(pin jaeger.version)
 oauth2_proxy=$(pin oauth2Proxy.version)
+telemetrygen=$(pin telemetrygen.version)
 
 mkdir -p "$cache"
 
@@ -70,7 +71,7 @@ build_collector() {
 build_jaeger() { build_from_module github.com/jaegertracing/jaeger "$jaeger_module" github.com/jaegertracing/jaeger/cmd/jaeger "$1"; }
 build_oauth2_proxy() { build_from_module github.com/oauth2-proxy/oauth2-proxy/v7 "v$oauth2_proxy" github.com/oauth2-proxy/oauth2-proxy/v7 "$1"; }
 build_telemetrygen() {
-    build_from_module github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen "v$collector" \
+    build_from_module github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen "v$telemetrygen" \
         github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen "$1"
 }
 
@@ -79,9 +80,9 @@ command -v envsubst >/dev/null || die "envsubst is required (Debian package gett
 tool otelcol "$collector" otelcol build_collector
 tool jaeger "$jaeger" jaeger build_jaeger
 tool oauth2-proxy "$oauth2_proxy" oauth2-proxy build_oauth2_proxy
-tool telemetrygen "$collector" telemetrygen build_telemetrygen
+tool telemetrygen "$telemetrygen" telemetrygen build_telemetrygen
 
 echo "tools ready:"
-for b in "otelcol-$collector/bin/otelcol" "jaeger-$jaeger/bin/jaeger" "oauth2-proxy-$oauth2_proxy/bin/oauth2-proxy" "telemetrygen-$collector/bin/telemetrygen"; do
+for b in "otelcol-$collector/bin/otelcol" "jaeger-$jaeger/bin/jaeger" "oauth2-proxy-$oauth2_proxy/bin/oauth2-proxy" "telemetrygen-$telemetrygen/bin/telemetrygen"; do
     echo "  $cache/$b"
 done
