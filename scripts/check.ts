@@ -1,10 +1,13 @@
 /**
- * The offline check: runs the program for a stack under Pulumi mocks (no cluster, no CLI) and says
- * what would be deployed. `npm run check -- --stack dev [--json]`.
- * Exit codes: 0 fine, 2 configuration error, 64 usage error.
+ * The offline check: runs the program for a stack under Pulumi mocks (no cluster, no CLI), says
+ * what would be deployed and runs the policy pack over it.
+ * `npm run check -- --stack dev [--json] [--policy-config FILE]`.
+ * Exit codes: 0 fine, 1 a mandatory policy is violated, 2 configuration error, 64 usage error.
  */
-import { existsSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import { join } from "path";
+import type { PolicyOverrides } from "../policies/config";
+import { evaluate, ReportedViolation } from "../policies/evaluate";
 import { ConfigError } from "../stacks/config";
 import { simulateProgram, SimulatedResource, Simulation } from "../stacks/simulate";
 import { readStackFile } from "../stacks/stack-file";
@@ -13,32 +16,51 @@ import { summarize } from "./summary";
 const projectDir = join(__dirname, "..");
 
 function usage(message: string): never {
-    process.stderr.write(`${message}\nusage: npm run check -- --stack NAME [--json]\n`);
+    process.stderr.write(`${message}\nusage: npm run check -- --stack NAME [--json] [--policy-config FILE]\n`);
     process.exit(64);
 }
 
-function parseArgs(argv: string[]): { stack: string; json: boolean } {
+function parseArgs(argv: string[]): { stack: string; json: boolean; policyConfig?: string } {
     let stack: string | undefined;
     let json = false;
+    let policyConfig: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") json = true;
+        else if (arg === "--policy-config") policyConfig = argv[++i];
         else if (arg === "--stack" || arg === "-s") stack = argv[++i];
         else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
         else usage(`unknown argument: ${arg}`);
     }
     if (stack === undefined || stack === "") usage("--stack is required");
-    return { stack, json };
+    return { stack, json, policyConfig };
+}
+
+/** The same file `pulumi preview --policy-pack-config` takes: { "<policy>": { "<setting>": value } }. */
+function readPolicyConfig(path: string | undefined): PolicyOverrides {
+    if (path === undefined) return {};
+    try {
+        return JSON.parse(readFileSync(path, "utf8")) as PolicyOverrides;
+    } catch (err) {
+        usage(`cannot read the policy config ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+
+function describeViolations(violations: ReportedViolation[]): string {
+    if (violations.length === 0) return "policies: no violations\n";
+    const lines = violations.map((v) => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}`);
+    return `policies: ${violations.length} violation(s)\n${lines.join("\n")}\n`;
 }
 
 export interface CheckReport {
     stack: string;
     resources: SimulatedResource[];
-    violations: unknown[];
+    violations: ReportedViolation[];
 }
 
 async function main(): Promise<void> {
-    const { stack, json } = parseArgs(process.argv.slice(2));
+    const { stack, json, policyConfig } = parseArgs(process.argv.slice(2));
+    const overrides = readPolicyConfig(policyConfig);
     if (!existsSync(join(projectDir, `Pulumi.${stack}.yaml`))) usage(`no stack file Pulumi.${stack}.yaml in ${projectDir}`);
     let simulation: Simulation;
     try {
@@ -50,8 +72,14 @@ async function main(): Promise<void> {
         }
         throw err;
     }
-    const report: CheckReport = { stack, resources: simulation.resources, violations: [] };
-    process.stdout.write(json ? `${JSON.stringify(report)}\n` : summarize(simulation));
+    const violations = evaluate(simulation.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })), overrides);
+    const report: CheckReport = { stack, resources: simulation.resources, violations };
+    process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${summarize(simulation)}\n${describeViolations(violations)}`);
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+    if (mandatory.length > 0) {
+        if (json) process.stderr.write(describeViolations(mandatory));
+        process.exit(1);
+    }
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,26 @@
+import type { Rule } from "./rule";
+import { ingressInternalClass, ingressTls, ingressVpnOnly, noExternalService, noHostNetwork, uiOnlyThroughSso } from "./rules/exposure";
+import { networkPolicyCoverage, workloadHardening } from "./rules/hardening";
+import { piiScrubbedBeforeExport } from "./rules/pii";
+import { memoryStoreCapped, retentionWithinLimits, storageWithinLimits } from "./rules/retention";
+import { secretsFromSecretStore } from "./rules/secrets";
+import { ssoInFrontOfUi, ssoProxySecure } from "./rules/sso";
+
+/** Every rule of the pack, in the order they are reported. */
+export const rules: Rule[] = [
+    noExternalService,
+    noHostNetwork,
+    ingressInternalClass,
+    ingressTls,
+    ingressVpnOnly,
+    uiOnlyThroughSso,
+    ssoProxySecure,
+    ssoInFrontOfUi,
+    retentionWithinLimits,
+    storageWithinLimits,
+    memoryStoreCapped,
+    piiScrubbedBeforeExport,
+    secretsFromSecretStore,
+    workloadHardening,
+    networkPolicyCoverage,
+];
