@@ -1,0 +1,37 @@
+/** Jaeger's HTTP query API (the one the UI uses). */
+export interface JaegerSpan {
+    traceID: string;
+    spanID: string;
+    operationName: string;
+    processID: string;
+    duration: number;
+    tags: { key: string; type: string; value: unknown }[];
+    references: { refType: string; spanID: string; traceID: string }[];
+}
+
+export interface JaegerTrace {
+    traceID: string;
+    spans: JaegerSpan[];
+    processes: Record<string, { serviceName: string }>;
+}
+
+async function get<T>(url: string): Promise<T | null> {
+    const res = await fetch(url);
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return ((await res.json()) as { data: T | null }).data;
+}
+
+/** Traces of a service matching the tags; none (not an error) for a service Jaeger never saw. */
+export async function findTraces(queryUrl: string, service: string, tags: Record<string, string>, lookback = "1h"): Promise<JaegerTrace[]> {
+    const q = new URLSearchParams({ service, tags: JSON.stringify(tags), lookback, limit: "20" });
+    return (await get<JaegerTrace[]>(`${queryUrl}/api/traces?${q.toString()}`)) ?? [];
+}
+
+export async function services(queryUrl: string): Promise<string[]> {
+    return (await get<string[]>(`${queryUrl}/api/services`)) ?? [];
+}
+
+export const tag = (span: JaegerSpan, key: string): unknown => span.tags.find((t) => t.key === key)?.value;
+export const serviceOf = (trace: JaegerTrace, span: JaegerSpan): string => trace.processes[span.processID]?.serviceName ?? "";
+export const servicesIn = (trace: JaegerTrace): string[] => [...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort();

@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { renderAgentConfig } from "../../../renderers/agent-config";
+import { toCollectorYaml } from "../../../renderers/collector-common";
+import type { ListenAddresses } from "../../../renderers/collector-types";
+import { renderGatewayConfig } from "../../../renderers/gateway-config";
+import { renderJaegerConfig, toJaegerYaml } from "../../../renderers/jaeger-config";
+import type { SamplingConfig, StackConfig } from "../../../stacks/schema";
+import { freePort, httpOk, runDir, start, Started, waitFor } from "./processes";
+import { tools } from "./tools";
+
+async function loopback(): Promise<ListenAddresses> {
+    return { host: "127.0.0.1", otlpGrpcPort: await freePort(), otlpHttpPort: await freePort(), healthPort: await freePort(), metricsPort: await freePort() };
+}
+
+export interface Jaeger {
+    otlpGrpc: string;
+    queryUrl: string;
+    process: Started;
+}
+
+/** Real Jaeger v2 with our rendered config, storing in memory (the Elasticsearch config is covered by validation). */
+export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
+    const listen = { host: "127.0.0.1", otlpGrpcPort: await freePort(), otlpHttpPort: await freePort(), queryHttpPort: await freePort(), queryGrpcPort: await freePort(), healthPort: await freePort(), metricsPort: await freePort() };
+    const file = join(runDir, `${name}.yaml`);
+    writeFileSync(file, toJaegerYaml(renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 100000 }, listen })));
+    const process = start(name, tools.jaeger(), [`--config=${file}`]);
+    await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/status`), 60000);
+    return { otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`, queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`, process };
+}
+
+export interface Collector {
+    listen: ListenAddresses;
+    process: Started;
+}
+
+async function startCollector(name: string, yaml: string, listen: ListenAddresses): Promise<Collector> {
+    const file = join(runDir, `${name}.yaml`);
+    writeFileSync(file, yaml);
+    // The node name the downward API gives the agent in a pod.
+    const process = start(name, tools.otelcol(), [`--config=file:${file}`], { K8S_NODE_NAME: "e2e-node" });
+    await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/`), 30000);
+    return { listen, process };
+}
+
+/**
+ * The gateway with our rendered tail sampling, exporting to Jaeger. Adapted only where there is no
+ * cluster: loopback ports, a scratch directory for the persistent queue.
+ */
+export async function startGateway(name: string, sampling: SamplingConfig, jaegerOtlpGrpc: string, memoryMiB = 1024): Promise<Collector> {
+    const listen = await loopback();
+    const queueDirectory = join(runDir, `${name}-queue`);
+    mkdirSync(queueDirectory, { recursive: true });
+    const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueSize: 5000 }));
+    return startCollector(name, yaml, listen);
+}
+
+/**
+ * The agent with the stack's PII and id rules. Adapted only where there is no cluster: loopback
+ * ports, k8s_attributes in passthrough (no Kubernetes API), a static resolver naming the gateway.
+ */
+export async function startAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number, memoryMiB = 512): Promise<Collector> {
+    const listen = await loopback();
+    const yaml = toCollectorYaml(
+        renderAgentConfig({
+            listen,
+            memoryLimitMiB: memoryMiB,
+            orderIdHeader: config.orderIdHeader,
+            orderIdPathPattern: config.orderIdPathPattern,
+            userIdHeader: config.userIdHeader,
+            pii: config.pii,
+            gatewayResolver: { static: { hostnames: [`127.0.0.1:${gatewayOtlpGrpcPort}`] } },
+            kubernetesMetadata: false,
+        }),
+    );
+    return startCollector(name, yaml, listen);
+}
