@@ -15,6 +15,7 @@ async function loopback(): Promise<ListenAddresses> {
 
 export interface Jaeger {
     otlpGrpc: string;
+    otlpHttp: string;
     queryUrl: string;
     process: Started;
 }
@@ -26,7 +27,7 @@ export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
     writeFileSync(file, toJaegerYaml(renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 100000 }, listen })));
     const process = start(name, tools.jaeger(), [`--config=${file}`]);
     await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/status`), 60000);
-    return { otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`, queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`, process };
+    return { otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`, otlpHttp: `http://127.0.0.1:${listen.otlpHttpPort}`, queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`, process };
 }
 
 export interface Collector {

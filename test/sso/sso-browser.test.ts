@@ -1,0 +1,231 @@
+import { mkdirSync } from "fs";
+import { join } from "path";
+import { Browser, BrowserContext, chromium, Page } from "playwright-core";
+import type { CheckReport } from "../../scripts/check";
+import { startJaeger } from "../e2e/support/pipeline";
+import { freePort, portOpen, runDir, start, stopAll, waitFor } from "../e2e/support/processes";
+import { tools } from "../e2e/support/tools";
+import { find, obj, projectDir, runCheck } from "../support/resources";
+import { makeTestTls, TestTls } from "./support/tls";
+
+const screenshot = join(projectDir, "docs", "images", "jaeger-ui-through-sso.png");
+const traceId = "4711471147114711a1b2c3d4e5f60718";
+const users = {
+    "dev@jewellery.example": { groups: ["tracing-developers"] },
+    "outsider@jewellery.example": { groups: ["marketing"] },
+    "guest@other.example": { groups: ["tracing-developers"] },
+};
+
+let tls: TestTls;
+let proxyUrl: string;
+let idpUrl: string;
+let browser: Browser;
+let cookieName: string;
+let renderedArgs: string[];
+
+jest.setTimeout(120000);
+
+/** The prod stack's oauth2-proxy arguments, as our component renders them. */
+function prodProxyArgs(): string[] {
+    const check = runCheck(["--stack", "prod", "--json"]);
+    if (check.status !== 0) throw new Error(check.stderr);
+    const deployment = find((JSON.parse(check.stdout) as CheckReport).resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy");
+    return (obj(obj(obj(deployment.inputs.spec).template).spec).containers as { args: string[] }[])[0].args;
+}
+
+/** Replaces (or adds) `--flag=value` arguments; every other rendered flag stays as in production. */
+function override(args: string[], values: Record<string, string>): string[] {
+    const kept = args.filter((a) => !Object.keys(values).some((flag) => a.startsWith(`--${flag}=`)));
+    return [...kept, ...Object.entries(values).map(([flag, value]) => `--${flag}=${value}`)];
+}
+
+beforeAll(async () => {
+    const dir = join(runDir, "sso");
+    mkdirSync(dir, { recursive: true });
+    tls = makeTestTls(dir);
+    renderedArgs = prodProxyArgs();
+    cookieName = (renderedArgs.find((a) => a.startsWith("--cookie-name=")) ?? "=_oauth2_proxy").split("=")[1];
+
+    const jaeger = await startJaeger("sso-jaeger");
+    const now = BigInt(Date.now()) * 1000000n;
+    const otlp = {
+        resourceSpans: [
+            {
+                resource: { attributes: [{ key: "service.name", value: { stringValue: "mes-api" } }] },
+                scopeSpans: [
+                    {
+                        spans: [
+                            {
+                                traceId,
+                                spanId: "a1b2c3d4e5f60718",
+                                name: "POST /orders/{id}/price",
+                                kind: 2,
+                                startTimeUnixNano: String(now - 250000000n),
+                                endTimeUnixNano: String(now),
+                                attributes: [{ key: "order.id", value: { stringValue: "4711" } }],
+                            },
+                        ],
+                    },
+                ],
+            },
+        ],
+    };
+    const pushed = await fetch(`${jaeger.otlpHttp}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(otlp) });
+    expect(pushed.status).toBe(200);
+
+    const idpPort = await freePort();
+    idpUrl = `https://localhost:${idpPort}`;
+    const proxyPort = await freePort();
+    proxyUrl = `https://127.0.0.1:${proxyPort}`;
+    const clientSecret = "sso-test-client-secret";
+    const clientId = (renderedArgs.find((a) => a.startsWith("--client-id=")) ?? "").split("=")[1];
+    start("idp", process.execPath, [join(projectDir, "sso", "idp.mjs")], {
+        IDP_CONFIG: JSON.stringify({
+            port: idpPort,
+            host: "localhost",
+            certFile: tls.certFile,
+            keyFile: tls.keyFile,
+            client: { client_id: clientId, client_secret: clientSecret, redirect_uris: [`${proxyUrl}/oauth2/callback`], grant_types: ["authorization_code"], response_types: ["code"] },
+            users,
+        }),
+    });
+    await waitFor("the identity provider", () => portOpen(idpPort));
+
+    // Overrides, only where production points elsewhere: the IdP and Jaeger on loopback, the test
+    // CA, HTTPS on loopback (so Secure cookies work as in production), and the test browser as the
+    // one trusted proxy (it connects directly). Groups, domains, cookie settings stay as rendered.
+    const args = override(renderedArgs, {
+        "oidc-issuer-url": idpUrl,
+        "provider-ca-file": tls.caFile,
+        upstream: jaeger.queryUrl,
+        "redirect-url": `${proxyUrl}/oauth2/callback`,
+        "http-address": `127.0.0.1:${await freePort()}`,
+        "https-address": `127.0.0.1:${proxyPort}`,
+        "tls-cert-file": tls.certFile,
+        "tls-key-file": tls.keyFile,
+        "trusted-proxy-ip": "127.0.0.1/32",
+    });
+    start("oauth2-proxy", tools.oauth2Proxy(), args, { OAUTH2_PROXY_CLIENT_SECRET: clientSecret, OAUTH2_PROXY_COOKIE_SECRET: "0123456789abcdef0123456789abcdef" });
+    await waitFor("oauth2-proxy", () => portOpen(proxyPort));
+
+    browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            // Trust exactly the test server key, as a browser on the corporate network trusts the corporate CA.
+            `--ignore-certificate-errors-spki-list=${tls.spki}`,
+        ],
+    });
+}, 120000);
+
+afterAll(async () => {
+    await browser?.close();
+    await stopAll();
+});
+
+/**
+ * A request from inside the page (the browser's own TLS trust and cookies, redirects not followed):
+ * what the logged-in browser can reach. A redirect shows as status 0 ("opaqueredirect").
+ */
+async function fromPage(page: Page, path: string): Promise<{ status: number; body: string }> {
+    return page.evaluate(async (url) => {
+        const res = await fetch(url, { redirect: "manual", credentials: "include" });
+        return { status: res.type === "opaqueredirect" ? 0 : res.status, body: res.type === "opaqueredirect" ? "" : await res.text() };
+    }, `${proxyUrl}${path}`);
+}
+
+async function logIn(context: BrowserContext, email: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${proxyUrl}/`);
+    await page.waitForURL((u) => u.origin === idpUrl, { timeout: 15000 });
+    await page.fill('input[name="login"]', email);
+    await page.fill('input[name="password"]', "any");
+    await page.click('button[type="submit"]');
+    // oidc-provider asks for consent once per client.
+    const consent = page.locator('button[type="submit"]');
+    if (new URL(page.url()).origin === idpUrl && (await consent.count()) > 0) await consent.first().click();
+    await page.waitForURL((u) => u.origin === proxyUrl, { timeout: 15000 });
+    await page.waitForLoadState("networkidle");
+    return page;
+}
+
+describe("SSO in front of the Jaeger UI, in a real browser", () => {
+    it("sends an anonymous visitor to the IdP's login", async () => {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${proxyUrl}/search`);
+        await page.waitForURL((u) => u.origin === idpUrl, { timeout: 15000 });
+        expect(await page.locator('input[name="login"]').count()).toBe(1);
+        await context.close();
+    });
+
+    it("lets a developer in: Jaeger's UI server and the trace come through the proxy, and the screenshot is saved", async () => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        const page = await logIn(context, "dev@jewellery.example");
+        // Landed on Jaeger query's own UI route (the Go module ships a placeholder page instead of the
+        // separately built React assets), served through oauth2-proxy.
+        expect(new URL(page.url()).origin).toBe(proxyUrl);
+        expect((await fromPage(page, "/api/services")).body).toContain("mes-api");
+        const trace = await fromPage(page, `/api/traces/${traceId}`);
+        expect(trace.status).toBe(200);
+        expect(trace.body).toContain('"order.id"');
+        expect(trace.body).toContain("4711");
+        // What the engineer sees: the trace, found by order id, through SSO.
+        await page.goto(`${proxyUrl}/api/traces?service=mes-api&tags=${encodeURIComponent('{"order.id":"4711"}')}`);
+        await page.getByText("POST /orders/{id}/price").first().waitFor({ timeout: 15000 });
+        const prettyPrint = page.locator('input[type="checkbox"]');
+        if ((await prettyPrint.count()) > 0) await prettyPrint.first().check();
+        await page.screenshot({ path: screenshot });
+        await context.close();
+    });
+
+    it.each(["outsider@jewellery.example", "guest@other.example"])("refuses %s with 403 and never reaches Jaeger", async (email) => {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${proxyUrl}/`);
+        await page.waitForURL((u) => u.origin === idpUrl, { timeout: 15000 });
+        await page.fill('input[name="login"]', email);
+        await page.fill('input[name="password"]', "any");
+        const callback = page.waitForResponse((r) => r.url().startsWith(`${proxyUrl}/oauth2/callback`), { timeout: 15000 });
+        await page.click('button[type="submit"]');
+        const consent = page.locator('button[type="submit"]');
+        if (new URL(page.url()).origin === idpUrl && (await consent.count()) > 0) await consent.first().click().catch(() => undefined);
+        expect((await callback).status()).toBe(403);
+        expect((await context.cookies()).some((c) => c.name === cookieName)).toBe(false);
+        const api = await fromPage(page, "/api/services");
+        expect(api.status).not.toBe(200);
+        expect(api.body).not.toContain("mes-api");
+        await context.close();
+    });
+
+    it("keeps the session in a Secure, HttpOnly cookie with the rendered SameSite, out of page script's reach", async () => {
+        const context = await browser.newContext();
+        const page = await logIn(context, "dev@jewellery.example");
+        const cookie = (await context.cookies(proxyUrl)).find((c) => c.name === cookieName);
+        expect(cookie).toBeDefined();
+        const sameSite = (renderedArgs.find((a) => a.startsWith("--cookie-samesite=")) ?? "=").split("=")[1];
+        expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: sameSite.charAt(0).toUpperCase() + sameSite.slice(1) });
+        expect(await page.evaluate(() => document.cookie)).not.toContain(cookieName);
+        await context.close();
+    });
+
+    it("ends the session on sign-out", async () => {
+        const context = await browser.newContext();
+        const page = await logIn(context, "dev@jewellery.example");
+        expect((await fromPage(page, "/api/services")).status).toBe(200);
+        // Not followed: the redirect to "/" would start a new login at the IdP, whose own session is still open.
+        await fromPage(page, "/oauth2/sign_out");
+        expect((await context.cookies(proxyUrl)).some((c) => c.name === cookieName)).toBe(false);
+        const after = await fromPage(page, "/api/services");
+        expect(after.status).not.toBe(200);
+        expect(after.body).not.toContain("mes-api");
+        await context.close();
+    });
+});
