@@ -10,8 +10,11 @@ export interface GatewayConfigInput {
     exportEndpoint: string;
     /** CA bundle to verify the Jaeger collector with; plaintext inside the cluster when absent. */
     exportCaFile?: string;
-    /** Directory of the persistent sending queue (a volume that outlives the container). */
-    queueDirectory: string;
+    /**
+     * Directory of the persistent sending queue (a volume that outlives the container); without one
+     * the queue lives in memory and dies with the process (the benchmark's comparison).
+     */
+    queueDirectory?: string;
     /** Spans the gateway may buffer while Jaeger is unreachable, in batches. */
     queueSize: number;
 }
@@ -29,6 +32,7 @@ export function samplingPolicies(sampling: SamplingConfig): TailSamplingPolicy[]
 
 export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig {
     const { listen } = input;
+    const persistent = input.queueDirectory !== undefined;
     return {
         receivers: {
             otlp: { protocols: { grpc: { endpoint: `${listen.host}:${listen.otlpGrpcPort}` } } },
@@ -50,20 +54,24 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
                 timeout: "10s",
                 // Never give up on a batch while the queue has room: Jaeger outages are ridden out on disk.
                 retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "0s" },
-                sending_queue: { enabled: true, num_consumers: 4, queue_size: input.queueSize, storage: "file_storage/queue" },
+                sending_queue: { enabled: true, num_consumers: 4, queue_size: input.queueSize, ...(persistent ? { storage: "file_storage/queue" } : {}) },
             },
         },
         extensions: {
             health_check: { endpoint: `${listen.host}:${listen.healthPort}` },
-            "file_storage/queue": {
-                directory: input.queueDirectory,
-                create_directory: true,
-                timeout: "1s",
-                compaction: { on_start: true, on_rebound: true, directory: input.queueDirectory },
-            },
+            ...(input.queueDirectory === undefined
+                ? {}
+                : {
+                      "file_storage/queue": {
+                          directory: input.queueDirectory,
+                          create_directory: true,
+                          timeout: "1s",
+                          compaction: { on_start: true, on_rebound: true, directory: input.queueDirectory },
+                      },
+                  }),
         },
         service: {
-            extensions: ["health_check", "file_storage/queue"],
+            extensions: persistent ? ["health_check", "file_storage/queue"] : ["health_check"],
             pipelines: {
                 traces: { receivers: ["otlp"], processors: [...gatewayProcessorOrder], exporters: ["otlp_grpc/jaeger"] },
             },

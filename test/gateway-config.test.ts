@@ -46,6 +46,13 @@ describe("gateway collector config", () => {
         expect(parsed.service.extensions).toEqual(["health_check", "file_storage/queue"]);
     });
 
+    it("keeps the queue in memory only when no queue directory is given", () => {
+        const inMemory = renderGatewayConfig({ ...input, queueDirectory: undefined });
+        expect((inMemory.exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig).sending_queue?.storage).toBeUndefined();
+        expect(inMemory.extensions["file_storage/queue"]).toBeUndefined();
+        expect(inMemory.service.extensions).toEqual(["health_check"]);
+    });
+
     it("verifies Jaeger's certificate when a CA is given", () => {
         const tls = renderGatewayConfig({ ...input, exportCaFile: "/tls/ca.crt" }).exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig;
         expect(tls.tls).toEqual({ insecure: false, ca_file: "/tls/ca.crt" });

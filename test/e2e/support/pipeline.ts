@@ -9,7 +9,7 @@ import type { SamplingConfig, StackConfig } from "../../../stacks/schema";
 import { freePort, httpOk, runDir, start, Started, waitFor } from "./processes";
 import { tools } from "./tools";
 
-async function loopback(): Promise<ListenAddresses> {
+export async function loopback(): Promise<ListenAddresses> {
     return { host: "127.0.0.1", otlpGrpcPort: await freePort(), otlpHttpPort: await freePort(), healthPort: await freePort(), metricsPort: await freePort() };
 }
 
@@ -35,7 +35,7 @@ export interface Collector {
     process: Started;
 }
 
-async function startCollector(name: string, yaml: string, listen: ListenAddresses): Promise<Collector> {
+export async function startCollector(name: string, yaml: string, listen: ListenAddresses): Promise<Collector> {
     const file = join(runDir, `${name}.yaml`);
     writeFileSync(file, yaml);
     // The node name the downward API gives the agent in a pod.
@@ -48,10 +48,10 @@ async function startCollector(name: string, yaml: string, listen: ListenAddresse
  * The gateway with our rendered tail sampling, exporting to Jaeger. Adapted only where there is no
  * cluster: loopback ports, a scratch directory for the persistent queue.
  */
-export async function startGateway(name: string, sampling: SamplingConfig, jaegerOtlpGrpc: string, memoryMiB = 1024): Promise<Collector> {
-    const listen = await loopback();
-    const queueDirectory = join(runDir, `${name}-queue`);
-    mkdirSync(queueDirectory, { recursive: true });
+export async function startGateway(name: string, sampling: SamplingConfig, jaegerOtlpGrpc: string, memoryMiB = 1024, persistentQueue = true, reuse?: ListenAddresses): Promise<Collector> {
+    const listen = reuse ?? (await loopback());
+    const queueDirectory = persistentQueue ? join(runDir, `${name}-queue`) : undefined;
+    if (queueDirectory !== undefined) mkdirSync(queueDirectory, { recursive: true });
     const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueSize: 5000 }));
     return startCollector(name, yaml, listen);
 }
