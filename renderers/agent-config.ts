@@ -132,8 +132,9 @@ export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
                 // Captured headers arrive as lists, which are only scanned with this on.
                 redact_all_types: true,
                 blocked_values: pii.masks.map((m) => escapeCollectorDollars(m.pattern)),
-                // The order id must stay searchable even when it looks like a phone number.
-                ignored_keys: ["order.id", ...idKeys],
+                // The order id must stay searchable even when it looks like a phone number, and a service
+                // name is never personal data (a long number in one was masked as a card number).
+                ignored_keys: ["order.id", "service.name", ...idKeys],
                 summary: pii.summary,
             },
             "transform/scrub_pii": {

@@ -52,7 +52,7 @@ describe("agent collector config", () => {
     it("masks every configured pattern and keeps the order id searchable", () => {
         const redaction = parsed.processors["redaction/pii"] as RedactionConfig;
         expect(redaction.blocked_values).toEqual(config.pii.masks.map((m) => m.pattern));
-        expect(redaction.ignored_keys).toContain("order.id");
+        expect(redaction.ignored_keys).toEqual(expect.arrayContaining(["order.id", "service.name"]));
         expect(redaction.redact_all_types).toBe(true);
         expect(redaction.summary).toBe("info");
         const scrub = parsed.processors["transform/scrub_pii"] as TransformConfig;
