@@ -1,0 +1,34 @@
+import { readFileSync } from "fs";
+
+/**
+ * Sums every sample of the named Prometheus metrics (all label sets) on a collector's /metrics.
+ * Counters are named with or without the `_total` suffix depending on the exporter version.
+ */
+export async function metric(metricsPort: number, ...names: string[]): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    let sum = 0;
+    for (const line of text.split("\n")) {
+        if (line.startsWith("#")) continue;
+        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([0-9.eE+-]+)/.exec(line);
+        if (m !== null && names.includes(m[1].replace(/_total$/, ""))) sum += Number(m[3]);
+    }
+    return sum;
+}
+
+/** User + system CPU seconds a process has used so far. */
+export function cpuSeconds(pid: number): number {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+}
+
+/** Resident memory of a process, MiB. */
+export function rssMiB(pid: number): number {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m === null ? 0 : Number(m[1]) / 1024;
+}
+
+export const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};

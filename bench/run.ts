@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: measures the rendered pipeline with the real binaries (see docs/performance.md)
+ * and writes bench/results/<time>.json and docs/performance.md. Not a test: it reports numbers.
+ */
+import { execFileSync } from "child_process";
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { parseStackConfig } from "../stacks/config";
+import { readStackFile } from "../stacks/stack-file";
+import { stopAll } from "../test/e2e/support/processes";
+import { projectDir } from "../test/support/resources";
+import { renderReport } from "./report";
+import { backendOutage, gatewayRestart } from "./resilience";
+import { dev, memoryBurst, startAgent, startBare, stop, throughput } from "./throughput";
+import { instrumentationOverhead, wireSize } from "./wire";
+
+const quick = process.argv.includes("--quick");
+const stepSeconds = quick ? 5 : 15;
+const confirmSeconds = quick ? 10 : 60;
+
+function timed(command: string, args: string[]): number {
+    const t = Date.now();
+    execFileSync(command, args, { cwd: projectDir, stdio: "ignore" });
+    return Math.round((Date.now() - t) / 100) / 10;
+}
+
+async function main(): Promise<void> {
+    const started = Date.now();
+    const log = (s: string): void => void process.stdout.write(`bench: ${s} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+
+    // 1. Throughput: our agent pipeline (to a sink collector) against a bare collector, same run.
+    const sink = await startBare("sink");
+    const agent = await startAgent("bench-agent", dev, sink.listen.otlpGrpcPort, dev.collector.agent.memoryMiB);
+    const bare = await startBare("bare");
+    const agentRun = await throughput("agent", agent, stepSeconds, confirmSeconds);
+    log(`agent held ${agentRun.heldSpansPerSecond} spans/s`);
+    const bareRun = await throughput("bare", bare, stepSeconds, confirmSeconds);
+    log(`bare collector held ${bareRun.heldSpansPerSecond} spans/s`);
+
+    // 2. Memory bound: ten times the held rate into the agent bounded like the dev stack.
+    const burstRate = Math.max(agentRun.heldSpansPerSecond, 2000) * 10;
+    const burst = await memoryBurst(agent, sink, dev.collector.agent.memoryMiB, burstRate, quick ? 8 : 30);
+    log(`burst peak RSS ${burst.peakRssMiB} MiB`);
+    for (const c of [agent, bare, sink]) await stop(c.process);
+
+    // 3 and 4. No loss across a gateway restart; a Jaeger outage.
+    const restartPersistent = await gatewayRestart(true);
+    log(`restart with persistent queue: lost ${restartPersistent.lost}`);
+    const restartMemory = await gatewayRestart(false);
+    log(`restart with in-memory queue: lost ${restartMemory.lost}`);
+    const outage = await backendOutage(quick ? 10 : 30);
+    log(`outage: lost ${outage.lost}, drained in ${outage.drainSeconds} s`);
+
+    // 5 and 6. Instrumentation overhead; bytes per span.
+    const overhead = await instrumentationOverhead(quick ? 5 : 15);
+    const wire = await wireSize();
+    log(`wire ${wire.otlpBytesPerSpan} B/span`);
+
+    // 7. Suite speed.
+    const suite = {
+        npmTestSeconds: timed("npm", ["test", "--silent"]),
+        checkDevSeconds: timed("npm", ["run", "--silent", "check", "--", "--stack", "dev", "--json"]),
+        checkProdSeconds: timed("npm", ["run", "--silent", "check", "--", "--stack", "prod", "--json"]),
+    };
+
+    const stacks = Object.fromEntries(["dev", "prod"].map((s) => [s, parseStackConfig(readStackFile(projectDir, s))]));
+    const results = {
+        measuredAt: new Date().toISOString(),
+        quick,
+        machine: { cores: (await import("os")).cpus().length, node: process.version },
+        throughput: { agent: agentRun, bare: bareRun, ratio: bareRun.heldSpansPerSecond > 0 ? agentRun.heldSpansPerSecond / bareRun.heldSpansPerSecond : NaN },
+        memoryBurst: burst,
+        gatewayRestart: [restartPersistent, restartMemory],
+        backendOutage: outage,
+        instrumentationOverhead: overhead,
+        wire,
+        suite,
+        durationSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    const dir = join(projectDir, "bench", "results");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${results.measuredAt.replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(projectDir, "docs", "performance.md"), renderReport(results, stacks));
+    log(`wrote ${file} and docs/performance.md`);
+}
+
+main()
+    .catch((err: unknown) => {
+        process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exitCode = 1;
+    })
+    .finally(() => stopAll());
