@@ -1,4 +1,4 @@
-import { configFor, PolicyOverrides } from "./config";
+import { PolicyOverrides, reconcile } from "./config";
 import type { PolicyInput } from "./resource-view";
 import type { Enforcement, Rule } from "./rule";
 import { rules as allRules } from "./rules";
@@ -12,23 +12,24 @@ export interface ReportedViolation {
 
 /**
  * Runs the pack's rules over resources as the program registered them (the offline check), with
- * the same per-policy settings file `pulumi preview --policy-pack-config` takes. A policy set to
- * "disabled" there is skipped; "advisory"/"mandatory" override its level.
+ * the same settings file `pulumi preview --policy-pack-config` takes, reconciled as the CLI does:
+ * "disabled" skips a policy, "advisory"/"mandatory" (and "remediate", reported as mandatory, as
+ * @pulumi/policy does for validations) override its level, `all` sets every level. An invalid file
+ * throws a PolicyConfigError naming each bad entry.
  */
 export function evaluate(resources: PolicyInput[], overrides: PolicyOverrides = {}, rules: Rule[] = allRules): ReportedViolation[] {
+    const settings = reconcile(overrides, rules);
     const out: ReportedViolation[] = [];
     for (const rule of rules) {
-        const own = overrides[rule.name];
-        const level = typeof own === "string" ? own : ((own as { enforcementLevel?: string } | undefined)?.enforcementLevel ?? rule.enforcementLevel);
-        if (level === "disabled") continue;
-        const enforcementLevel: Enforcement = level === "advisory" ? "advisory" : "mandatory";
-        const config = configFor(rule.name, overrides);
+        const own = settings.get(rule.name);
+        if (own === undefined || own.enforcementLevel === "disabled") continue;
+        const enforcementLevel: Enforcement = own.enforcementLevel === "advisory" ? "advisory" : "mandatory";
         if (rule.kind === "resource") {
             for (const r of resources) {
-                for (const message of rule.validateResource(r, config)) out.push({ policy: rule.name, enforcementLevel, message, resource: { type: r.type, name: r.name } });
+                for (const message of rule.validateResource(r, own.config)) out.push({ policy: rule.name, enforcementLevel, message, resource: { type: r.type, name: r.name } });
             }
         } else {
-            for (const v of rule.validateStack(resources, config)) out.push({ policy: rule.name, enforcementLevel, message: v.message, resource: v.resource ?? null });
+            for (const v of rule.validateStack(resources, own.config)) out.push({ policy: rule.name, enforcementLevel, message: v.message, resource: v.resource ?? null });
         }
     }
     return out;

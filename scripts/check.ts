@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync } from "fs";
 import { join } from "path";
-import type { PolicyOverrides } from "../policies/config";
+import { PolicyConfigError, PolicyOverrides, reconcile } from "../policies/config";
 import { evaluate, ReportedViolation } from "../policies/evaluate";
+import { rules } from "../policies/rules";
 import { ConfigError } from "../stacks/config";
 import { simulateProgram, SimulatedResource, Simulation } from "../stacks/simulate";
 import { readStackFile } from "../stacks/stack-file";
@@ -36,14 +37,26 @@ function parseArgs(argv: string[]): { stack: string; json: boolean; policyConfig
     return { stack, json, policyConfig };
 }
 
-/** The same file `pulumi preview --policy-pack-config` takes: { "<policy>": { "<setting>": value } }. */
+/**
+ * The same file `pulumi preview --policy-pack-config` takes: { "<policy>": { "<setting>": value } }.
+ * An unreadable file is a usage error (64); settings the pack rejects are a configuration error (2).
+ */
 function readPolicyConfig(path: string | undefined): PolicyOverrides {
     if (path === undefined) return {};
+    let overrides: PolicyOverrides;
     try {
-        return JSON.parse(readFileSync(path, "utf8")) as PolicyOverrides;
+        overrides = JSON.parse(readFileSync(path, "utf8")) as PolicyOverrides;
     } catch (err) {
         usage(`cannot read the policy config ${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    try {
+        reconcile(overrides, rules);
+    } catch (err) {
+        if (!(err instanceof PolicyConfigError)) throw err;
+        process.stderr.write(`policy config ${path}:\n${err.problems.map((p) => `  ${p}\n`).join("")}`);
+        process.exit(2);
+    }
+    return overrides;
 }
 
 function describeViolations(violations: ReportedViolation[]): string {
@@ -77,7 +90,9 @@ async function main(): Promise<void> {
     process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${summarize(simulation)}\n${describeViolations(violations)}`);
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) {
-        if (json) process.stderr.write(describeViolations(mandatory));
+        // Also on stderr, in both modes: what failed the run, where CI logs and `2>` redirects show it.
+        const lines = mandatory.map((v) => `  ${v.policy}: ${v.message}\n`).join("");
+        process.stderr.write(`stack ${stack}: ${mandatory.length} mandatory policy violation(s)\n${lines}`);
         process.exit(1);
     }
 }

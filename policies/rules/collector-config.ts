@@ -19,5 +19,6 @@ export const jaegerBackends = (config: Json): Json => obj(obj(obj(config.extensi
 /** A first-hop collector: receives OTLP from apps and hands spans on through load_balancing. */
 export function isAgentConfig(r: PolicyInput, config: Json): boolean {
     const exporters = Object.keys(obj(config.exporters));
-    return exporters.some((e) => e.split("/")[0] === "load_balancing") || obj(obj(r.props.metadata).labels)["app.kubernetes.io/component"] === "collector-agent";
+    const meta = obj(r.props.metadata);
+    return exporters.some((e) => e.split("/")[0] === "load_balancing") || obj(meta.labels)["app.kubernetes.io/component"] === "collector-agent" || meta.name === "otel-agent";
 }

@@ -77,14 +77,20 @@ export const ingressTls: ResourceRule = {
 const sourceRangeKeys = (a: Record<string, string>): string[] =>
     Object.keys(a).filter((k) => k.endsWith("whitelist-source-range") || k.endsWith("allowlist-source-range") || k === "tracing-platform/source-ranges");
 
+/** Gateway API route kinds: each routes a Gateway listener to backendRefs. */
+const gatewayRouteKinds = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
+const isGatewayRoute = (r: PolicyInput): boolean => r.type.startsWith("kubernetes:gateway.networking.k8s.io/") && gatewayRouteKinds.some((k) => isKind(r, k));
+/** Anything that lets traffic from outside the cluster in: an Ingress or a Gateway API route. */
+const isRoute = (r: PolicyInput): boolean => isKind(r, "Ingress") || isGatewayRoute(r);
+
 export const ingressVpnOnly: ResourceRule = {
     kind: "resource",
     name: "ingress-vpn-only",
-    description: "The UI answers only the VPN: every Ingress and HTTPRoute carries a source-range allowlist inside the allowed ranges.",
+    description: "The UI answers only the VPN: every Ingress and Gateway API route carries a source-range allowlist inside the allowed ranges.",
     enforcementLevel: "mandatory",
     config: ["allowedSourceRanges"],
     validateResource(r, config) {
-        if (!isKind(r, "Ingress") && !isKind(r, "HTTPRoute")) return [];
+        if (!isRoute(r)) return [];
         const a = annotations(r);
         const keys = sourceRangeKeys(a);
         if (keys.length === 0) {
@@ -99,14 +105,23 @@ export const ingressVpnOnly: ResourceRule = {
     },
 };
 
-function backends(r: PolicyInput): string[] {
+interface Backend {
+    name: string;
+    namespace: string | undefined;
+}
+
+/** Where a route sends traffic: Service names (a backend that is no Service keeps its resource name or "(none)"). */
+function backends(r: PolicyInput): Backend[] {
     const spec = obj(r.props.spec);
+    const ns = metadataNamespace(r);
     if (isKind(r, "Ingress")) {
-        const fromRules = list(spec.rules).flatMap((rule) => list(obj(rule.http).paths).map((p) => obj(obj(p.backend).service).name));
-        const fallback = obj(obj(spec.defaultBackend).service).name;
-        return [...fromRules, ...(fallback === undefined ? [] : [fallback])].map(String);
+        const name = (b: unknown): Backend => ({ name: String(obj(obj(b).service).name ?? obj(obj(b).resource).name ?? "(none)"), namespace: ns });
+        const fromRules = list(spec.rules).flatMap((rule) => list(obj(rule.http).paths).map((p) => name(p.backend)));
+        return spec.defaultBackend === undefined ? fromRules : [...fromRules, name(spec.defaultBackend)];
     }
-    return list(spec.rules).flatMap((rule) => list(rule.backendRefs).map((b) => String(b.name)));
+    return list(spec.rules).flatMap((rule) =>
+        list(rule.backendRefs).map((b) => ({ name: String(b.name ?? "(none)"), namespace: typeof b.namespace === "string" ? b.namespace : ns })),
+    );
 }
 
 const selects = (selector: Record<string, unknown>, podLabelSet: Record<string, string>): boolean =>
@@ -115,20 +130,20 @@ const selects = (selector: Record<string, unknown>, podLabelSet: Record<string, 
 export const uiOnlyThroughSso: StackRule = {
     kind: "stack",
     name: "ui-only-through-sso",
-    description: "Ingresses and HTTPRoutes route only to the SSO proxy; nothing exposes Jaeger, the collectors or Elasticsearch directly.",
+    description: "Ingresses and Gateway API routes route only to the SSO proxy; nothing exposes Jaeger, the collectors or Elasticsearch directly.",
     enforcementLevel: "mandatory",
     validateStack(resources) {
         const out: Violation[] = [];
         const services = resources.filter((r) => isKind(r, "Service"));
         const proxies = resources.filter(isSsoProxy);
-        for (const route of resources.filter((r) => isKind(r, "Ingress") || isKind(r, "HTTPRoute"))) {
+        for (const route of resources.filter(isRoute)) {
             for (const backend of backends(route)) {
-                const svc = services.find((s) => metadataName(s) === backend && metadataNamespace(s) === metadataNamespace(route));
+                const svc = services.find((s) => metadataName(s) === backend.name && metadataNamespace(s) === backend.namespace);
                 const selector = obj(obj(svc?.props.spec).selector);
                 const toProxy = svc !== undefined && proxies.some((p) => metadataNamespace(p) === metadataNamespace(svc) && selects(selector, podLabels(p)));
-                if (!toProxy) {
-                    out.push(at(route, `${metadataName(route)} routes to ${backend}, which is not the SSO proxy. Route the UI only to the oauth2-proxy Service.`));
-                }
+                if (toProxy) continue;
+                const why = svc === undefined ? `which is no Service of this stack in namespace ${String(backend.namespace)}` : "whose pods are not the SSO proxy (oauth2-proxy)";
+                out.push(at(route, `${metadataName(route)} routes to ${backend.name}, ${why}. Route the UI only to the oauth2-proxy Service.`));
             }
         }
         return out;

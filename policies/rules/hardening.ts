@@ -14,6 +14,7 @@ export const workloadHardening: ResourceRule = {
         const longRunning = !isKind(r, "Job") && !isKind(r, "CronJob");
         const podSec = obj(pod.securityContext);
         const out: string[] = [];
+        for (const ns of ["hostPID", "hostIPC"]) if (pod[ns] === true) out.push(`${metadataName(r)}: do not share the node's ${ns === "hostPID" ? "process" : "IPC"} namespace (${ns}).`);
         for (const c of containers(pod)) {
             const where = `${metadataName(r)}/${String(c.name)}`;
             const res = obj(c.resources);
@@ -23,6 +24,7 @@ export const workloadHardening: ResourceRule = {
             }
             const sec = obj(c.securityContext);
             if ((sec.runAsNonRoot ?? podSec.runAsNonRoot) !== true) out.push(`${where}: run as non-root (runAsNonRoot: true).`);
+            if (sec.privileged === true) out.push(`${where}: do not run privileged.`);
             if (sec.allowPrivilegeEscalation !== false) out.push(`${where}: set allowPrivilegeEscalation: false.`);
             if (!(Array.isArray(obj(sec.capabilities).drop) && (obj(sec.capabilities).drop as unknown[]).includes("ALL"))) out.push(`${where}: drop all capabilities.`);
             if (obj(sec.seccompProfile ?? podSec.seccompProfile).type !== "RuntimeDefault") out.push(`${where}: use the RuntimeDefault seccomp profile.`);

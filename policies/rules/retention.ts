@@ -1,31 +1,81 @@
-import { containers, isKind, list, metadataName, obj, podSpec, quantityGi, strings } from "../resource-view";
+import { containers, isKind, list, metadataName, obj, PolicyInput, podSpec, quantityGi, strings } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 import { configOf, jaegerBackends } from "./collector-config";
 
 const isIndexCleaner = (image: unknown): boolean => /jaeger-es-index-cleaner/.test(String(image));
+const normalizeUrl = (u: string): string => u.trim().replace(/\/+$/, "").toLowerCase();
+
+/** An Elasticsearch backend of a Jaeger v2 config: where it writes and under which index prefix. */
+interface EsBackend {
+    configMap: PolicyInput;
+    backend: string;
+    urls: string[];
+    prefix: string;
+}
+
+/** A cleaner CronJob: how many days it keeps, of which cluster and prefix. */
+interface Cleaner {
+    cron: PolicyInput;
+    days: string;
+    url: string;
+    prefix: string;
+    suspended: boolean;
+}
+
+function esBackends(resources: PolicyInput[]): EsBackend[] {
+    return resources.flatMap((r) => {
+        const c = configOf(r);
+        if (c === null) return [];
+        return Object.entries(jaegerBackends(c)).flatMap(([backend, b]) => {
+            const es = obj(b).elasticsearch;
+            if (es === undefined) return [];
+            return [{ configMap: r, backend, urls: strings(obj(es).server_urls).map(normalizeUrl), prefix: String(obj(obj(es).indices).index_prefix ?? "") }];
+        });
+    });
+}
+
+function cleaners(resources: PolicyInput[]): Cleaner[] {
+    return resources.flatMap((r) => {
+        if (!isKind(r, "CronJob")) return [];
+        const container = containers(podSpec(r) ?? {}).find((c) => isIndexCleaner(c.image));
+        if (container === undefined) return [];
+        const args = strings(container.args);
+        const prefixEnv = list(container.env).find((e) => e.name === "INDEX_PREFIX");
+        return [{ cron: r, days: args[0] ?? "", url: normalizeUrl(args[1] ?? ""), prefix: String(prefixEnv?.value ?? ""), suspended: obj(r.props.spec).suspend === true }];
+    });
+}
 
 export const retentionWithinLimits: StackRule = {
     kind: "stack",
     name: "retention-within-limits",
-    description: "Whenever Jaeger stores into Elasticsearch, an index cleaner enforces a retention of 1 to maxRetentionDays days.",
+    description: "Whenever Jaeger stores into Elasticsearch, a running index cleaner for that cluster and index prefix keeps 1 to maxRetentionDays days.",
     enforcementLevel: "mandatory",
     config: ["maxRetentionDays"],
     validateStack(resources, config) {
-        const usesElasticsearch = resources.some((r) => {
-            const c = configOf(r);
-            return c !== null && Object.values(jaegerBackends(c)).some((b) => obj(b).elasticsearch !== undefined);
-        });
-        if (!usesElasticsearch) return [];
-        const cleaners = resources.filter((r) => isKind(r, "CronJob") && containers(podSpec(r) ?? {}).some((c) => isIndexCleaner(c.image)));
-        if (cleaners.length === 0) {
+        const backends = esBackends(resources);
+        if (backends.length === 0) return [];
+        const all = cleaners(resources);
+        if (all.length === 0) {
             return [{ message: "Jaeger writes to Elasticsearch but no jaeger-es-index-cleaner CronJob deletes old indices. Keep the index cleaner (it follows tracing:retentionDays)." }];
         }
         const out: Violation[] = [];
-        for (const cron of cleaners) {
-            const container = containers(podSpec(cron) ?? {}).find((c) => isIndexCleaner(c.image)) ?? {};
-            const days = Number(strings(container.args)[0]);
-            if (!Number.isInteger(days) || days < 1 || days > config.maxRetentionDays) {
-                out.push(at(cron, `${metadataName(cron)} keeps ${String(strings(container.args)[0])} days of traces; the limit is 1 to ${config.maxRetentionDays}. Lower tracing:retentionDays.`));
+        for (const cleaner of all) {
+            const days = Number(cleaner.days);
+            if (!/^[0-9]+$/.test(cleaner.days) || days < 1 || days > config.maxRetentionDays) {
+                out.push(at(cleaner.cron, `${metadataName(cleaner.cron)} keeps ${cleaner.days} days of traces; the limit is 1 to ${config.maxRetentionDays}. Lower tracing:retentionDays.`));
+            }
+            if (cleaner.suspended) out.push(at(cleaner.cron, `${metadataName(cleaner.cron)} is suspended, so no index is ever deleted. Remove spec.suspend.`));
+        }
+        for (const b of backends) {
+            const covering = all.filter((c) => b.urls.includes(c.url) && c.prefix === b.prefix);
+            if (covering.length === 0) {
+                const cleaned = all.map((c) => `${c.url} (prefix "${c.prefix}")`).join(", ");
+                out.push(
+                    at(
+                        b.configMap,
+                        `Jaeger backend ${b.backend} in ${metadataName(b.configMap)} writes to ${b.urls.join(", ")} with index prefix "${b.prefix}", but the index cleaner only cleans ${cleaned}. Point the cleaner at Jaeger's Elasticsearch URL and INDEX_PREFIX.`,
+                    ),
+                );
             }
         }
         return out;

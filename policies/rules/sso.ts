@@ -13,6 +13,9 @@ export function ssoProblems(args: Map<string, string[]>): string[] {
     const domains = args.get("email-domain") ?? [];
     if (domains.includes("*")) out.push("replace --email-domain=* with the company's e-mail domains");
     if (groups.length === 0 && domains.length === 0) out.push("restrict access with --allowed-group (the roles) or --email-domain");
+    for (const skip of ["skip-auth-route", "skip-auth-regex"]) {
+        if ((args.get(skip) ?? []).length > 0) out.push(`remove --${skip} (it lets requests reach Jaeger without logging in)`);
+    }
     if (one("reverse-proxy") === "true") {
         const trusted = args.get("trusted-proxy-ip") ?? [];
         if (trusted.length === 0) out.push("set --trusted-proxy-ip to the ingress controller's ranges (--reverse-proxy without it is the GHSA-7x63-xv5r-3p2x auth bypass)");
@@ -29,7 +32,16 @@ export const ssoProxySecure: ResourceRule = {
     validateResource(r) {
         if (!isSsoProxy(r)) return [];
         const container = containers(podSpec(r) ?? {}).find((c) => c.name === "oauth2-proxy") ?? {};
-        return ssoProblems(flags(container)).map((p) => `oauth2-proxy ${metadataName(r)}: ${p}.`);
+        const args = flags(container);
+        // Flags win over OAUTH2_PROXY_* variables, so only settings that no flag makes matter here.
+        for (const e of list(container.env)) {
+            const m = /^OAUTH2_PROXY_(SKIP_AUTH_ROUTES?|SKIP_AUTH_REGEX)$/.exec(String(e.name));
+            if (m !== null && typeof e.value === "string" && e.value !== "") {
+                const flag = m[1].startsWith("SKIP_AUTH_ROUTE") ? "skip-auth-route" : "skip-auth-regex";
+                args.set(flag, [...(args.get(flag) ?? []), e.value]);
+            }
+        }
+        return ssoProblems(args).map((p) => `oauth2-proxy ${metadataName(r)}: ${p}.`);
     },
 };
 

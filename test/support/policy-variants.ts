@@ -1,0 +1,206 @@
+import { stringify } from "yaml";
+import type { Json, PolicyInput } from "../../policies/resource-view";
+import type { CheckReport } from "../../scripts/check";
+import { runCheck } from "./resources";
+
+/** What `npm run check --json` registers for a stack, as policies see it (inputs as props). */
+export function stackResources(stack: string): PolicyInput[] {
+    const run = runCheck(["--stack", stack, "--json"]);
+    if (run.status !== 0) throw new Error(`npm run check --stack ${stack} exited ${String(run.status)}: ${run.stderr}`);
+    return (JSON.parse(run.stdout) as CheckReport).resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+}
+
+export const clone = (rs: PolicyInput[]): PolicyInput[] => JSON.parse(JSON.stringify(rs)) as PolicyInput[];
+
+export const named = (rs: PolicyInput[], type: string, metadataName: string): Json => {
+    const r = rs.find((x) => x.type === type && (x.props.metadata as Json | undefined)?.name === metadataName);
+    if (r === undefined) throw new Error(`no ${type} ${metadataName}`);
+    return r.props;
+};
+
+const kindOf = (type: string): string => type.slice(type.lastIndexOf(":") + 1);
+/** The first resource of a kind (any API group) whose metadata.name starts with `prefix`. */
+export const namedLike = (rs: PolicyInput[], kind: string, prefix: string): Json => {
+    const r = rs.find((x) => kindOf(x.type) === kind && String((x.props.metadata as Json | undefined)?.name).startsWith(prefix));
+    if (r === undefined) throw new Error(`no ${kind} ${prefix}*`);
+    return r.props;
+};
+
+export const podOf = (props: Json): Json => ((props.spec as Json).template as Json).spec as Json;
+export const firstContainer = (props: Json): Json => (podOf(props).containers as Json[])[0];
+export const cronContainer = (props: Json): Json => ((((((props.spec as Json).jobTemplate as Json).spec as Json).template as Json).spec as Json).containers as Json[])[0];
+
+const oauth2Proxy = (rs: PolicyInput[]): Json => firstContainer(named(rs, "kubernetes:apps/v1:Deployment", "oauth2-proxy"));
+const cleaner = (rs: PolicyInput[]): Json => cronContainer(named(rs, "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner"));
+const route = (rs: PolicyInput[]): Json => {
+    const r = rs.find((x) => ["Ingress", "HTTPRoute"].includes(kindOf(x.type)) && (x.props.metadata as Json).name === "jaeger-ui");
+    if (r === undefined) throw new Error("no Ingress or HTTPRoute jaeger-ui");
+    return r.props;
+};
+const agentConfig = (rs: PolicyInput[]): Json => named(rs, "kubernetes:core/v1:ConfigMap", "otel-agent").data as Json;
+
+/** A way of breaking a stack: what it does, the policies it must trip (and no others), the mutation. */
+export type Variant = [string, string | string[], (rs: PolicyInput[]) => void];
+
+/** Broken copies of a stack as it is deployed in either exposure mode. */
+export const commonVariants: Variant[] = [
+    ["a LoadBalancer Service", "no-external-service", (rs) => ((named(rs, "kubernetes:core/v1:Service", "jaeger-query").spec as Json).type = "LoadBalancer")],
+    ["a NodePort Service", "no-external-service", (rs) => ((named(rs, "kubernetes:core/v1:Service", "oauth2-proxy").spec as Json).type = "NodePort")],
+    ["externalIPs on a Service", "no-external-service", (rs) => ((named(rs, "kubernetes:core/v1:Service", "otel-agent").spec as Json).externalIPs = ["203.0.113.7"])],
+    ["hostNetwork on the agent", "no-host-network", (rs) => (podOf(named(rs, "kubernetes:apps/v1:DaemonSet", "otel-agent")).hostNetwork = true)],
+    ["a hostPort on the agent", "no-host-network", (rs) => ((firstContainer(named(rs, "kubernetes:apps/v1:DaemonSet", "otel-agent")).ports as Json[])[1].hostPort = 4318)],
+    [
+        "a route open to the Internet",
+        "ingress-vpn-only",
+        (rs) => {
+            const annotations = (route(rs).metadata as Json).annotations as Json;
+            for (const k of Object.keys(annotations)) annotations[k] = "0.0.0.0/0";
+        },
+    ],
+    ["a route without a source-range allowlist", "ingress-vpn-only", (rs) => delete (route(rs).metadata as Json).annotations],
+    [
+        "a GRPCRoute straight to Jaeger's query API",
+        ["ingress-vpn-only", "ui-only-through-sso"],
+        (rs) =>
+            rs.push({
+                type: "kubernetes:gateway.networking.k8s.io/v1:GRPCRoute",
+                name: "jaeger-grpc",
+                props: {
+                    metadata: { name: "jaeger-grpc", namespace: "tracing" },
+                    spec: { parentRefs: [{ name: "internal", namespace: "gateway-internal" }], rules: [{ backendRefs: [{ name: "jaeger-query", port: 16685 }] }] },
+                },
+            }),
+    ],
+    [
+        "insecure SSO cookies",
+        "sso-proxy-secure",
+        (rs) => {
+            const c = oauth2Proxy(rs);
+            c.args = (c.args as string[]).map((a) => (a === "--cookie-secure=true" ? "--cookie-secure=false" : a));
+        },
+    ],
+    ["an SSO proxy that is not OIDC", "sso-proxy-secure", (rs) => (oauth2Proxy(rs).args = (oauth2Proxy(rs).args as string[]).map((a) => (a === "--provider=oidc" ? "--provider=github" : a)))],
+    [
+        "SSO open to any e-mail domain without groups",
+        "sso-proxy-secure",
+        (rs) => {
+            const c = oauth2Proxy(rs);
+            c.args = (c.args as string[]).filter((a) => !a.startsWith("--allowed-group=") && !a.startsWith("--email-domain=")).concat("--email-domain=*");
+        },
+    ],
+    [
+        "--reverse-proxy without trusted proxy ranges",
+        "sso-proxy-secure",
+        (rs) => {
+            const c = oauth2Proxy(rs);
+            c.args = (c.args as string[]).filter((a) => !a.startsWith("--trusted-proxy-ip="));
+        },
+    ],
+    ["a path let through without login (flag)", "sso-proxy-secure", (rs) => (oauth2Proxy(rs).args as string[]).push("--skip-auth-route=GET=^/api/")],
+    ["a path let through without login (environment)", "sso-proxy-secure", (rs) => (oauth2Proxy(rs).env as Json[]).push({ name: "OAUTH2_PROXY_SKIP_AUTH_ROUTES", value: "^/api/" })],
+    // Without the proxy the route also points at a Service with nothing behind it that logs anyone in.
+    ["SSO turned off", ["ui-only-through-sso", "sso-in-front-of-ui"], (rs) => rs.splice(rs.findIndex((r) => r.type === "kubernetes:apps/v1:Deployment" && (r.props.metadata as Json).name === "oauth2-proxy"), 1)],
+    ["a retention above the maximum", "retention-within-limits", (rs) => ((cleaner(rs).args as string[])[0] = "45")],
+    ["no index cleaner", "retention-within-limits", (rs) => rs.splice(rs.findIndex((r) => r.type === "kubernetes:batch/v1:CronJob"), 1)],
+    ["a suspended index cleaner", "retention-within-limits", (rs) => ((named(rs, "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner").spec as Json).suspend = true)],
+    ["an index cleaner cleaning another cluster", "retention-within-limits", (rs) => ((cleaner(rs).args as string[])[1] = "https://elasticsearch.elsewhere.svc.cluster.local:9200")],
+    [
+        "an index cleaner with another index prefix",
+        "retention-within-limits",
+        (rs) => (((cleaner(rs).env as Json[]).find((e) => e.name === "INDEX_PREFIX") as Json).value = "traces"),
+    ],
+    [
+        "an uncapped in-memory store",
+        "memory-store-capped",
+        (rs) => {
+            const data = namedLike(rs, "ConfigMap", "jaeger").data as Json;
+            data["config.yaml"] = "extensions:\n  jaeger_storage:\n    backends:\n      traces:\n        memory: {}\n";
+        },
+    ],
+    [
+        "an agent pipeline without redaction",
+        "pii-scrubbed-before-export",
+        (rs) => {
+            const data = agentConfig(rs);
+            data["config.yaml"] = String(data["config.yaml"]).replace(/^(\s+)- redaction\/pii\n/m, "");
+        },
+    ],
+    [
+        "a second agent traces pipeline that skips the scrubbing",
+        "pii-scrubbed-before-export",
+        (rs) => {
+            const data = agentConfig(rs);
+            data["config.yaml"] = String(data["config.yaml"]).replace(
+                /^(\s+)pipelines:\n/m,
+                (_m, indent: string) => `${indent}pipelines:\n${indent}  traces/raw:\n${indent}    receivers: [otlp]\n${indent}    processors: [batch]\n${indent}    exporters: [load_balancing]\n`,
+            );
+        },
+    ],
+    ["a literal Elasticsearch password", "secrets-from-secret-store", (rs) => (cleaner(rs).env as Json[]).push({ name: "ES_PASSWORD", value: "hunter2" })],
+    [
+        "the cookie secret read from a ConfigMap",
+        "secrets-from-secret-store",
+        (rs) => {
+            const env = (oauth2Proxy(rs).env as Json[]).find((e) => e.name === "OAUTH2_PROXY_COOKIE_SECRET") as Json;
+            env.valueFrom = { configMapKeyRef: { name: "oauth2-proxy", key: "cookie-secret" } };
+        },
+    ],
+    ["a password in a config file", "secrets-from-secret-store", (rs) => ((named(rs, "kubernetes:core/v1:ConfigMap", "otel-gateway").data as Json)["extra.yaml"] = "auth:\n  password: hunter2\n")],
+    ["a password as a ConfigMap key", "secrets-from-secret-store", (rs) => ((named(rs, "kubernetes:core/v1:ConfigMap", "otel-gateway").data as Json).ES_PASSWORD = "hunter2")],
+    ["credentials in a URL argument", "secrets-from-secret-store", (rs) => (oauth2Proxy(rs).args as string[]).push("--redeem-url=https://tracing:hunter2@sso.jewellery.internal/token")],
+    ["credentials in a URL in the environment", "secrets-from-secret-store", (rs) => (cleaner(rs).env as Json[]).push({ name: "ES_SERVER_URLS", value: "https://elastic:hunter2@elasticsearch:9200" })],
+    ["an image on latest", "workload-hardening", (rs) => (oauth2Proxy(rs).image = "quay.io/oauth2-proxy/oauth2-proxy:latest")],
+    ["an untagged image", "workload-hardening", (rs) => (cleaner(rs).image = "jaegertracing/jaeger-es-index-cleaner")],
+    ["a container without limits", "workload-hardening", (rs) => delete oauth2Proxy(rs).resources],
+    ["a container without probes", "workload-hardening", (rs) => delete oauth2Proxy(rs).readinessProbe],
+    ["a privileged container", "workload-hardening", (rs) => ((oauth2Proxy(rs).securityContext as Json).privileged = true)],
+    ["a container that may run as root", "workload-hardening", (rs) => ((oauth2Proxy(rs).securityContext as Json).runAsNonRoot = false)],
+    ["a namespace without default deny", "network-policy-coverage", (rs) => rs.splice(rs.findIndex((r) => r.type.endsWith(":NetworkPolicy") && (r.props.metadata as Json).name === "default-deny-all"), 1)],
+    ["a workload without its own NetworkPolicy", "network-policy-coverage", (rs) => rs.splice(rs.findIndex((r) => r.type.endsWith(":NetworkPolicy") && (r.props.metadata as Json).name === "otel-gateway"), 1)],
+];
+
+/** Broken copies of a stack that exposes the UI through an Ingress. */
+export const ingressVariants: Variant[] = [
+    ["a public ingress class", "ingress-internal-class", (rs) => ((named(rs, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").spec as Json).ingressClassName = "nginx")],
+    ["an Ingress without TLS", "ingress-tls-required", (rs) => delete (named(rs, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").spec as Json).tls],
+    [
+        "an Ingress straight to Jaeger",
+        "ui-only-through-sso",
+        (rs) => {
+            const rule = ((named(rs, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").spec as Json).rules as Json[])[0];
+            (((rule.http as Json).paths as Json[])[0].backend as Json).service = { name: "jaeger-query", port: { number: 16686 } };
+        },
+    ],
+    [
+        "an Ingress whose default backend is Elasticsearch",
+        "ui-only-through-sso",
+        (rs) => ((named(rs, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").spec as Json).defaultBackend = { service: { name: "elasticsearch", port: { number: 9200 } } }),
+    ],
+    [
+        "an oversized Elasticsearch volume",
+        "storage-within-limits",
+        (rs) => ((((named(rs, "kubernetes:apps/v1:StatefulSet", "elasticsearch").spec as Json).volumeClaimTemplates as Json[])[0].spec as Json).resources = { requests: { storage: "2Ti" } }),
+    ],
+];
+
+/** Broken copies of a stack that exposes the UI through a Gateway API HTTPRoute. */
+export const httpRouteVariants: Variant[] = [
+    [
+        "an HTTPRoute straight to Jaeger",
+        "ui-only-through-sso",
+        (rs) => ((((named(rs, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "jaeger-ui").spec as Json).rules as Json[])[0].backendRefs as Json[])[0] = { name: "jaeger-query", port: 16686 }),
+    ],
+    [
+        "an HTTPRoute to a proxy in another namespace",
+        "ui-only-through-sso",
+        (rs) => ((((named(rs, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "jaeger-ui").spec as Json).rules as Json[])[0].backendRefs as Json[])[0].namespace = "default"),
+    ],
+    [
+        "an HTTPRoute admitting a public range",
+        "ingress-vpn-only",
+        (rs) => (((named(rs, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "jaeger-ui").metadata as Json).annotations as Json)["tracing-platform/source-ranges"] = "10.8.0.0/16,198.51.100.0/24"),
+    ],
+];
+
+/** A stack file for `npm run check` with the given config (YAML text). */
+export const stackFileText = (config: Json): string => stringify({ config });
