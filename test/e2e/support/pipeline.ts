@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { renderAgentConfig } from "../../../renderers/agent-config";
-import { toCollectorYaml } from "../../../renderers/collector-common";
+import { goMemLimit, toCollectorYaml } from "../../../renderers/collector-common";
 import type { ListenAddresses } from "../../../renderers/collector-types";
 import { renderGatewayConfig } from "../../../renderers/gateway-config";
 import { renderJaegerConfig, toJaegerYaml } from "../../../renderers/jaeger-config";
@@ -35,11 +35,11 @@ export interface Collector {
     process: Started;
 }
 
-export async function startCollector(name: string, yaml: string, listen: ListenAddresses): Promise<Collector> {
+export async function startCollector(name: string, yaml: string, listen: ListenAddresses, env: Record<string, string> = {}): Promise<Collector> {
     const file = join(runDir, `${name}.yaml`);
     writeFileSync(file, yaml);
     // The node name the downward API gives the agent in a pod.
-    const process = start(name, tools.otelcol(), [`--config=file:${file}`], { K8S_NODE_NAME: "e2e-node" });
+    const process = start(name, tools.otelcol(), [`--config=file:${file}`], { K8S_NODE_NAME: "e2e-node", ...env });
     await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/`), 30000);
     return { listen, process };
 }
@@ -53,7 +53,7 @@ export async function startGateway(name: string, sampling: SamplingConfig, jaege
     const queueDirectory = persistentQueue ? join(runDir, `${name}-queue`) : undefined;
     if (queueDirectory !== undefined) mkdirSync(queueDirectory, { recursive: true });
     const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueSize: 5000 }));
-    return startCollector(name, yaml, listen);
+    return startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) });
 }
 
 /**
@@ -74,5 +74,5 @@ export async function startAgent(name: string, config: StackConfig, gatewayOtlpG
             kubernetesMetadata: false,
         }),
     );
-    return startCollector(name, yaml, listen);
+    return startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) });
 }
