@@ -124,6 +124,10 @@ the stack's PVCs (Elasticsearch's low watermark).
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${capacityRows(r.wire, stacks).join("\n")}
 
+The stacks' PVCs follow from this: dev (${stacks.dev?.elasticsearch.mode === "in-cluster" ? stacks.dev.elasticsearch.storageGi : "?"} GiB) holds 100 spans/s, all kept, for its 3 days; prod
+(${stacks.prod?.elasticsearch.mode === "in-cluster" ? `${stacks.prod.elasticsearch.nodes} × ${stacks.prod.elasticsearch.storageGi}` : "?"} GiB) holds 1 000 spans/s at its 10 % sampling share for 14 days with one replica. At
+10 000 spans/s prod needs about seven times the disk, or a lower sampling share.
+
 ## 7. Suite speed
 
 | command | seconds |

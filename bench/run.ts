@@ -3,18 +3,21 @@
  * and writes bench/results/<time>.json and docs/performance.md. Not a test: it reports numbers.
  */
 import { execFileSync } from "child_process";
-import { mkdirSync, writeFileSync } from "fs";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../stacks/stack-file";
 import { stopAll } from "../test/e2e/support/processes";
 import { projectDir } from "../test/support/resources";
-import { renderReport } from "./report";
+import type { StackConfig } from "../stacks/schema";
+import { BenchResults, renderReport } from "./report";
 import { backendOutage, gatewayRestart } from "./resilience";
 import { dev, memoryBurst, startAgent, startBare, stop, throughput } from "./throughput";
 import { instrumentationOverhead, wireSize } from "./wire";
 
 const quick = process.argv.includes("--quick");
+/** `--report-only FILE`: re-render docs/performance.md from a results file with the current stack configs. */
+const reportOnly = process.argv.includes("--report-only") ? process.argv[process.argv.indexOf("--report-only") + 1] : undefined;
 const stepSeconds = quick ? 5 : 15;
 const confirmSeconds = quick ? 10 : 60;
 
@@ -24,7 +27,15 @@ function timed(command: string, args: string[]): number {
     return Math.round((Date.now() - t) / 100) / 10;
 }
 
+function stackConfigs(): Record<string, StackConfig> {
+    return Object.fromEntries(["dev", "prod"].map((s) => [s, parseStackConfig(readStackFile(projectDir, s))]));
+}
+
 async function main(): Promise<void> {
+    if (reportOnly !== undefined) {
+        writeFileSync(join(projectDir, "docs", "performance.md"), renderReport(JSON.parse(readFileSync(reportOnly, "utf8")) as BenchResults, stackConfigs()));
+        return;
+    }
     const started = Date.now();
     const log = (s: string): void => void process.stdout.write(`bench: ${s} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 
@@ -63,7 +74,7 @@ async function main(): Promise<void> {
         checkProdSeconds: timed("npm", ["run", "--silent", "check", "--", "--stack", "prod", "--json"]),
     };
 
-    const stacks = Object.fromEntries(["dev", "prod"].map((s) => [s, parseStackConfig(readStackFile(projectDir, s))]));
+    const stacks = stackConfigs();
     const results = {
         measuredAt: new Date().toISOString(),
         quick,
