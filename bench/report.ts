@@ -14,6 +14,7 @@ export interface BenchResults {
     instrumentationOverhead: Overhead[];
     wire: WireSize;
     suite: { npmTestSeconds: number; checkDevSeconds: number; checkProdSeconds: number };
+    suiteNote?: string;
     durationSeconds: number;
 }
 
@@ -135,5 +136,5 @@ The stacks' PVCs follow from this: dev (${stacks.dev?.elasticsearch.mode === "in
 | \`npm test\` | ${n(r.suite.npmTestSeconds, 1)} |
 | \`npm run check -- --stack dev --json\` | ${n(r.suite.checkDevSeconds, 1)} |
 | \`npm run check -- --stack prod --json\` | ${n(r.suite.checkProdSeconds, 1)} |
-`;
+${r.suiteNote === undefined ? "" : `\n${r.suiteNote}\n`}`;
 }
