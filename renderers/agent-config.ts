@@ -79,14 +79,17 @@ export function scrubStatements(pii: PiiConfig): string[] {
     ]);
 }
 
-/** Pipeline order matters: limit memory first, enrich while the pod's IP is still the peer, scrub, then name the ids. */
+/**
+ * Pipeline order matters: limit memory first, enrich while the pod's IP is still the peer, name the
+ * ids before scrubbing (an order id in a path can look like a phone number), then scrub.
+ */
 export const agentProcessorOrder = [
     "memory_limiter",
     "k8s_attributes",
+    "transform/order_ids",
     "attributes/drop_pii",
     "redaction/pii",
     "transform/scrub_pii",
-    "transform/order_ids",
     "batch",
 ] as const;
 

@@ -80,9 +80,10 @@ const workload = z
     });
 
 export const defaultPiiMasks = [
-    { name: "email", pattern: "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}" },
-    { name: "phone", pattern: "\\+?[0-9][0-9 ()-]{8,}[0-9]" },
-    { name: "card", pattern: "\\b(?:[0-9][ -]?){12,18}[0-9]\\b" },
+    // URL-encoded forms too (%40, +, %20): HTTP agents record query strings as sent.
+    { name: "email", pattern: "[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}" },
+    { name: "phone", pattern: "(?:\\+|%2B)?[0-9](?:[0-9 ()+-]|%20|%2[89]){8,}[0-9]" },
+    { name: "card", pattern: "\\b(?:[0-9](?:[ +-]|%20)?){12,18}[0-9]\\b" },
 ] as const;
 
 export const defaultPiiDeleteKeys = [

@@ -31,12 +31,12 @@ describe("agent collector config", () => {
         expect(parsed.extensions.health_check).toEqual({ endpoint: "${env:MY_POD_IP}:13133" });
     });
 
-    it("runs memory_limiter first, metadata before scrubbing, ids after scrubbing and batch last", () => {
+    it("runs memory_limiter first, metadata and ids before scrubbing, and batch last", () => {
         const processors = parsed.service.pipelines.traces.processors;
         expect(processors).toEqual([...agentProcessorOrder]);
         expect(processors[0]).toBe("memory_limiter");
         expect(processors.indexOf("k8s_attributes")).toBeLessThan(processors.indexOf("redaction/pii"));
-        expect(processors.indexOf("transform/scrub_pii")).toBeLessThan(processors.indexOf("transform/order_ids"));
+        expect(processors.indexOf("transform/order_ids")).toBeLessThan(processors.indexOf("redaction/pii"));
         expect(processors[processors.length - 1]).toBe("batch");
         for (const name of processors) expect(Object.keys(parsed.processors)).toContain(name);
     });
