@@ -1,10 +1,14 @@
-/** @type {import('jest').Config} The real upstream binaries on our rendered configs (needs `npm run tools`). */
+/** @type {import('jest').Config} The real upstream binaries on our rendered configs (needs `npm run tools` and `bash scripts/e2e-install.sh`). */
 module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/test/e2e"],
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": "ts-jest" },
+    // One scratch directory per run and a prerequisites check; the teardown kills whatever a suite left running.
+    globalSetup: "<rootDir>/test/e2e/support/global-setup.ts",
+    globalTeardown: "<rootDir>/test/e2e/support/global-teardown.ts",
     testTimeout: 120000,
+    // The suites start servers on free ports and share the machine's two cores: one at a time.
     maxWorkers: 1,
     reporters: ["default", ["<rootDir>/test/support/summary-reporter.js", { label: "e2e" }]],
 };

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests run besides the pinned Go binaries: RabbitMQ and PostgreSQL
-# from Debian (the tests start their own throwaway instances on loopback) and the stand-ins' npm
-# packages. Idempotent.
+# Installs what the end-to-end tests run besides the pinned Go binaries (npm run tools): RabbitMQ and
+# PostgreSQL from Debian (the tests start their own throwaway instances on loopback, on free ports)
+# and the stand-ins' npm packages (e2e/package-lock.json). Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 missing=()
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
-command -v psql >/dev/null && { command -v postgres >/dev/null || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; } || missing+=(postgresql)
+{ command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing+=(postgresql)
 command -v runuser >/dev/null || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "e2e-install: apt-get install ${missing[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
-fi
-# Debian may start packaged services on install; the tests use their own instances on free ports.
-if command -v service >/dev/null; then
-    service rabbitmq-server stop >/dev/null 2>&1 || true
-    service postgresql stop >/dev/null 2>&1 || true
+    # Debian starts the packaged services on install (PostgreSQL's cluster on 5432, RabbitMQ on 5672
+    # with epmd on 0.0.0.0:4369). The tests never use them: stop them, so nothing but the tests'
+    # loopback instances listens.
+    if command -v service >/dev/null; then
+        $sudo service rabbitmq-server stop >/dev/null 2>&1 || true
+        $sudo service postgresql stop >/dev/null 2>&1 || true
+    fi
+    if [[ " ${missing[*]} " == *" rabbitmq-server "* ]] && command -v epmd >/dev/null; then
+        epmd -kill >/dev/null 2>&1 || true
+    fi
+else
+    echo "e2e-install: RabbitMQ and PostgreSQL already installed"
 fi
 npm ci --prefix e2e --no-audit --no-fund

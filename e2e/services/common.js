@@ -14,23 +14,27 @@ const env = (name) => {
 
 const db = () => new Pool({ connectionString: env("DATABASE_URL"), max: 4 });
 
+/** The topic exchange order events travel through (a second pipeline in the tests uses its own). */
+const exchange = process.env.AMQP_EXCHANGE || "orders";
+
 async function rabbit() {
     const connection = await amqp.connect(env("AMQP_URL"));
     const channel = await connection.createChannel();
-    await channel.assertExchange("orders", "topic", { durable: false });
+    await channel.assertExchange(exchange, "topic", { durable: false });
     return { connection, channel };
 }
 
 /** Publishes an order event; the amqplib instrumentation carries the trace context in the headers. */
 function publish(channel, routingKey, body, headers) {
-    channel.publish("orders", routingKey, Buffer.from(JSON.stringify(body)), { contentType: "application/json", headers });
+    channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), { contentType: "application/json", headers });
 }
 
 /** Consumes order events bound to `pattern` into a queue of this service. */
 async function consume(channel, queue, pattern, handler) {
-    await channel.assertQueue(queue, { durable: false });
-    await channel.bindQueue(queue, "orders", pattern);
-    await channel.consume(queue, async (msg) => {
+    const name = exchange === "orders" ? queue : `${exchange}.${queue}`;
+    await channel.assertQueue(name, { durable: false });
+    await channel.bindQueue(name, exchange, pattern);
+    await channel.consume(name, async (msg) => {
         if (msg === null) return;
         try {
             await handler(JSON.parse(msg.content.toString()), msg);
@@ -60,6 +64,12 @@ function serve(routes) {
         });
     });
     server.listen(Number(env("PORT")), "127.0.0.1", () => console.log(`${env("OTEL_SERVICE_NAME")} listening on ${env("PORT")}`));
+    // The auto-instrumentation listens for SIGTERM to flush its spans, which keeps Node from exiting
+    // on it: stop taking requests, give the flush a moment, then leave (as a pod's process should).
+    process.once("SIGTERM", () => {
+        server.close();
+        setTimeout(() => process.exit(0), 500);
+    });
     return server;
 }
 

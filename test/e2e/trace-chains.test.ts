@@ -1,153 +1,352 @@
-import { execFileSync } from "child_process";
+import { execFile } from "child_process";
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { promisify } from "util";
 import { parseStackConfig } from "../../stacks/config";
 import type { StackConfig } from "../../stacks/schema";
 import { readStackFile } from "../../stacks/stack-file";
 import { projectDir } from "../support/resources";
-import { findTraces, JaegerSpan, JaegerTrace, serviceOf, servicesIn, tag } from "./support/jaeger-api";
-import { Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
+import { descendsFrom, findTraces, getTrace, JaegerSpan, JaegerTrace, parentOf, serviceOf, servicesIn, tag } from "./support/jaeger-api";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
 import { runDir, sleep, stopAll, waitFor } from "./support/processes";
 import { Postgres, RabbitMq, startPostgres, startRabbitMq, stopEpmd } from "./support/servers";
 import { StandIns, startStandIns } from "./support/stand-ins";
 import { tools } from "./support/tools";
 
+/*
+ * The seed chains of the design (DESIGN.md §1) through the real pipeline with our rendered configs:
+ *
+ *   stand-ins (Node.js, auto-instrumented as the Operator injects it) ─OTLP/HTTP→ agent (renderAgentConfig,
+ *   dev stack) ─load_balancing→ gateway (renderGatewayConfig, dev sampling) ─OTLP/gRPC→ Jaeger v2
+ *   (renderJaegerConfig, memory storage)
+ *
+ * Adapted only where there is no cluster: loopback listen addresses on free ports, k8s_attributes in
+ * passthrough (no Kubernetes API; the binary needs none in passthrough), a static load_balancing
+ * resolver naming the one gateway, a scratch directory for the gateway's persistent queue. The
+ * sampling policies and decision_wait (10 s) stay as the dev stack renders them.
+ *
+ * A second pipeline, identical but for the gateway's keep-percentage set to 0, has its own set of
+ * stand-ins (own RabbitMQ exchange) and checks what tail sampling keeps. Both pipelines are started
+ * and fed at once, so their decision waits overlap.
+ */
+
 const dev: StackConfig = parseStackConfig(readStackFile(projectDir, "dev"));
 const run = Date.now().toString(36);
-const orderId = (chain: string): string => `${chain}-${run}`;
+const orderId = (scenario: string): string => `${scenario}-${run}`;
+const timings: Record<string, number> = {};
+const t0 = Date.now();
+const mark = (what: string): void => {
+    timings[what] = Date.now() - t0;
+};
 
 let pg: Postgres;
 let rabbit: RabbitMq;
 let jaeger: Jaeger;
 let apps: StandIns;
+let zeroApps: StandIns;
+let zeroAgent: Collector;
+
+// What the requests of each scenario answered, checked by the tests.
+const statuses: Record<string, number> = {};
+
+// The brief's customer data, as a shop form or an operator types it.
+const pii = { email: "anna@example.com", phone: "+7 912 345 67 89", card: "4111 1111 1111 1111" };
+/** Those values as typed, and digits only. */
+const typedPii = (): string[] => Object.values(pii).flatMap((v) => (/\d/.test(v) ? [v, v.replace(/\D/g, "")] : [v]));
+/** Those values as they travel in a URL: percent-encoded (fetch, browsers) and form-encoded (URLSearchParams, HTML forms). */
+const encodedPii = (): string[] => [...new Set(Object.values(pii).flatMap((v) => [encodeURI(v), encodeURIComponent(v), encodeURIComponent(v).replace(/%20/g, "+")]))];
+/** Order ids the phone pattern matches. */
+const phoneLikeId = "4711-2026-1122";
+const phoneLikeHeaderId = "+79123456789";
 
 jest.setTimeout(240000);
-
-beforeAll(async () => {
-    [pg, rabbit, jaeger] = await Promise.all([startPostgres(), startRabbitMq(), startJaeger()]);
-    const gateway = await startGateway("gateway", dev.sampling, jaeger.otlpGrpc);
-    const agent = await startAgent("agent", dev, gateway.listen.otlpGrpcPort);
-    apps = await startStandIns(agent.listen.otlpHttpPort, pg.url, rabbit.url);
-}, 180000);
-
-afterAll(async () => {
-    await stopAll();
-    if (rabbit !== undefined) stopEpmd(rabbit);
-});
 
 async function request(method: string, url: string, id: string, body?: object): Promise<number> {
     const res = await fetch(url, {
         method,
         headers: { "x-order-id": id, "x-user-id": "operator-17", "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15000),
     });
     await res.text();
     return res.status;
 }
 
-/** The one trace Jaeger holds for an order, once it holds all the services expected in it. */
+async function telemetrygen(agent: Collector, service: string, extra: string[]): Promise<void> {
+    const args = ["traces", "--otlp-endpoint", `127.0.0.1:${agent.listen.otlpGrpcPort}`, "--otlp-insecure", "--traces", "3", "--service", service, ...extra];
+    await promisify(execFile)(tools.telemetrygen(), args, { timeout: 30000 });
+}
+
+/** Every trace the tests looked at, kept in the run directory for a look after a failure. */
+const tracesDir = join(runDir, "traces");
+mkdirSync(tracesDir, { recursive: true });
+const keep = (name: string, trace: unknown): void => writeFileSync(join(tracesDir, `${name.replace(/[^A-Za-z0-9.+-]/g, "_")}.json`), JSON.stringify(trace, null, 2));
+
+beforeAll(async () => {
+    [pg, rabbit, jaeger] = await Promise.all([startPostgres(), startRabbitMq(), startJaeger()]);
+    mark("postgres, rabbitmq, jaeger up");
+    const [gateway, zeroGateway] = await Promise.all([
+        startGateway("gateway", dev.sampling, jaeger.otlpGrpc),
+        startGateway("gateway-zero", { ...dev.sampling, percent: 0 }, jaeger.otlpGrpc),
+    ]);
+    const [agent, agentZero] = await Promise.all([startAgent("agent", dev, gateway.listen.otlpGrpcPort), startAgent("agent-zero", dev, zeroGateway.listen.otlpGrpcPort)]);
+    zeroAgent = agentZero;
+    mark("agents and gateways up");
+    const slowMs = dev.sampling.slowTraceMs + 500;
+    [apps, zeroApps] = await Promise.all([
+        startStandIns(agent.listen.otlpHttpPort, pg.url, rabbit.url),
+        startStandIns(agentZero.listen.otlpHttpPort, pg.url, rabbit.url, { prefix: "zero-", exchange: "orders-zero", slowMs }),
+    ]);
+    mark("stand-ins up");
+
+    // Chain 2 confirms an order the CRM already has: a fixture row, written outside the traced services.
+    pg.sql("crm", `INSERT INTO orders (order_id, item, status) VALUES ('${orderId("confirm")}', 'ring', 'new')`);
+    const sent = await Promise.all([
+        // The seed chains, through the dev pipeline.
+        request("POST", `${apps.mes}/orders/${orderId("price")}/price`, orderId("price")),
+        request("POST", `${apps.crm}/orders/${orderId("confirm")}/confirm?note=anna@example.com,+79123456789,4111111111111111`, orderId("confirm")),
+        request("PUT", `${apps.mes}/orders/${orderId("reseller")}`, orderId("reseller"), { item: "pendant" }),
+        request("GET", `${apps.mes}/orders/${orderId("active")}/active`, orderId("active")),
+        request("POST", `${apps.shop}/orders/${orderId("shop")}`, orderId("shop"), { email: "anna@example.com" }),
+        // Personal data in a query string and from there in SQL (the shop's customer lookup).
+        request("POST", `${apps.shop}/orders/${orderId("pii")}?email=${pii.email}&phone=${pii.phone}&card=${pii.card}`, orderId("pii"), {}),
+        // An order id that looks like a phone number, known to the agent only from the path (Node.js).
+        request("GET", `${apps.mes}/orders/${phoneLikeId}/active`, phoneLikeId),
+        // Tail sampling at 0 %: an error, a slow request, and ordinary ones (one with a RabbitMQ hop).
+        request("POST", `${zeroApps.mes}/orders/${orderId("failing")}/fail`, orderId("failing")),
+        request("POST", `${zeroApps.mes}/orders/${orderId("slow")}/slow`, orderId("slow")),
+        request("GET", `${zeroApps.mes}/orders/${orderId("ordinary")}/active`, orderId("ordinary")),
+        request("PUT", `${zeroApps.mes}/orders/${orderId("ordinary-mq")}`, orderId("ordinary-mq"), { item: "brooch" }),
+    ]);
+    ["price", "confirm", "reseller", "active", "shop", "pii", "phone-like-id", "failing", "slow", "ordinary", "ordinary-mq"].forEach((k, i) => (statuses[k] = sent[i]));
+    await Promise.all([
+        // Span attributes no HTTP stand-in can set without tracing code: telemetrygen's spans carry them.
+        telemetrygen(agent, `pii-attributes-${run}`, [
+            "--telemetry-attributes",
+            `customer.email="${pii.email}"`,
+            "--telemetry-attributes",
+            `note="call ${pii.phone}, card ${pii.card}, mail ${pii.email}"`,
+            "--telemetry-attributes",
+            `http.request.header.x-order-id="${phoneLikeHeaderId}"`,
+        ]),
+        // Tail sampling at 0 % for spans sent over OTLP/gRPC.
+        telemetrygen(zeroAgent, `ordinary-${run}`, []),
+        telemetrygen(zeroAgent, `failing-${run}`, ["--status-code", "Error"]),
+        telemetrygen(zeroAgent, `slow-${run}`, ["--span-duration", `${dev.sampling.slowTraceMs + 500}ms`]),
+    ]);
+    mark("requests sent");
+}, 180000);
+
+afterAll(async () => {
+    const stopping = await stopAll();
+    if (rabbit !== undefined) stopEpmd(rabbit);
+    mark("everything stopped");
+    process.stdout.write(`e2e pipeline timings (ms since the suite started): ${JSON.stringify(timings)}\nstopping took (ms): ${JSON.stringify(stopping)}\n`);
+});
+
+/** The one trace Jaeger holds for an order (searched by `order.id`), fetched whole once it holds every expected service. */
 async function traceOf(service: string, id: string, expected: string[]): Promise<JaegerTrace> {
-    let traces: JaegerTrace[] = [];
+    let found: JaegerTrace[] = [];
+    let whole: JaegerTrace | null = null;
     await waitFor(
         `a trace with order.id=${id} across ${expected.join(", ")}`,
         async () => {
-            traces = await findTraces(jaeger.queryUrl, service, { "order.id": id });
-            return traces.length > 0 && expected.every((s) => servicesIn(traces[0]).includes(s));
+            found = await findTraces(jaeger.queryUrl, service, { "order.id": id });
+            if (found.length === 0) return false;
+            whole = await getTrace(jaeger.queryUrl, found[0].traceID);
+            return whole !== null && expected.every((s) => servicesIn(whole as JaegerTrace).includes(s));
         },
         60000,
         1000,
     );
-    expect(traces).toHaveLength(1);
-    return traces[0];
+    keep(`${service}-${id}`, whole);
+    expect(found).toHaveLength(1);
+    return whole as unknown as JaegerTrace;
 }
 
 const kind = (s: JaegerSpan): unknown => tag(s, "span.kind");
 const spansOf = (t: JaegerTrace, service: string, k?: string): JaegerSpan[] => t.spans.filter((s) => serviceOf(t, s) === service && (k === undefined || kind(s) === k));
-const dbSpans = (t: JaegerTrace, service: string): JaegerSpan[] => spansOf(t, service).filter((s) => tag(s, "db.system") === "postgresql" || tag(s, "db.system.name") === "postgresql");
+const sqlOf = (s: JaegerSpan): string => String(tag(s, "db.statement") ?? tag(s, "db.query.text") ?? "");
+/** The SQL statements a service ran (pg's connect spans, without a statement, left out). */
+const dbSpans = (t: JaegerTrace, service: string): JaegerSpan[] =>
+    spansOf(t, service).filter((s) => (tag(s, "db.system") === "postgresql" || tag(s, "db.system.name") === "postgresql") && sqlOf(s) !== "");
+const roots = (t: JaegerTrace): JaegerSpan[] => t.spans.filter((s) => parentOf(s) === undefined);
+
+/**
+ * The RabbitMQ hop of a chain: one publish by `producer`, consumed by `consumer` as a child of that
+ * very publish (the context travelled in the message headers), with the SQL `statement` run under
+ * the consume.
+ */
+function expectMessageHop(t: JaegerTrace, producer: string, consumer: string, statement: RegExp): void {
+    const published = spansOf(t, producer, "producer");
+    const consumed = spansOf(t, consumer, "consumer");
+    expect(published).toHaveLength(1);
+    expect(consumed).toHaveLength(1);
+    expect(parentOf(consumed[0])).toBe(published[0].spanID);
+    const key = (s: JaegerSpan): unknown => tag(s, "messaging.rabbitmq.routing_key") ?? tag(s, "messaging.rabbitmq.destination.routing_key");
+    expect(key(consumed[0])).toBeDefined();
+    expect(key(consumed[0])).toBe(key(published[0]));
+    const db = dbSpans(t, consumer).filter((s) => statement.test(sqlOf(s)));
+    expect(db.length).toBeGreaterThan(0);
+    expect(descendsFrom(t, db[0], consumed[0].spanID)).toBe(true);
+}
 
 describe("the seed trace chains through the real agent, gateway and Jaeger", () => {
-    beforeAll(async () => {
-        // Chain 2 needs an order in the CRM first: create it through the reseller chain and let it settle.
-        expect(await request("PUT", `${apps.mes}/orders/${orderId("confirm")}`, orderId("confirm"), { item: "ring" })).toBe(202);
-        await sleep(1500);
-        const statuses = await Promise.all([
-            request("POST", `${apps.mes}/orders/${orderId("price")}/price`, orderId("price")),
-            request("POST", `${apps.crm}/orders/${orderId("confirm")}/confirm?note=anna@example.com,+79123456789,4111111111111111`, orderId("confirm")),
-            request("PUT", `${apps.mes}/orders/${orderId("reseller")}`, orderId("reseller"), { item: "pendant" }),
-            request("GET", `${apps.mes}/orders/${orderId("active")}/active`, orderId("active")),
-            request("POST", `${apps.shop}/orders/${orderId("shop")}`, orderId("shop"), { email: "anna@example.com" }),
-        ]);
-        expect(statuses).toEqual([200, 200, 202, 200, 201]);
+    it("every request of the scenarios was answered as designed", () => {
+        expect(statuses).toEqual({
+            price: 200,
+            confirm: 200,
+            reseller: 202,
+            active: 200,
+            shop: 201,
+            pii: 201,
+            "phone-like-id": 200,
+            failing: 500,
+            slow: 200,
+            ordinary: 200,
+            "ordinary-mq": 202,
+        });
     });
 
-    it("price calculation: MES API → 3D storage → MES API → RabbitMQ → CRM API → CRM DB is one trace", async () => {
+    it("1. price calculation: MES API → 3D storage → MES API → RabbitMQ → CRM API → CRM DB is one trace", async () => {
         const t = await traceOf("mes-api", orderId("price"), ["mes-api", "storage-3d", "crm-api"]);
+        expect(servicesIn(t)).toEqual(["crm-api", "mes-api", "storage-3d"]);
+        expect(roots(t)).toHaveLength(1);
         expect(spansOf(t, "storage-3d", "server")).toHaveLength(1);
-        expect(spansOf(t, "mes-api", "producer")).toHaveLength(1);
-        expect(spansOf(t, "crm-api", "consumer")).toHaveLength(1);
-        expect(dbSpans(t, "crm-api").length).toBeGreaterThan(0);
+        expect(descendsFrom(t, spansOf(t, "storage-3d", "server")[0], roots(t)[0].spanID)).toBe(true);
+        expectMessageHop(t, "mes-api", "crm-api", /^UPDATE orders SET price/);
+        mark("first chain asserted");
     });
 
-    it("order confirmation: CRM API → RabbitMQ → MES API → MES DB is one trace", async () => {
+    it("2. order confirmation: CRM API → RabbitMQ → MES API → MES DB is one trace", async () => {
         const t = await traceOf("crm-api", orderId("confirm"), ["crm-api", "mes-api"]);
-        expect(spansOf(t, "crm-api", "producer")).toHaveLength(1);
-        expect(spansOf(t, "mes-api", "consumer")).toHaveLength(1);
-        expect(dbSpans(t, "mes-api").length).toBeGreaterThan(0);
+        expect(servicesIn(t)).toEqual(["crm-api", "mes-api"]);
+        expect(roots(t)).toHaveLength(1);
+        expectMessageHop(t, "crm-api", "mes-api", /^INSERT INTO production_orders/);
     });
 
-    it("order creation by a reseller: MES API → RabbitMQ → CRM API → CRM DB is one trace", async () => {
+    it("3. order creation by a reseller: MES API → RabbitMQ → CRM API → CRM DB is one trace", async () => {
         const t = await traceOf("mes-api", orderId("reseller"), ["mes-api", "crm-api"]);
-        expect(spansOf(t, "mes-api", "producer")).toHaveLength(1);
-        expect(spansOf(t, "crm-api", "consumer")).toHaveLength(1);
-        expect(dbSpans(t, "crm-api").length).toBeGreaterThan(0);
+        expect(servicesIn(t)).toEqual(["crm-api", "mes-api"]);
+        expect(roots(t)).toHaveLength(1);
+        expectMessageHop(t, "mes-api", "crm-api", /^INSERT INTO orders/);
     });
 
-    it("active orders: MES API → MES DB, and the shop: Shop API → Shop DB", async () => {
+    it("4. active orders: MES API → MES DB, and the shop: Shop API → Shop DB", async () => {
         const active = await traceOf("mes-api", orderId("active"), ["mes-api"]);
-        expect(dbSpans(active, "mes-api").length).toBeGreaterThan(0);
+        expect(servicesIn(active)).toEqual(["mes-api"]);
+        expect(dbSpans(active, "mes-api").map(sqlOf)).toEqual([expect.stringMatching(/^SELECT order_id, status FROM production_orders/)]);
         const shop = await traceOf("shop-api", orderId("shop"), ["shop-api"]);
-        expect(dbSpans(shop, "shop-api").length).toBeGreaterThan(0);
+        expect(servicesIn(shop)).toEqual(["shop-api"]);
+        expect(dbSpans(shop, "shop-api").map(sqlOf)).toEqual([expect.stringMatching(/^INSERT INTO shop_orders/)]);
+    });
+});
+
+describe("orders are found by order.id", () => {
+    it.each([
+        ["price", "mes-api"],
+        ["confirm", "crm-api"],
+        ["reseller", "mes-api"],
+        ["active", "mes-api"],
+        ["shop", "shop-api"],
+    ])("the %s order's entry span carries order.id, taken from the request path (Node.js cannot capture headers)", async (scenario, service) => {
+        const t = await traceOf(service, orderId(scenario), [service]);
+        const tagged = t.spans.filter((s) => tag(s, "order.id") === orderId(scenario));
+        expect(tagged.length).toBeGreaterThan(0);
+        expect(tagged.map((s) => [serviceOf(t, s), kind(s)])).toContainEqual([service, "server"]);
     });
 
-    it("the order id is a span attribute Jaeger can search (taken from the request path for Node.js)", async () => {
-        const t = await traceOf("mes-api", orderId("price"), ["mes-api"]);
-        const entry = t.spans.find((s) => tag(s, "order.id") === orderId("price"));
-        expect(entry).toBeDefined();
-        expect(kind(entry as JaegerSpan)).toBe("server");
+    it("an order id that looks like a phone number stays searchable when it comes from a header", async () => {
+        let spans: JaegerSpan[] = [];
+        await waitFor("the telemetrygen trace with a phone-like order id", async () => {
+            const traces = await findTraces(jaeger.queryUrl, `pii-attributes-${run}`, { "order.id": phoneLikeHeaderId });
+            spans = traces.flatMap((t) => t.spans);
+            return spans.length > 0;
+        }, 60000, 1000);
+        expect(spans.every((s) => tag(s, "order.id") === phoneLikeHeaderId)).toBe(true);
     });
 
-    it("personal data in URLs and SQL arrives masked", async () => {
+    // Known defect of renderers/agent-config.ts (agentProcessorOrder): redaction/pii and
+    // transform/scrub_pii mask the phone-like id inside url.path ("/orders/****/active") before
+    // transform/order_ids reads the path, so the order gets no order.id at all. Running
+    // transform/order_ids before redaction/pii fixes it (order.id is in redaction's ignored_keys).
+    it("an order id that looks like a phone number stays searchable when it comes from the path", async () => {
+        // Sent with the active-orders request: once that trace is in Jaeger, this one has been decided too.
+        await traceOf("mes-api", orderId("active"), ["mes-api"]);
+        await sleep(2000);
+        expect(await findTraces(jaeger.queryUrl, "mes-api", { "order.id": phoneLikeId })).toHaveLength(1);
+    });
+});
+
+describe("personal data arrives masked or not at all", () => {
+    it("e-mail, phone and card number from a query string are masked in the SQL built from them, and appear nowhere as typed", async () => {
+        const t = await traceOf("shop-api", orderId("pii"), ["shop-api"]);
+        const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));
+        for (const form of typedPii()) expect({ form, leaked: text.includes(form) }).toEqual({ form, leaked: false });
+        const lookup = dbSpans(t, "shop-api").map(sqlOf).find((q) => q.startsWith("SELECT email FROM shop_customers"));
+        // URLSearchParams decoded the phone's "+" to a space, hence "' ****'".
+        expect(lookup).toMatch(/^SELECT email FROM shop_customers WHERE email = '\*\*\*\*' OR phone = ' ?\*\*\*\*' OR card_number = '\*\*\*\*'$/);
+    });
+
+    // Known defect of the default masks (stacks/schema.ts defaultPiiMasks, rendered into redaction/pii
+    // and transform/scrub_pii): @opentelemetry/instrumentation-http records url.query form-encoded
+    // ("email=anna%40example.com&phone=+7+912+345+67+89&card=4111+1111+1111+1111"), and no mask
+    // allows "%40" for "@" or "+"/"%20" between digits, so all three arrive in Jaeger in clear.
+    // Masks that also match the encoded forms fix it (checked on otelcol 0.159.0): see the e2e report.
+    it("e-mail, phone and card number are masked in the URL as the HTTP instrumentation records it (encoded)", async () => {
+        const t = await traceOf("shop-api", orderId("pii"), ["shop-api"]);
+        const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));
+        for (const form of encodedPii()) expect({ form, leaked: text.includes(form) }).toEqual({ form, leaked: false });
+        const server = spansOf(t, "shop-api", "server")[0];
+        expect(String(tag(server, "url.query") ?? tag(server, "http.target"))).toMatch(/email=\*\*\*\*&phone=\*\*\*\*&card=\*\*\*\*/);
+    });
+
+    it("the same in the CRM's operator note (URL and SQL), compact forms", async () => {
         const t = await traceOf("crm-api", orderId("confirm"), ["crm-api", "mes-api"]);
         const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));
-        for (const secret of ["anna@example.com", "+79123456789", "4111111111111111"]) expect(text).not.toContain(secret);
-        // The data did reach the pipeline, in the request target and in the SQL, and was masked there.
+        for (const secret of ["anna@example.com", "+79123456789", "79123456789", "4111111111111111"]) expect(text).not.toContain(secret);
         const server = spansOf(t, "crm-api", "server")[0];
         const target = String(tag(server, "http.target") ?? `${String(tag(server, "url.path"))}?${String(tag(server, "url.query"))}`);
         expect(target).toMatch(/note=.*\*\*\*\*/);
-        const sql = dbSpans(t, "crm-api").map((s) => String(tag(s, "db.statement") ?? tag(s, "db.query.text")));
-        expect(sql.some((q) => q.includes("note = '****"))).toBe(true);
+        expect(dbSpans(t, "crm-api").map(sqlOf).some((q) => q.includes("note = '****"))).toBe(true);
+    });
+
+    it("span attributes: a deleted key is gone, a free-text one is masked", async () => {
+        let spans: JaegerSpan[] = [];
+        await waitFor("the telemetrygen trace with personal data", async () => {
+            spans = (await findTraces(jaeger.queryUrl, `pii-attributes-${run}`, {})).flatMap((t) => t.spans);
+            return spans.length > 0;
+        }, 60000, 1000);
+        keep(`pii-attributes-${run}`, spans);
+        for (const s of spans) {
+            expect(tag(s, "customer.email")).toBeUndefined();
+            expect(tag(s, "note")).toBe("call ****, card ****, mail ****");
+        }
+        // The order id (a phone-like one here, deliberately exempt from masking) aside, nothing is left.
+        const text = JSON.stringify(spans.map((s) => s.tags.filter((t) => t.key !== "order.id" && t.key !== "http.request.header.x-order-id")));
+        for (const form of typedPii()) expect({ form, leaked: text.includes(form) }).toEqual({ form, leaked: false });
     });
 });
 
 describe("tail sampling with the keep-percentage at 0", () => {
-    it("keeps error and slow traces and drops ordinary ones", async () => {
-        const gateway = await startGateway("gateway-zero", { ...dev.sampling, percent: 0 }, jaeger.otlpGrpc);
-        const agent = await startAgent("agent-zero", dev, gateway.listen.otlpGrpcPort);
-        const send = (service: string, extra: string[]): void => {
-            execFileSync(tools.telemetrygen(), ["traces", "--otlp-endpoint", `127.0.0.1:${agent.listen.otlpGrpcPort}`, "--otlp-insecure", "--traces", "5", "--service", `${service}-${run}`, ...extra], {
-                stdio: "ignore",
-                timeout: 30000,
-            });
-        };
-        send("ordinary", []);
-        send("failing", ["--status-code", "Error"]);
-        send("slow", ["--span-duration", `${dev.sampling.slowTraceMs + 500}ms`]);
-        const kept = async (service: string): Promise<number> => (await findTraces(jaeger.queryUrl, `${service}-${run}`, {})).length;
-        await waitFor("error and slow traces in Jaeger", async () => (await kept("failing")) === 5 && (await kept("slow")) === 5, 60000, 1000);
-        // The ordinary traces were decided in the same round as the others: none arrived.
-        await sleep(2000);
-        expect(await kept("ordinary")).toBe(0);
-    });
-});
+    const kept = async (service: string, id: string): Promise<number> => (await findTraces(jaeger.queryUrl, service, { "order.id": id })).length;
 
-afterAll(() => {
-    process.stdout.write(`e2e logs: ${runDir}\n`);
+    it("keeps the error trace (HTTP 500) and the trace slower than slowTraceMs, drops the ordinary ones", async () => {
+        await waitFor("the error and the slow trace in Jaeger", async () => (await kept("mes-api", orderId("failing"))) === 1 && (await kept("mes-api", orderId("slow"))) === 1, 60000, 1000);
+        // The ordinary traces ended before the kept ones and were decided in the same round (or an earlier one).
+        await sleep(2000);
+        expect(await kept("mes-api", orderId("ordinary"))).toBe(0);
+        expect(await kept("mes-api", orderId("ordinary-mq"))).toBe(0);
+        // And not because the second pipeline lost them: its kept traces are whole.
+        const failing = (await findTraces(jaeger.queryUrl, "mes-api", { "order.id": orderId("failing") }))[0];
+        expect(failing.spans.some((s) => tag(s, "otel.status_code") === "ERROR" || tag(s, "error") === true)).toBe(true);
+        mark("sampling asserted");
+    });
+
+    it("the same for spans sent over OTLP/gRPC (telemetrygen): error and slow kept, ordinary dropped", async () => {
+        const count = async (service: string): Promise<number> => (await findTraces(jaeger.queryUrl, `${service}-${run}`, {})).length;
+        await waitFor("error and slow telemetrygen traces in Jaeger", async () => (await count("failing")) === 3 && (await count("slow")) === 3, 60000, 1000);
+        await sleep(2000);
+        expect(await count("ordinary")).toBe(0);
+    });
 });

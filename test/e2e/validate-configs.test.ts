@@ -1,12 +1,15 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import type { CheckReport } from "../../scripts/check";
 import { find, obj, runCheck } from "../support/resources";
+import { runDir } from "./support/processes";
 import { tools } from "./support/tools";
 
-const work = mkdtempSync(join(tmpdir(), "tracing-validate-"));
+// The configs exactly as the ConfigMaps of `npm run check -- --stack <s> --json` hold them, written
+// to the run directory (they are kept there for a look after a failure).
+const work = join(runDir, "validate");
+mkdirSync(work, { recursive: true });
 
 interface Run {
     status: number | null;
@@ -28,9 +31,10 @@ function configYaml(report: CheckReport, configMap: string): string {
     return String(obj(find(report.resources, "kubernetes:core/v1:ConfigMap", configMap).inputs.data)["config.yaml"]);
 }
 
-// The gateway's queue lives on a volume at /var/lib/otelcol/queue in the pod; here a temp directory
-// stands in for it (the one adaptation: there is no volume on this machine).
-const localQueue = (yaml: string): string => yaml.replace(/\/var\/lib\/otelcol\/queue/g, join(work, "queue"));
+// No adaptation at all: the gateway's file_storage directory (/var/lib/otelcol/queue, the replica's
+// volume in the pod) does not exist here, but `validate` does not start extensions and the config
+// says create_directory: true, so the rendered file is validated untouched. The variables the pods
+// get from the downward API and Secrets are set to dummies.
 const podEnv = { MY_POD_IP: "127.0.0.1", K8S_NODE_NAME: "node-1", ES_USERNAME: "elastic", ES_PASSWORD: "placeholder" };
 
 const validateCollector = (path: string): Run => run(tools.otelcol(), ["validate", `--config=file:${path}`], podEnv);
@@ -47,7 +51,7 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
     });
 
     it.each(["otel-agent", "otel-gateway"])("otelcol validate accepts the %s config", (name) => {
-        const result = validateCollector(write(`${stack}-${name}.yaml`, localQueue(configYaml(report, name))));
+        const result = validateCollector(write(`${stack}-${name}.yaml`, configYaml(report, name)));
         expect(result.output).not.toMatch(/error/i);
         expect(result.status).toBe(0);
     });
@@ -56,7 +60,7 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
         const names = stack === "dev" ? ["jaeger"] : ["jaeger-collector", "jaeger-query"];
         for (const name of names) {
             const result = validateJaeger(write(`${stack}-${name}.yaml`, configYaml(report, name)));
-            expect({ name, status: result.status }).toEqual({ name, status: 0 });
+            expect({ name, status: result.status, output: result.output }).toEqual({ name, status: 0, output: expect.not.stringMatching(/error/i) });
         }
     });
 
@@ -70,32 +74,51 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
 });
 
 describe("the checks can fail", () => {
-    let report: CheckReport;
+    let dev: CheckReport;
+    let prod: CheckReport;
     beforeAll(() => {
-        report = JSON.parse(runCheck(["--stack", "dev", "--json"]).stdout) as CheckReport;
+        dev = JSON.parse(runCheck(["--stack", "dev", "--json"]).stdout) as CheckReport;
+        prod = JSON.parse(runCheck(["--stack", "prod", "--json"]).stdout) as CheckReport;
+    });
+
+    it("otelcol rejects a pipeline naming a processor that is not defined", () => {
+        const broken = configYaml(dev, "otel-gateway").replace(/^(\s+)- tail_sampling$/m, "$1- tail_sampling/typo");
+        expect(broken).toContain("- tail_sampling/typo");
+        const result = validateCollector(write("broken-gateway-processor.yaml", broken));
+        expect(result.status).not.toBe(0);
+        expect(result.output).toContain('references processor "tail_sampling/typo" which is not configured');
+    });
+
+    it("otelcol rejects a processor type that does not exist in our build", () => {
+        const broken = configYaml(dev, "otel-agent").replace(/redaction\/pii/g, "redactor/pii");
+        const result = validateCollector(write("broken-agent-type.yaml", broken));
+        expect(result.status).not.toBe(0);
+        expect(result.output).toMatch(/unknown type: "redactor"/);
     });
 
     it("otelcol rejects an unknown OTTL function", () => {
-        const broken = localQueue(configYaml(report, "otel-agent")).replace("IsMatch(", "IsMatchy(");
-        const result = validateCollector(write("broken-agent.yaml", broken));
+        const broken = configYaml(dev, "otel-agent").replace("IsMatch(", "IsMatchy(");
+        const result = validateCollector(write("broken-agent-ottl.yaml", broken));
         expect(result.status).not.toBe(0);
         expect(result.output).toContain('does not support the function "IsMatchy"');
     });
 
     it("otelcol rejects an exporter type that does not exist", () => {
-        const broken = localQueue(configYaml(report, "otel-gateway")).replace(/otlp_grpc\/jaeger/g, "otlp_grpcx/jaeger");
-        expect(validateCollector(write("broken-gateway.yaml", broken)).status).not.toBe(0);
+        const broken = configYaml(dev, "otel-gateway").replace(/otlp_grpc\/jaeger/g, "otlp_grpcx/jaeger");
+        expect(validateCollector(write("broken-gateway-exporter.yaml", broken)).status).not.toBe(0);
     });
 
     it("jaeger rejects an unknown storage key", () => {
-        const broken = configYaml(report, "jaeger").replace("create_mappings:", "create_mapping:");
+        const broken = configYaml(dev, "jaeger").replace("create_mappings:", "create_mapping:");
         const result = validateJaeger(write("broken-jaeger.yaml", broken));
         expect(result.status).not.toBe(0);
         expect(result.output).toContain("create_mapping");
     });
 
-    it("oauth2-proxy rejects a cookie secret of the wrong length", () => {
-        const result = oauth2ProxyConfigTest(["--provider=oidc", "--oidc-issuer-url=https://sso.example", "--client-id=x", "--email-domain=example.com", "--upstream=http://127.0.0.1:1"], "too-short");
+    it("oauth2-proxy rejects the rendered prod flags with a 10-byte cookie secret", () => {
+        const deployment = find(prod.resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy");
+        const container = (obj(obj(obj(deployment.inputs.spec).template).spec).containers as { args: string[] }[])[0];
+        const result = oauth2ProxyConfigTest(container.args, "0123456789");
         expect(result.status).not.toBe(0);
         expect(result.output).toMatch(/cookie_secret must be 16, 24, or 32 bytes/);
     });

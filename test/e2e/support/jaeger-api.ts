@@ -35,3 +35,24 @@ export async function services(queryUrl: string): Promise<string[]> {
 export const tag = (span: JaegerSpan, key: string): unknown => span.tags.find((t) => t.key === key)?.value;
 export const serviceOf = (trace: JaegerTrace, span: JaegerSpan): string => trace.processes[span.processID]?.serviceName ?? "";
 export const servicesIn = (trace: JaegerTrace): string[] => [...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort();
+
+/** One whole trace by id: `/api/traces/<traceId>`. */
+export async function getTrace(queryUrl: string, traceId: string): Promise<JaegerTrace | null> {
+    const data = await get<JaegerTrace[]>(`${queryUrl}/api/traces/${traceId}`);
+    return data === null || data.length === 0 ? null : data[0];
+}
+
+/** The span's parent inside the trace (its CHILD_OF reference), if any. */
+export const parentOf = (span: JaegerSpan): string | undefined => span.references.find((r) => r.refType === "CHILD_OF")?.spanID;
+
+/** Whether `span` descends from the span `ancestorId` in `trace`. */
+export function descendsFrom(trace: JaegerTrace, span: JaegerSpan, ancestorId: string): boolean {
+    const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
+    let current: JaegerSpan | undefined = span;
+    for (let hops = 0; current !== undefined && hops < trace.spans.length; hops++) {
+        const parent = parentOf(current);
+        if (parent === ancestorId) return true;
+        current = parent === undefined ? undefined : byId.get(parent);
+    }
+    return false;
+}

@@ -25,7 +25,10 @@ export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
     const listen = { host: "127.0.0.1", otlpGrpcPort: await freePort(), otlpHttpPort: await freePort(), queryHttpPort: await freePort(), queryGrpcPort: await freePort(), healthPort: await freePort(), metricsPort: await freePort() };
     const file = join(runDir, `${name}.yaml`);
     writeFileSync(file, toJaegerYaml(renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 100000 }, listen })));
-    const process = start(name, tools.jaeger(), [`--config=${file}`]);
+    // jaeger_query traces its own queries by default (enable_tracing), exporting OTLP/gRPC to
+    // OTEL_EXPORTER_OTLP_ENDPOINT, localhost:4317 when unset: point it at this Jaeger's own receiver
+    // rather than at whatever else may listen on 4317 (and a refused export stalls its shutdown by 5 s).
+    const process = start(name, tools.jaeger(), [`--config=${file}`], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${listen.otlpGrpcPort}`, OTEL_EXPORTER_OTLP_INSECURE: "true" });
     await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/status`), 60000);
     return { otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`, otlpHttp: `http://127.0.0.1:${listen.otlpHttpPort}`, queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`, process };
 }

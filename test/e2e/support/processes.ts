@@ -1,11 +1,22 @@
 import { ChildProcess, spawn } from "child_process";
-import { createWriteStream, mkdtempSync } from "fs";
+import { appendFileSync, createWriteStream, mkdirSync, mkdtempSync } from "fs";
 import { createServer, Socket } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 
-/** A scratch directory for one test run; logs of every process land in it. */
-export const runDir = mkdtempSync(join(tmpdir(), "tracing-e2e-"));
+/**
+ * A scratch directory for one test run; logs and configs of every process land in it. The jest
+ * globalSetup creates it (E2E_RUN_DIR); whatever is registered in its `pids` file is killed by the
+ * globalTeardown, or by the reaper when jest itself is interrupted (see reaper.js).
+ */
+export const runDir = process.env.E2E_RUN_DIR ?? mkdtempSync(join(tmpdir(), "tracing-e2e-"));
+mkdirSync(runDir, { recursive: true });
+export const pidsFile = join(runDir, "pids");
+
+/** Records a process group (or an epmd port) for the teardown's safety net. */
+export function register(kind: "group" | "epmd", id: number, name: string): void {
+    appendFileSync(pidsFile, `${kind} ${id} ${name}\n`);
+}
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -25,24 +36,27 @@ export interface Started {
     name: string;
     child: ChildProcess;
     log: string;
+    /** What ends it gracefully: SIGTERM, or SIGINT for PostgreSQL's fast shutdown. */
+    stopSignal: NodeJS.Signals;
 }
 
 const started: Started[] = [];
 
 /** Starts a process in its own process group, logging to runDir/<name>.log. */
-export function start(name: string, command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Started {
+export function start(name: string, command: string, args: string[], env: Record<string, string> = {}, cwd?: string, stopSignal: NodeJS.Signals = "SIGTERM"): Started {
     const log = join(runDir, `${name}.log`);
     const out = createWriteStream(log);
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
-    const s = { name, child, log };
+    if (child.pid !== undefined) register("group", child.pid, name);
+    const s = { name, child, log, stopSignal };
     started.push(s);
     return s;
 }
 
-export async function stop(s: Started, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    if (s.child.exitCode !== null || s.child.pid === undefined) return;
+export async function stop(s: Started, signal: NodeJS.Signals = s.stopSignal): Promise<void> {
+    if (s.child.exitCode !== null || s.child.signalCode !== null || s.child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => s.child.once("exit", () => resolve()));
     try {
         process.kill(-s.child.pid, signal);
@@ -58,12 +72,24 @@ export async function stop(s: Started, signal: NodeJS.Signals = "SIGTERM"): Prom
     }, 5000);
     await exited;
     clearTimeout(timer);
+    // Stragglers of the group whose leader already left (e.g. helpers of the Erlang VM).
+    try {
+        process.kill(-s.child.pid, "SIGKILL");
+    } catch {
+        /* none */
+    }
 }
 
-/** Stops everything this run started, newest first. */
-export async function stopAll(): Promise<void> {
-    for (const s of started.reverse()) await stop(s);
+/** Stops everything this run started, newest first; returns how long each took (ms). */
+export async function stopAll(): Promise<Record<string, number>> {
+    const took: Record<string, number> = {};
+    for (const s of started.reverse()) {
+        const t = Date.now();
+        await stop(s);
+        took[s.name] = Date.now() - t;
+    }
     started.length = 0;
+    return took;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
-import { freePort, portOpen, runDir, start, Started, waitFor } from "./processes";
+import { freePort, portOpen, register, runDir, start, Started, waitFor } from "./processes";
 
 /** PostgreSQL refuses to run as root; as root the server runs as the `postgres` user. */
 const asPostgres = (command: string, args: string[]): [string, string[]] =>
@@ -15,11 +15,13 @@ function pgBin(name: string): string {
 export interface Postgres {
     port: number;
     url(database: string): string;
+    /** Runs SQL through psql, outside the traced services (test fixtures). */
+    sql(database: string, statement: string): void;
     server: Started;
 }
 
 const schema: Record<string, string[]> = {
-    shop: ["CREATE TABLE shop_orders (order_id text PRIMARY KEY, customer_email text)"],
+    shop: ["CREATE TABLE shop_orders (order_id text PRIMARY KEY, customer_email text)", "CREATE TABLE shop_customers (email text, phone text, card_number text)"],
     crm: ["CREATE TABLE orders (order_id text PRIMARY KEY, item text, status text, price integer, note text)"],
     mes: ["CREATE TABLE production_orders (order_id text PRIMARY KEY, status text)"],
 };
@@ -35,7 +37,8 @@ export async function startPostgres(): Promise<Postgres> {
     const [initdb, initArgs] = asPostgres(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"]);
     execFileSync(initdb, initArgs, { stdio: "ignore" });
     const [postgres, args] = asPostgres(pgBin("postgres"), ["-D", data, "-p", String(port), "-k", socketDir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]);
-    const server = start("postgres", postgres, args);
+    // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect).
+    const server = start("postgres", postgres, args, {}, undefined, "SIGINT");
     await waitFor("PostgreSQL", () => portOpen(port), 30000);
     const psql = (db: string, sql: string): void => {
         execFileSync("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qc", sql], { stdio: "ignore" });
@@ -48,7 +51,7 @@ export async function startPostgres(): Promise<Postgres> {
         psql("postgres", `CREATE DATABASE ${db}`);
         for (const sql of statements) psql(db, sql);
     }
-    return { port, url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`, server };
+    return { port, url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`, sql: psql, server };
 }
 
 export interface RabbitMq {
@@ -77,6 +80,8 @@ export async function startRabbitMq(): Promise<RabbitMq> {
         ERL_EPMD_ADDRESS: "127.0.0.1",
         ERL_EPMD_PORT: String(epmdPort),
     };
+    // The Erlang VM starts its own epmd daemon (outside our process group) on this port, loopback only.
+    register("epmd", epmdPort, "epmd");
     const server = start("rabbitmq", "/usr/lib/rabbitmq/bin/rabbitmq-server", [], env);
     await waitFor("RabbitMQ", () => portOpen(port), 90000, 500);
     return { url: `amqp://guest:guest@127.0.0.1:${port}`, server, epmdPort };

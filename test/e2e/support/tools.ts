@@ -3,18 +3,35 @@ import { homedir } from "os";
 import { join } from "path";
 import { versions } from "../../../components/versions";
 
-/** Where `npm run tools` puts the pinned upstream binaries (see scripts/install-tools.sh). */
+/**
+ * Where `npm run tools` (scripts/install-tools.sh) puts the pinned upstream binaries:
+ * ${TRACING_TOOLS_DIR:-$HOME/.cache/tracing-platform/tools}/<tool>-<version>/bin/<binary>, the
+ * versions read from versions.json (through components/versions.ts, as the deployed images are).
+ */
 export const toolsDir = process.env.TRACING_TOOLS_DIR ?? join(homedir(), ".cache", "tracing-platform", "tools");
 
-function tool(name: string, version: string, binary: string): string {
-    const path = join(toolsDir, `${name}-${version}`, "bin", binary);
+const paths = {
+    otelcol: () => join(toolsDir, `otelcol-${versions.collector.version}`, "bin", "otelcol"),
+    jaeger: () => join(toolsDir, `jaeger-${versions.jaeger.version}`, "bin", "jaeger"),
+    oauth2Proxy: () => join(toolsDir, `oauth2-proxy-${versions.oauth2Proxy.version}`, "bin", "oauth2-proxy"),
+    telemetrygen: () => join(toolsDir, `telemetrygen-${versions.telemetrygen.version}`, "bin", "telemetrygen"),
+};
+
+function resolve(path: string): string {
     if (!existsSync(path)) throw new Error(`${path} is missing: run npm run tools`);
     return path;
 }
 
 export const tools = {
-    otelcol: () => tool("otelcol", versions.collector.version, "otelcol"),
-    jaeger: () => tool("jaeger", versions.jaeger.version, "jaeger"),
-    oauth2Proxy: () => tool("oauth2-proxy", versions.oauth2Proxy.version, "oauth2-proxy"),
-    telemetrygen: () => tool("telemetrygen", versions.telemetrygen.version, "telemetrygen"),
+    otelcol: () => resolve(paths.otelcol()),
+    jaeger: () => resolve(paths.jaeger()),
+    oauth2Proxy: () => resolve(paths.oauth2Proxy()),
+    telemetrygen: () => resolve(paths.telemetrygen()),
 };
+
+/** The pinned binaries not in the cache. */
+export function missingTools(): string[] {
+    return Object.values(paths)
+        .map((p) => p())
+        .filter((p) => !existsSync(p));
+}

@@ -1,0 +1,22 @@
+import { execFileSync } from "child_process";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { join } from "path";
+
+/**
+ * After every e2e test, passed or failed: kills whatever a suite left running (normally nothing: each
+ * suite stops its own processes in afterAll), dismisses the reaper, and removes the bulky data
+ * directories (PostgreSQL's cluster, RabbitMQ's database, the persistent queues). Logs, rendered
+ * configs and the traces the tests looked at stay in the run directory.
+ */
+export default function globalTeardown(): void {
+    const runDir = process.env.E2E_RUN_DIR;
+    if (runDir === undefined || !existsSync(runDir)) return;
+    const leftovers = execFileSync(process.execPath, [join(__dirname, "reaper.js"), "now", runDir], { encoding: "utf8", timeout: 30000 });
+    writeFileSync(join(runDir, "done"), "");
+    // On stderr: the summary reporter's line stays the last line of stdout.
+    if (leftovers !== "") process.stderr.write(`e2e teardown killed what was still running: ${leftovers}\n`);
+    for (const entry of readdirSync(runDir)) {
+        if (entry === "pgdata" || entry.endsWith("-queue")) rmSync(join(runDir, entry), { recursive: true, force: true });
+    }
+    rmSync(join(runDir, "rabbitmq", "mnesia"), { recursive: true, force: true });
+}
