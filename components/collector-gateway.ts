@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import { renderGatewayConfig } from "../renderers/gateway-config";
+import { gatewayTerminationGraceSeconds, renderGatewayConfig } from "../renderers/gateway-config";
 import type { SamplingConfig } from "../stacks/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
@@ -86,8 +86,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                             serviceAccountName: serviceAccount.metadata.name,
                             automountServiceAccountToken: false,
                             securityContext: restrictedPodSecurity(),
-                            // Give the queue time to flush before the pod is killed.
-                            terminationGracePeriodSeconds: 60,
+                            terminationGracePeriodSeconds: gatewayTerminationGraceSeconds,
                             affinity: {
                                 podAntiAffinity: {
                                     preferredDuringSchedulingIgnoredDuringExecution: [

@@ -57,6 +57,7 @@ export interface TailSamplingConfig {
     decision_wait: string;
     num_traces: number;
     expected_new_traces_per_sec: number;
+    drop_pending_traces_on_shutdown: boolean;
     policies: TailSamplingPolicy[];
 }
 

@@ -19,6 +19,13 @@ export interface GatewayConfigInput {
     queueSize: number;
 }
 
+/**
+ * How long Kubernetes lets a stopping gateway run after SIGTERM. On SIGTERM the collector stops its
+ * receiver, tail_sampling decides every trace still waiting, and the exporter's persistent queue keeps
+ * what Jaeger has not taken; that takes seconds, this leaves room for a slow disk.
+ */
+export const gatewayTerminationGraceSeconds = 60;
+
 export const gatewayProcessorOrder = ["memory_limiter", "tail_sampling", "batch"] as const;
 
 /** Tail-sampling policies, OR-ed by the processor: a trace is kept when any of them says so. */
@@ -43,6 +50,9 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
                 decision_wait: `${input.sampling.decisionWaitSeconds}s`,
                 num_traces: 50000,
                 expected_new_traces_per_sec: 500,
+                // On SIGTERM (a rollout, a drain) decide every waiting trace on what has arrived rather
+                // than drop it: with the persistent queue behind, a restart then loses nothing.
+                drop_pending_traces_on_shutdown: false,
                 policies: samplingPolicies(input.sampling),
             },
             batch: { timeout: "1s", send_batch_size: 1024, send_batch_max_size: 2048 },

@@ -37,6 +37,10 @@ describe("gateway collector config", () => {
         expect((off.processors.tail_sampling as TailSamplingConfig).policies.map((p) => p.name)).toEqual(["keep-slow", "keep-share"]);
     });
 
+    it("decides waiting traces on shutdown instead of dropping them, within the pod's grace period", () => {
+        expect(tail.drop_pending_traces_on_shutdown).toBe(false);
+    });
+
     it("exports to Jaeger with retries and a queue kept on disk", () => {
         const exporter = parsed.exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig;
         expect(exporter.endpoint).toBe(input.exportEndpoint);

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import type { TailSamplingConfig } from "../../renderers/collector-types";
+import { gatewayTerminationGraceSeconds } from "../../renderers/gateway-config";
 import { configMapYaml, find, obj, Obj, ofType } from "./resources";
 import { runStack, StackRun } from "./program";
 
@@ -126,6 +127,13 @@ export function describeFoundation(stack: string): () => StackRun {
             expect(obj(svc.inputs.spec).clusterIP).toBe("None");
             const pdb = find(run.sim.resources, "kubernetes:policy/v1:PodDisruptionBudget", "otel-gateway");
             expect(obj(pdb.inputs.spec)).toMatchObject({ maxUnavailable: 1 });
+        });
+
+        it("gives a stopping gateway the grace period its shutdown flush was measured against", () => {
+            const sts = find(run.sim.resources, "kubernetes:apps/v1:StatefulSet", "otel-gateway");
+            expect(podSpec(sts).terminationGracePeriodSeconds).toBe(gatewayTerminationGraceSeconds);
+            const cfg = configMapYaml(find(run.sim.resources, "kubernetes:core/v1:ConfigMap", "otel-gateway"));
+            expect(obj(obj(cfg.processors).tail_sampling).drop_pending_traces_on_shutdown).toBe(false);
         });
 
         it("renders the gateway's tail sampling from the stack's sampling settings", () => {
