@@ -17,6 +17,8 @@ export interface Jaeger {
     otlpGrpc: string;
     otlpHttp: string;
     queryUrl: string;
+    /** Its own collector metrics (Prometheus), e.g. otelcol_receiver_accepted_spans. */
+    metricsPort: number;
     process: Started;
 }
 
@@ -30,7 +32,7 @@ export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
     // rather than at whatever else may listen on 4317 (and a refused export stalls its shutdown by 5 s).
     const process = start(name, tools.jaeger(), [`--config=${file}`], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${listen.otlpGrpcPort}`, OTEL_EXPORTER_OTLP_INSECURE: "true" });
     await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/status`), 60000);
-    return { otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`, otlpHttp: `http://127.0.0.1:${listen.otlpHttpPort}`, queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`, process };
+    return { otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`, otlpHttp: `http://127.0.0.1:${listen.otlpHttpPort}`, queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`, metricsPort: listen.metricsPort, process };
 }
 
 export interface Collector {

@@ -45,7 +45,8 @@ const started: Started[] = [];
 /** Starts a process in its own process group, logging to runDir/<name>.log. */
 export function start(name: string, command: string, args: string[], env: Record<string, string> = {}, cwd?: string, stopSignal: NodeJS.Signals = "SIGTERM"): Started {
     const log = join(runDir, `${name}.log`);
-    const out = createWriteStream(log);
+    // Appended: a process started again under the same name (a restart) keeps the earlier run's log.
+    const out = createWriteStream(log, { flags: "a" });
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
@@ -55,7 +56,8 @@ export function start(name: string, command: string, args: string[], env: Record
     return s;
 }
 
-export async function stop(s: Started, signal: NodeJS.Signals = s.stopSignal): Promise<void> {
+/** Sends `signal` to the process group and, like the kubelet after its grace period, SIGKILL after `graceMs`. */
+export async function stop(s: Started, signal: NodeJS.Signals = s.stopSignal, graceMs = 5000): Promise<void> {
     if (s.child.exitCode !== null || s.child.signalCode !== null || s.child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => s.child.once("exit", () => resolve()));
     try {
@@ -69,7 +71,7 @@ export async function stop(s: Started, signal: NodeJS.Signals = s.stopSignal): P
         } catch {
             /* already gone */
         }
-    }, 5000);
+    }, graceMs);
     await exited;
     clearTimeout(timer);
     // Stragglers of the group whose leader already left (e.g. helpers of the Erlang VM).
