@@ -13,7 +13,17 @@
 # <tool>-<version>/recipe) is reused, so a second run builds nothing. Go's module and build caches
 # stay where Go keeps them (under $HOME), so a rebuild after a version bump only compiles what changed.
 # Binaries are static (CGO_ENABLED=0) like the upstream release builds. `npm run tools`.
+#
+# Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen (default: all);
+# the benchmark asks only for what it runs.
 set -Eeuo pipefail
+
+all_tools="otelcol jaeger oauth2-proxy telemetrygen"
+for t in "$@"; do
+    [[ " $all_tools " == *" $t "* ]] || { echo "install-tools: error: unknown tool \"$t\" (known: $all_tools)" >&2; exit 64; }
+done
+wanted=" ${*:-$all_tools} "
+want() { [[ "$wanted" == *" $1 "* ]]; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${TRACING_TOOLS_DIR:-$HOME/.cache/tracing-platform/tools}
@@ -125,6 +135,7 @@ tool() {
 }
 
 # --- collector: the OpenTelemetry Collector Builder at the collector's version -------------------
+if want otelcol; then
 build_builder() { build_module go.opentelemetry.io/collector/cmd/builder "v$collector" go.opentelemetry.io/collector/cmd/builder "$1"; }
 tool ocb "$collector" builder "go.opentelemetry.io/collector/cmd/builder@v$collector CGO_ENABLED=0" build_builder
 builder="$cache/ocb-$collector/bin/builder"
@@ -172,10 +183,12 @@ $expected_components"
 }
 tool otelcol "$collector" otelcol "builder v$collector CGO_ENABLED=0
 $manifest" build_collector
+fi
 
 # --- Jaeger v2 ------------------------------------------------------------------------------------
 # Jaeger's go.mod says github.com/jaegertracing/jaeger (no /v2), so its v2.x tags are no Go module
 # versions: the v1 tag on the same commit is (v1.N and v2.M were released together until v1's end).
+if want jaeger; then
 jaeger_ldflags="-X github.com/jaegertracing/jaeger/internal/version.commitSHA=$jaeger_commit -X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$jaeger"
 build_jaeger() {
     local out=$1 ref="github.com/jaegertracing/jaeger@$jaeger_module" hash time have
@@ -193,8 +206,10 @@ build_jaeger() {
     [ "$have" = "v$jaeger" ] || die "the built jaeger reports version $have, not v$jaeger"
 }
 tool jaeger "$jaeger" jaeger "github.com/jaegertracing/jaeger/cmd/jaeger@$jaeger_module commit $jaeger_commit CGO_ENABLED=0 $jaeger_ldflags" build_jaeger
+fi
 
 # --- oauth2-proxy ---------------------------------------------------------------------------------
+if want oauth2-proxy; then
 oauth2_proxy_ldflags="-X github.com/oauth2-proxy/oauth2-proxy/v7/pkg/version.VERSION=v$oauth2_proxy"
 build_oauth2_proxy() {
     build_module github.com/oauth2-proxy/oauth2-proxy/v7 "v$oauth2_proxy" github.com/oauth2-proxy/oauth2-proxy/v7 "$1" -ldflags "$oauth2_proxy_ldflags"
@@ -203,10 +218,13 @@ build_oauth2_proxy() {
     [[ "$have" == *" v$oauth2_proxy "* ]] || die "the built oauth2-proxy reports \"$have\", not v$oauth2_proxy"
 }
 tool oauth2-proxy "$oauth2_proxy" oauth2-proxy "github.com/oauth2-proxy/oauth2-proxy/v7@v$oauth2_proxy CGO_ENABLED=0 $oauth2_proxy_ldflags" build_oauth2_proxy
+fi
 
 # --- telemetrygen ---------------------------------------------------------------------------------
+if want telemetrygen; then
 telemetrygen_module=github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen
 build_telemetrygen() { build_module "$telemetrygen_module" "v$telemetrygen" "$telemetrygen_module" "$1"; }
 tool telemetrygen "$telemetrygen" telemetrygen "$telemetrygen_module@v$telemetrygen CGO_ENABLED=0" build_telemetrygen
+fi
 
-echo "tools ready: $cache/otelcol-$collector/bin/otelcol $cache/jaeger-$jaeger/bin/jaeger $cache/oauth2-proxy-$oauth2_proxy/bin/oauth2-proxy $cache/telemetrygen-$telemetrygen/bin/telemetrygen"
+echo "tools ready in $cache:$wanted"
