@@ -31,11 +31,23 @@ export function sendLoad(load: Load): Promise<void> {
     });
 }
 
-/** A fixed number of traces (2 spans each), as fast as the pipeline takes them. */
-export function sendTraces(endpoint: string, traces: number, service: string): Promise<void> {
+export interface FixedLoad {
+    endpoint: string;
+    /** Spans to send in all: traces of a root and one child, spread evenly over 4 workers. */
+    spans: number;
+    spansPerSecond: number;
+    service: string;
+}
+
+/** Exactly `spans` spans (each with its own trace and span id) at about `spansPerSecond`. */
+export function sendSpans(load: FixedLoad): Promise<void> {
+    const workers = 4;
+    const tracesPerWorker = load.spans / (2 * workers);
+    if (!Number.isInteger(tracesPerWorker)) throw new Error(`sendSpans: ${load.spans} spans do not split into 2-span traces over ${workers} workers`);
+    const args = ["traces", "--otlp-endpoint", load.endpoint, "--otlp-insecure", "--workers", String(workers), "--rate", String(load.spansPerSecond / workers), "--traces", String(tracesPerWorker), "--child-spans", "1", "--service", load.service];
     return new Promise((resolve, reject) => {
-        const child = spawn(tools.telemetrygen(), ["traces", "--otlp-endpoint", endpoint, "--otlp-insecure", "--traces", String(traces), "--child-spans", "1", "--rate", "500", "--service", service], { stdio: "ignore" });
-        child.on("exit", () => resolve());
+        const child = spawn(tools.telemetrygen(), args, { stdio: "ignore" });
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`telemetrygen exited with ${code}`))));
         child.on("error", reject);
     });
 }

@@ -1,6 +1,7 @@
 import type { StackConfig } from "../stacks/schema";
+import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
 import type { Outage, Restart } from "./resilience";
-import type { MemoryBurst, Throughput } from "./throughput";
+import { confirmationWindows, MemoryBurst, Step, Throughput } from "./throughput";
 import type { Overhead, WireSize } from "./wire";
 
 export interface BenchResults {
@@ -14,127 +15,242 @@ export interface BenchResults {
     instrumentationOverhead: Overhead[];
     wire: WireSize;
     suite: { npmTestSeconds: number; checkDevSeconds: number; checkProdSeconds: number };
-    suiteNote?: string;
     durationSeconds: number;
 }
 
 const n = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
+const cpuPer10k = (s: Step): number => (s.accepted > 0 ? (s.cpuSeconds / s.accepted) * 10000 : NaN);
 
 /** Elasticsearch bytes for a span: the stored JSON document, times a factor for index structures. */
 const indexOverhead = 1.5;
+/** Elasticsearch stops allocating shards to a node past its low disk watermark. */
+const lowWatermark = 0.85;
+const capacityRates = [100, 1000, 10000];
 
-function capacityRows(wire: WireSize, stacks: Record<string, StackConfig>): string[] {
-    const rows: string[] = [];
-    for (const [name, c] of Object.entries(stacks)) {
-        const es = c.elasticsearch;
-        const kept = c.sampling.percent / 100;
-        for (const rate of [100, 1000, 10000]) {
-            const bytes = rate * kept * wire.storedJsonBytesPerSpan * indexOverhead * 86400 * c.retentionDays * (1 + es.replicas);
-            const gib = bytes / 2 ** 30;
-            const pvc = es.mode === "in-cluster" ? es.storageGi * es.nodes * 0.85 : NaN;
-            rows.push(`| ${name} | ${n(rate)} | ${c.sampling.percent} % | ${c.retentionDays} | ${es.replicas} | ${n(gib, 1)} | ${n(pvc, 0)} | ${gib <= pvc ? "fits" : "does not fit"} |`);
-        }
-    }
-    return rows;
+interface Capacity {
+    stack: string;
+    rate: number;
+    keptPercent: number;
+    retentionDays: number;
+    replicas: number;
+    needGiB: number;
+    usableGiB: number;
 }
 
-export function renderReport(r: BenchResults, stacks: Record<string, StackConfig>): string {
+function capacity(wire: WireSize, stacks: Record<string, StackConfig>): Capacity[] {
+    return Object.entries(stacks).flatMap(([stack, c]) =>
+        capacityRates.map((rate) => {
+            const es = c.elasticsearch;
+            const bytes = rate * (c.sampling.percent / 100) * wire.storedJsonBytesPerSpan * indexOverhead * 86400 * c.retentionDays * (1 + es.replicas);
+            return {
+                stack,
+                rate,
+                keptPercent: c.sampling.percent,
+                retentionDays: c.retentionDays,
+                replicas: es.replicas,
+                needGiB: bytes / 2 ** 30,
+                usableGiB: es.mode === "in-cluster" ? es.storageGi * es.nodes * lowWatermark : NaN,
+            };
+        }),
+    );
+}
+
+/** A sentence per stack: the highest of the tabled rates its PVCs hold, and what the next one would need. */
+function capacityVerdict(rows: Capacity[], stacks: Record<string, StackConfig>): string {
+    return Object.entries(stacks)
+        .map(([stack, c]) => {
+            const own = rows.filter((r) => r.stack === stack);
+            if (!Number.isFinite(own[0]?.usableGiB)) return `${stack} stores in an external Elasticsearch, sized outside this stack`;
+            const fits = own.filter((r) => r.needGiB <= r.usableGiB);
+            const next = own.find((r) => r.needGiB > r.usableGiB);
+            const es = c.elasticsearch.mode === "in-cluster" ? `${c.elasticsearch.nodes} × ${c.elasticsearch.storageGi} GiB` : "";
+            const holds = fits.length === 0 ? `${stack} (${es}) holds none of the tabled rates` : `${stack} (${es}) holds ${n(fits[fits.length - 1].rate)} spans/s at ${c.sampling.percent} % kept for ${c.retentionDays} days`;
+            return next === undefined ? holds : `${holds}; ${n(next.rate)} spans/s would need ${n(next.needGiB / next.usableGiB, 1)}× its disk, or a smaller kept share`;
+        })
+        .join(". ");
+}
+
+/** A Mermaid xychart (GitHub renders it): one bar series and one line series over the same x axis. */
+function chart(title: string, x: string[], yLabel: string, bar: number[], line: number[]): string {
+    const max = Math.max(...bar, ...line);
+    const nums = (xs: number[]): string => xs.map((v) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : 0)).join(", ");
+    return ["```mermaid", "xychart-beta", `    title "${title}"`, `    x-axis [${x.map((s) => `"${s}"`).join(", ")}]`, `    y-axis "${yLabel}" 0 --> ${Number((max * 1.15).toPrecision(2))}`, `    bar [${nums(bar)}]`, `    line [${nums(line)}]`, "```"].join("\n");
+}
+
+function throughputSection(r: BenchResults): string {
     const t = r.throughput;
-    const stepRows = (run: Throughput): string[] =>
-        run.steps.map((s) => `| ${run.label} | ${n(s.offeredSpansPerSecond)} | ${s.seconds} | ${n(s.accepted)} | ${n(s.refused)} | ${n(s.failed)} | ${n(s.accepted > 0 ? (s.cpuSeconds / s.accepted) * 10000 : NaN, 3)} | ${s.held ? "yes" : "no"} |`);
-    return `# Performance and reliability, measured
-
-Generated by \`npm run bench\` on ${r.measuredAt} (${r.machine.cores} cores, Node ${r.machine.node}${r.quick ? ", **quick mode: short steps, not for quoting**" : ""}); the raw numbers are in
-\`bench/results/\`. Every figure comes from the real binaries pinned in \`versions.json\` running our
-rendered configurations on loopback, measured side by side in one run. The machine is shared and
-noisy: compare ratios, not absolute numbers. The whole run took ${r.durationSeconds} s.
-
-## 1. Agent throughput
+    const rows = [t.agent, t.bare].flatMap((run) =>
+        [...run.steps.map((s) => ({ s, kind: "step" })), ...(run.confirmation === null ? [] : [{ s: run.confirmation, kind: "confirmation" }])].map(
+            ({ s, kind }) => `| ${run.label} | ${kind} | ${n(s.offeredSpansPerSecond)} | ${s.seconds} | ${n(s.accepted)} | ${n(s.refused)} | ${n(s.failed)} | ${s.windowCpuPer10kSpans.map((w) => n(w, 3)).join(" / ")} | ${s.held ? "yes" : "no"} |`,
+        ),
+    );
+    const common = t.agent.steps.filter((s) => t.bare.steps.some((b) => b.offeredSpansPerSecond === s.offeredSpansPerSecond));
+    const bareAt = (rate: number): number => cpuPer10k(t.bare.steps.find((b) => b.offeredSpansPerSecond === rate) as Step);
+    return `## 1. Agent throughput
 
 telemetrygen (4 workers, traces of 2 spans) at rising rates into (a) our full agent pipeline
 (memory_limiter, k8s_attributes in passthrough, attribute deletion, redaction, OTTL scrubbing and
-order-id extraction, batch, load_balancing to a sink) and (b) a bare collector (OTLP in, nop out).
-A rate is *held* when nothing is refused or fails to export and at least 90 % of the offered spans
-arrive. The highest rate held in the short steps is then held again for ${r.quick ? "a short" : "60 s"} as confirmation.
+order-id extraction, batch, load_balancing to a sink collector) and (b) a bare collector (OTLP in,
+nop out), the two in turn at each rate. A rate is *held* when nothing is refused or fails to export
+and at least 90 % of the offered spans arrive. Each pipeline's highest held rate is then held again
+for ${r.quick ? "a short run" : "60 s"} as confirmation, its CPU measured in ${confirmationWindows} equal windows (the median is quoted).
 
-| pipeline | offered spans/s | s | accepted | refused | failed | CPU-s per 10 000 spans | held |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${[...stepRows(t.agent), ...stepRows(t.bare)].join("\n")}
+| pipeline | run | offered spans/s | s | accepted | refused | failed | CPU-s per 10 000 spans (per window) | held |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.join("\n")}
 
 | | agent (a) | bare (b) | a / b |
 | --- | --- | --- | --- |
 | highest rate held for the confirmation run, spans/s | ${n(t.agent.heldSpansPerSecond)} | ${n(t.bare.heldSpansPerSecond)} | ${n(t.ratio, 2)} |
-| CPU-seconds per 10 000 spans (confirmation run) | ${n(t.agent.cpuSecondsPer10kSpans, 3)} | ${n(t.bare.cpuSecondsPer10kSpans, 3)} | ${n(t.agent.cpuSecondsPer10kSpans / t.bare.cpuSecondsPer10kSpans, 2)} |
+| CPU-seconds per 10 000 spans (median of the confirmation windows) | ${n(t.agent.cpuSecondsPer10kSpans, 3)} | ${n(t.bare.cpuSecondsPer10kSpans, 3)} | ${n(t.agent.cpuSecondsPer10kSpans / t.bare.cpuSecondsPer10kSpans, 2)} |
 
-The load generator shares the 2 cores with the collector, so the top rate is bounded by the
-machine as much as by the pipeline; the CPU cost per span is the figure to carry to a cluster.
+${chart("CPU-seconds per 10 000 spans: agent (bars), bare collector (line)", common.map((s) => `${n(s.offeredSpansPerSecond)}/s`), "CPU-s", common.map(cpuPer10k), common.map((s) => bareAt(s.offeredSpansPerSecond)))}
 
-## 2. Memory bound
+The load generator shares the ${r.machine.cores} cores with the collector, so the top rate is bounded by the
+machine as much as by the pipeline; the CPU cost per span is the figure to carry to a cluster.`;
+}
 
-A burst offered at ${n(r.memoryBurst.offeredSpansPerSecond)} spans/s (10× the held rate; the generator delivers what the cores allow)
-for ${r.memoryBurst.seconds} s into the agent started with the dev stack's bounds (container limit ${r.memoryBurst.containerLimitMiB} MiB →
-memory_limiter and GOMEMLIMIT at 80 %), with its downstream frozen so that spans pile up in the agent.
+function restartSection(r: BenchResults): string {
+    const rows = r.gatewayRestart.map(
+        (x) =>
+            `| ${x.stop === "restart" ? `restart (SIGTERM, ${gatewayTerminationGraceSeconds} s grace)` : "crash (SIGKILL)"} | ${x.persistentQueue ? "file_storage (as deployed)" : "in memory"} | ${n(x.sentSpans)} | ${n(x.agentLosses)} | ${n(x.storedSpans)} | **${n(x.lost)}** | ${x.stop === "restart" ? `${n(x.shutdownSeconds, 1)} s${x.killedAfterGrace ? " (killed at the end of the grace period)" : ""}` : "–"} |`,
+    );
+    const sample = r.gatewayRestart[0];
+    return `## 3. Gateway stopped and started again
 
-| peak RSS | container limit | refused by memory_limiter / receiver | accepted | process survived |
+A fixed ${n(sample?.sentSpans ?? NaN)} spans (each its own trace and span id) at 400 spans/s through agent → gateway → Jaeger.
+Jaeger is frozen (SIGSTOP) from the start, so exports pile up in the gateway. After the decision wait
+plus 5 s, with traces both queued for export and still waiting for their sampling decision, the
+gateway is stopped and started again 2 s later on the same ports and queue directory; then Jaeger
+is let go and the spans it holds are counted (unique trace and span ids).
+
+- **restart** is what Kubernetes does on a rollout, a node drain or an eviction: SIGTERM, then SIGKILL
+  only if the process outlives the pod's \`terminationGracePeriodSeconds\` (${gatewayTerminationGraceSeconds} s, set by our component).
+- **crash** is SIGKILL at once: an OOM kill or a node failure.
+
+| stop | gateway export queue | spans sent | refused or failed at the agent | spans in Jaeger | lost | SIGTERM to exit |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.join("\n")}
+
+On SIGTERM the collector stops its receiver, tail_sampling decides every waiting trace on what has
+arrived (\`drop_pending_traces_on_shutdown: false\`, rendered explicitly) and the exporter shuts down: the
+persistent queue keeps on disk what Jaeger has not taken and sends it after the restart, the
+in-memory queue loses it. A crash also loses the traces in tail_sampling's decision buffer, which
+lives in memory whatever the queue ([upstream: no write-ahead log for it](https://github.com/open-telemetry/opentelemetry-collector-contrib/issues/26490));
+the persistent queue still saves what was already decided.`;
+}
+
+function outageSection(r: BenchResults): string {
+    const o = r.backendOutage;
+    const step = Math.max(1, Math.ceil(o.timeline.length / 40));
+    const points = o.timeline.filter((_, i) => i % step === 0);
+    return `## 4. Jaeger outage
+
+A fixed ${n(o.sentSpans)} spans at 400 spans/s through agent → gateway → Jaeger; Jaeger frozen (SIGSTOP) for ${o.outageSeconds} s
+(seconds ${o.frozenFromSecond} to ${o.frozenToSecond} of the run), then resumed.
+
+| spans sent | spans in Jaeger | lost | backlog drained after Jaeger is back | every span in Jaeger after Jaeger is back |
 | --- | --- | --- | --- | --- |
-| ${n(r.memoryBurst.peakRssMiB)} MiB | ${r.memoryBurst.containerLimitMiB} MiB | ${n(r.memoryBurst.refused)} | ${n(r.memoryBurst.accepted)} | ${r.memoryBurst.survived ? "yes" : "**no**"} |
+| ${n(o.sentSpans)} | ${n(o.storedSpans)} | **${n(o.lost)}** | ${n(o.drainSeconds)} s | ${n(o.caughtUpSeconds, 1)} s |
 
-## 3. Gateway killed and restarted
+*Drained* is when Jaeger holds every span the agent had accepted a decision wait earlier, i.e. when
+it is where it would be without the outage (1 s resolution); *every span* adds the rest of the load
+and the last traces' decision wait.
 
-agent → gateway → Jaeger at 400 spans/s for 40 s. Jaeger is frozen (SIGSTOP) from the start so
-exports queue up in the gateway; after the decision wait the gateway is killed with SIGKILL and
-started again on the same ports (and the same queue directory), then Jaeger is let go.
+${chart(`Spans accepted by the agent (bars) and by Jaeger (line); Jaeger frozen s ${o.frozenFromSecond}-${o.frozenToSecond}`, points.map((p) => `${p.second}`), "spans", points.map((p) => p.agent), points.map((p) => p.jaeger))}`;
+}
 
-| gateway export queue | spans accepted by the agent | spans in Jaeger | lost |
-| --- | --- | --- | --- |
-${r.gatewayRestart.map((x) => `| ${x.persistentQueue ? "file_storage (as deployed)" : "in memory"} | ${n(x.sentSpans)} | ${n(x.storedSpans)} | ${n(x.lost)} |`).join("\n")}
+function overheadSection(r: BenchResults, stacks: Record<string, StackConfig>): string {
+    const o = r.instrumentationOverhead;
+    const plain = o[0];
+    const rows = o.map(
+        (v) =>
+            `| ${v.variant} | ${n(v.requestsPerSecond)} | ${n(v.p50Ms, 2)} | ${n(v.p99Ms, 2)} | ${n(v.requestsPerSecond / plain.requestsPerSecond, 2)} | ${n(v.p50Ms / plain.p50Ms, 2)} | ${n(v.p99Ms / plain.p99Ms, 2)} | ${v.rounds.map((x) => n(x.requestsPerSecond)).join(" / ")} |`,
+    );
+    return `## 5. Instrumentation overhead
 
-Spans still waiting in tail sampling's decision buffer when the gateway dies are lost with either
-queue: the persistent queue protects what has been sampled and not yet exported.
+The 3D-storage stand-in (Node.js) under a closed-loop load of 8 concurrent clients: without
+instrumentation, with the auto-instrumentation the Operator injects at the head sampling both stacks
+deploy (${stacks.prod?.sampling.headPercent ?? "?"} % at the head; the prod stack keeps ${stacks.prod?.sampling.percent ?? "?"} % of ordinary traces at the tail, in the
+gateway, which costs the app nothing), and with prod's keep share applied at the head instead. The
+three run side by side and are measured in turn, ${o[0]?.rounds.length ?? 0} round(s); medians are quoted.
 
-## 4. Jaeger outage
+| variant | requests/s | p50 ms | p99 ms | throughput / plain | p50 / plain | p99 / plain | requests/s per round |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.join("\n")}`;
+}
 
-400 spans/s through agent → gateway → Jaeger; Jaeger frozen for ${r.backendOutage.outageSeconds} s mid-run, then resumed.
-
-| spans accepted | spans in Jaeger | lost | time to drain after Jaeger is back |
-| --- | --- | --- | --- |
-| ${n(r.backendOutage.sentSpans)} | ${n(r.backendOutage.storedSpans)} | ${n(r.backendOutage.lost)} | ${n(r.backendOutage.drainSeconds, 1)} s |
-
-## 5. Instrumentation overhead
-
-The 3D-storage stand-in (Node.js) under a closed-loop load of 8 concurrent clients, without and with
-the auto-instrumentation the Operator injects (both stacks sample ${stacks.prod?.sampling.headPercent ?? 100} % at the head; tail
-sampling happens later, in the gateway, and costs the app nothing).
-
-| variant | requests/s | p50 ms | p99 ms |
-| --- | --- | --- | --- |
-${r.instrumentationOverhead.map((o) => `| ${o.variant} | ${n(o.requestsPerSecond)} | ${n(o.p50Ms, 2)} | ${n(o.p99Ms, 2)} |`).join("\n")}
-
-Throughput ratio (instrumented / plain): ${n((r.instrumentationOverhead[1]?.requestsPerSecond ?? NaN) / (r.instrumentationOverhead[0]?.requestsPerSecond ?? NaN), 2)}.
-
-## 6. Capacity
+function capacitySection(r: BenchResults, stacks: Record<string, StackConfig>): string {
+    const rows = capacity(r.wire, stacks);
+    return `## 6. Capacity
 
 Measured: ${n(r.wire.otlpBytesPerSpan)} bytes per span on the wire (OTLP/gRPC from telemetrygen, uncompressed) and
 ${n(r.wire.storedJsonBytesPerSpan)} bytes per span as Jaeger stores it (its JSON span model, the Elasticsearch document
 source), over ${n(r.wire.spans)} spans. Elasticsearch storage below assumes ×${indexOverhead} for index structures on top of the
 document (an assumption, not a measurement: no Elasticsearch runs here), the stack's tail-sampling
-share of ordinary traces (errors and slow traces add to it), retention and replicas, against 85 % of
+share of ordinary traces (errors and slow traces add to it), retention and replicas, against ${lowWatermark * 100} % of
 the stack's PVCs (Elasticsearch's low watermark).
 
 | stack | spans/s produced | kept | retention days | replicas | ES storage GiB | usable PVC GiB | |
 | --- | --- | --- | --- | --- | --- | --- | --- |
-${capacityRows(r.wire, stacks).join("\n")}
+${rows.map((c) => `| ${c.stack} | ${n(c.rate)} | ${c.keptPercent} % | ${c.retentionDays} | ${c.replicas} | ${n(c.needGiB, 1)} | ${n(c.usableGiB, 0)} | ${c.needGiB <= c.usableGiB ? "fits" : "does not fit"} |`).join("\n")}
 
-The stacks' PVCs follow from this: dev (${stacks.dev?.elasticsearch.mode === "in-cluster" ? stacks.dev.elasticsearch.storageGi : "?"} GiB) holds 100 spans/s, all kept, for its 3 days; prod
-(${stacks.prod?.elasticsearch.mode === "in-cluster" ? `${stacks.prod.elasticsearch.nodes} × ${stacks.prod.elasticsearch.storageGi}` : "?"} GiB) holds 1 000 spans/s at its 10 % sampling share for 14 days with one replica. At
-10 000 spans/s prod needs about seven times the disk, or a lower sampling share.
+The stacks' PVC sizes follow from this table: ${capacityVerdict(rows, stacks)}.`;
+}
+
+export function renderReport(r: BenchResults, stacks: Record<string, StackConfig>): string {
+    const restartPersistent = r.gatewayRestart.find((x) => x.stop === "restart" && x.persistentQueue);
+    const overhead = r.instrumentationOverhead[1];
+    return `# Performance and reliability, measured
+
+Generated by \`npm run bench\` on ${r.measuredAt} (${r.machine.cores} cores, Node ${r.machine.node}${r.quick ? ", **quick mode: short runs, not for quoting**" : ""}); the raw numbers are in
+\`bench/results/\`. Every figure comes from the real binaries pinned in \`versions.json\` running our
+rendered configurations on loopback, measured side by side in one run. The machine is shared and
+noisy: compare ratios, not absolute numbers. The measurements took ${r.durationSeconds} s.
+
+| figure | measured |
+| --- | --- |
+| agent: highest rate held for the confirmation run | ${n(r.throughput.agent.heldSpansPerSecond)} spans/s (bare collector: ${n(r.throughput.bare.heldSpansPerSecond)}) |
+| agent CPU per 10 000 spans, and against a bare collector | ${n(r.throughput.agent.cpuSecondsPer10kSpans, 3)} CPU-s, ${n(r.throughput.agent.cpuSecondsPer10kSpans / r.throughput.bare.cpuSecondsPer10kSpans, 2)}× |
+| agent in a 10× burst, downstream frozen: peak RSS; refused | ${n(r.memoryBurst.peakRssMiB)} MiB of ${r.memoryBurst.containerLimitMiB} MiB, ${r.memoryBurst.survived ? "survived" : "**died**"}; ${n(r.memoryBurst.refused)} spans refused |
+| spans lost across a gateway restart, persistent queue | ${n(restartPersistent?.lost ?? NaN)} of ${n(restartPersistent?.sentSpans ?? NaN)} |
+| spans lost across a ${r.backendOutage.outageSeconds} s Jaeger outage; backlog drained in | ${n(r.backendOutage.lost)} of ${n(r.backendOutage.sentSpans)}; ${n(r.backendOutage.drainSeconds)} s |
+| instrumented / plain throughput, p99 latency | ${n((overhead?.requestsPerSecond ?? NaN) / (r.instrumentationOverhead[0]?.requestsPerSecond ?? NaN), 2)}, ${n((overhead?.p99Ms ?? NaN) / (r.instrumentationOverhead[0]?.p99Ms ?? NaN), 2)} |
+| bytes per span: wire, stored | ${n(r.wire.otlpBytesPerSpan)} B, ${n(r.wire.storedJsonBytesPerSpan)} B |
+| \`npm test\` | ${n(r.suite.npmTestSeconds, 1)} s |
+
+${throughputSection(r)}
+
+## 2. Memory bound
+
+A burst offered at ${n(r.memoryBurst.offeredSpansPerSecond)} spans/s (10× the held rate; the generator delivers what the cores allow)
+for ${r.memoryBurst.seconds} s into the agent started with the dev stack's bounds (container limit ${r.memoryBurst.containerLimitMiB} MiB →
+memory_limiter at 80 % with a 25 % spike allowance, GOMEMLIMIT at 80 %), with its downstream frozen
+so that spans pile up in the agent's export queue.
+
+| peak RSS | container limit | accepted | refused by memory_limiter | first refusal | shed at a full export queue | process survived |
+| --- | --- | --- | --- | --- | --- | --- |
+| ${n(r.memoryBurst.peakRssMiB)} MiB | ${r.memoryBurst.containerLimitMiB} MiB | ${n(r.memoryBurst.accepted)} | ${n(r.memoryBurst.refused)} | ${r.memoryBurst.firstRefusalSecond === null ? "none" : `after ${r.memoryBurst.firstRefusalSecond} s`} | ${n(r.memoryBurst.dropped)} | ${r.memoryBurst.survived ? "yes" : "**no**"} |
+
+A refusal goes back to the sender as a retryable error (the SDKs and agents retry it); nothing is
+dropped silently inside the agent unless the shed column says so.
+
+${restartSection(r)}
+
+${outageSection(r)}
+
+${overheadSection(r, stacks)}
+
+${capacitySection(r, stacks)}
 
 ## 7. Suite speed
+
+Measured at the end of the run, alone on the machine.
 
 | command | seconds |
 | --- | --- |
 | \`npm test\` | ${n(r.suite.npmTestSeconds, 1)} |
 | \`npm run check -- --stack dev --json\` | ${n(r.suite.checkDevSeconds, 1)} |
 | \`npm run check -- --stack prod --json\` | ${n(r.suite.checkProdSeconds, 1)} |
-${r.suiteNote === undefined ? "" : `\n${r.suiteNote}\n`}`;
+`;
 }

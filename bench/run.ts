@@ -18,8 +18,8 @@ import { instrumentationOverhead, wireSize } from "./wire";
 const quick = process.argv.includes("--quick");
 /** `--report-only FILE`: re-render docs/performance.md from a results file with the current stack configs. */
 const reportOnly = process.argv.includes("--report-only") ? process.argv[process.argv.indexOf("--report-only") + 1] : undefined;
-const stepSeconds = quick ? 5 : 15;
-const confirmSeconds = quick ? 10 : 60;
+const stepSeconds = quick ? 5 : 8;
+const confirmSeconds = quick ? 9 : 60;
 
 function timed(command: string, args: string[]): number {
     const t = Date.now();
@@ -31,41 +31,56 @@ function stackConfigs(): Record<string, StackConfig> {
     return Object.fromEntries(["dev", "prod"].map((s) => [s, parseStackConfig(readStackFile(projectDir, s))]));
 }
 
+const stacks = stackConfigs();
+const prod = stacks.prod;
+
 async function main(): Promise<void> {
     if (reportOnly !== undefined) {
-        writeFileSync(join(projectDir, "docs", "performance.md"), renderReport(JSON.parse(readFileSync(reportOnly, "utf8")) as BenchResults, stackConfigs()));
+        writeFileSync(join(projectDir, "docs", "performance.md"), renderReport(JSON.parse(readFileSync(reportOnly, "utf8")) as BenchResults, stacks));
         return;
     }
     const started = Date.now();
     const log = (s: string): void => void process.stdout.write(`bench: ${s} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 
-    // 1. Throughput: our agent pipeline (to a sink collector) against a bare collector, same run.
+    // 1. Throughput: our agent pipeline (to a sink collector) and a bare collector, side by side.
     const sink = await startBare("sink");
     const agent = await startAgent("bench-agent", dev, sink.listen.otlpGrpcPort, dev.collector.agent.memoryMiB);
     const bare = await startBare("bare");
-    const agentRun = await throughput("agent", agent, stepSeconds, confirmSeconds);
-    log(`agent held ${agentRun.heldSpansPerSecond} spans/s`);
-    const bareRun = await throughput("bare", bare, stepSeconds, confirmSeconds);
-    log(`bare collector held ${bareRun.heldSpansPerSecond} spans/s`);
+    const [agentRun, bareRun] = await throughput(
+        [
+            { label: "agent", collector: agent },
+            { label: "bare", collector: bare },
+        ],
+        stepSeconds,
+        confirmSeconds,
+    );
+    log(`agent held ${agentRun.heldSpansPerSecond} spans/s, bare ${bareRun.heldSpansPerSecond} spans/s`);
 
     // 2. Memory bound: ten times the held rate into the agent bounded like the dev stack.
     const burstRate = Math.max(agentRun.heldSpansPerSecond, 2000) * 10;
-    const burst = await memoryBurst(agent, sink, dev.collector.agent.memoryMiB, burstRate, quick ? 8 : 30);
+    const burst = await memoryBurst(agent, sink, dev.collector.agent.memoryMiB, burstRate, quick ? 8 : 45);
     log(`burst peak RSS ${burst.peakRssMiB} MiB`);
     for (const c of [agent, bare, sink]) await stop(c.process);
 
-    // 3 and 4. No loss across a gateway restart; a Jaeger outage.
-    const restartPersistent = await gatewayRestart(true);
-    log(`restart with persistent queue: lost ${restartPersistent.lost}`);
-    const restartMemory = await gatewayRestart(false);
-    log(`restart with in-memory queue: lost ${restartMemory.lost}`);
-    const outage = await backendOutage(quick ? 10 : 30);
-    log(`outage: lost ${outage.lost}, drained in ${outage.drainSeconds} s`);
+    // 3, 4 and 6a. Gateway restarts and crashes, a Jaeger outage, bytes per span: light loads (400
+    // spans/s) whose results are counts, not timings, so they share the machine and run together.
+    const restartSpans = quick ? 6000 : 12000;
+    const [restarts, outage, wire] = await Promise.all([
+        Promise.all([
+            gatewayRestart(true, "restart", restartSpans),
+            gatewayRestart(false, "restart", restartSpans),
+            gatewayRestart(true, "crash", restartSpans),
+            gatewayRestart(false, "crash", restartSpans),
+        ]),
+        backendOutage(quick ? 10 : 30),
+        wireSize(),
+    ]);
+    for (const r of restarts) log(`gateway ${r.stop} with ${r.persistentQueue ? "persistent" : "in-memory"} queue: lost ${r.lost} of ${r.sentSpans}`);
+    log(`outage: lost ${outage.lost}, drained in ${outage.drainSeconds} s; wire ${wire.otlpBytesPerSpan} B/span`);
 
-    // 5 and 6. Instrumentation overhead; bytes per span.
-    const overhead = await instrumentationOverhead(quick ? 5 : 15);
-    const wire = await wireSize();
-    log(`wire ${wire.otlpBytesPerSpan} B/span`);
+    // 5. Instrumentation overhead, alone on the machine: it measures latency.
+    const overhead = await instrumentationOverhead(quick ? 3 : 6, quick ? 1 : 3, prod.sampling.percent);
+    log(`overhead: ${overhead.map((o) => `${o.requestsPerSecond} req/s`).join(", ")}`);
 
     // 7. Suite speed.
     const suite = {
@@ -74,14 +89,13 @@ async function main(): Promise<void> {
         checkProdSeconds: timed("npm", ["run", "--silent", "check", "--", "--stack", "prod", "--json"]),
     };
 
-    const stacks = stackConfigs();
-    const results = {
+    const results: BenchResults = {
         measuredAt: new Date().toISOString(),
         quick,
         machine: { cores: (await import("os")).cpus().length, node: process.version },
         throughput: { agent: agentRun, bare: bareRun, ratio: bareRun.heldSpansPerSecond > 0 ? agentRun.heldSpansPerSecond / bareRun.heldSpansPerSecond : NaN },
         memoryBurst: burst,
-        gatewayRestart: [restartPersistent, restartMemory],
+        gatewayRestart: restarts,
         backendOutage: outage,
         instrumentationOverhead: overhead,
         wire,

@@ -60,54 +60,81 @@ export async function wireSize(): Promise<WireSize> {
 
 export interface Overhead {
     variant: string;
+    /** Head sampling ratio the SDK is given; undefined without instrumentation. */
+    headPercent?: number;
+    /** Medians over the rounds. */
     requestsPerSecond: number;
     p50Ms: number;
     p99Ms: number;
+    rounds: { requestsPerSecond: number; p50Ms: number; p99Ms: number }[];
 }
 
-/** The 3D-storage stand-in under a closed-loop load, without and with the auto-instrumentation. */
-export async function instrumentationOverhead(seconds: number): Promise<Overhead[]> {
+/** The auto-instrumentation as the Operator injects it into a Node.js workload, sampling `headPercent` at the head. */
+function instrumented(sinkPort: number, headPercent: number): Record<string, string> {
+    return {
+        NODE_OPTIONS: "--require @opentelemetry/auto-instrumentations-node/register",
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+        OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+        OTEL_TRACES_SAMPLER_ARG: String(headPercent / 100),
+        OTEL_METRICS_EXPORTER: "none",
+        OTEL_LOGS_EXPORTER: "none",
+    };
+}
+
+/** `seconds` of closed-loop load from `clients` concurrent clients; requests/s and latency percentiles. */
+async function closedLoop(port: number, seconds: number, clients: number): Promise<Overhead["rounds"][number]> {
+    const latencies: number[] = [];
+    const deadline = Date.now() + seconds * 1000;
+    const worker = async (): Promise<void> => {
+        while (Date.now() < deadline) {
+            const t = process.hrtime.bigint();
+            const res = await fetch(`http://127.0.0.1:${port}/models/order-${latencies.length}`);
+            await res.text();
+            latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+        }
+    };
+    await Promise.all(Array.from({ length: clients }, worker));
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return { requestsPerSecond: latencies.length / seconds, p50Ms: median(latencies), p99Ms: sorted[Math.floor(sorted.length * 0.99)] };
+}
+
+/**
+ * The 3D-storage stand-in without instrumentation, auto-instrumented at 100 % head sampling (what
+ * both stacks deploy: sampling happens at the tail, in the gateway), and at the prod stack's keep
+ * share applied at the head instead (what head sampling would save the app). The variants run side
+ * by side, measured in turn for `rounds` rounds; medians are quoted.
+ */
+export async function instrumentationOverhead(seconds: number, rounds: number, prodKeepPercent: number): Promise<Overhead[]> {
     const sink = await startBare("overhead-sink");
-    const variants: [string, Record<string, string>][] = [
-        ["no instrumentation", {}],
-        [
-            "auto-instrumented, 100 % head sampling (both stacks)",
-            {
-                NODE_OPTIONS: "--require @opentelemetry/auto-instrumentations-node/register",
-                OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.listen.otlpGrpcPort}`,
-                OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
-                OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
-                OTEL_TRACES_SAMPLER_ARG: String(dev.sampling.headPercent / 100),
-                OTEL_METRICS_EXPORTER: "none",
-                OTEL_LOGS_EXPORTER: "none",
-            },
-        ],
+    const variants: { variant: string; headPercent?: number; env: Record<string, string> }[] = [
+        { variant: "no instrumentation", env: {} },
+        { variant: "auto-instrumented, 100 % head sampling (both stacks)", headPercent: 100, env: instrumented(sink.listen.otlpGrpcPort, 100) },
+        { variant: `auto-instrumented, ${prodKeepPercent} % head sampling (prod's keep share at the head)`, headPercent: prodKeepPercent, env: instrumented(sink.listen.otlpGrpcPort, prodKeepPercent) },
     ];
-    const out: Overhead[] = [];
-    for (const [variant, env] of variants) {
-        const port = await freePort();
-        const app = start(`overhead-${out.length}`, process.execPath, [`${servicesDir}/storage-3d.js`], { ...env, PORT: String(port), OTEL_SERVICE_NAME: "storage-3d" }, servicesDir);
-        await sleep(2500);
-        const latencies: number[] = [];
-        const deadline = Date.now() + seconds * 1000;
-        const worker = async (): Promise<void> => {
-            while (Date.now() < deadline) {
-                const t = process.hrtime.bigint();
-                const res = await fetch(`http://127.0.0.1:${port}/models/order-${latencies.length}`);
-                await res.text();
-                latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-            }
-        };
-        await Promise.all(Array.from({ length: 8 }, worker));
-        const sorted = [...latencies].sort((a, b) => a - b);
-        out.push({
-            variant,
-            requestsPerSecond: Math.round(latencies.length / seconds),
-            p50Ms: Math.round(median(latencies) * 100) / 100,
-            p99Ms: Math.round(sorted[Math.floor(sorted.length * 0.99)] * 100) / 100,
-        });
-        await stop(app);
+    const apps = await Promise.all(
+        variants.map(async (v, i) => {
+            const port = await freePort();
+            const app = start(`overhead-${i}`, process.execPath, [`${servicesDir}/storage-3d.js`], { ...v.env, PORT: String(port), OTEL_SERVICE_NAME: "storage-3d" }, servicesDir);
+            return { port, app };
+        }),
+    );
+    await sleep(3000);
+    // Warm-up: JIT and connection pools, not measured.
+    for (const a of apps) await closedLoop(a.port, 1, 8);
+    const measured: Overhead["rounds"][] = variants.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+        for (const [i, a] of apps.entries()) measured[i].push(await closedLoop(a.port, seconds, 8));
     }
+    for (const a of apps) await stop(a.app);
     await stop(sink.process);
-    return out;
+    const round2 = (x: number): number => Math.round(x * 100) / 100;
+    return variants.map((v, i) => ({
+        variant: v.variant,
+        ...(v.headPercent === undefined ? {} : { headPercent: v.headPercent }),
+        requestsPerSecond: Math.round(median(measured[i].map((m) => m.requestsPerSecond))),
+        p50Ms: round2(median(measured[i].map((m) => m.p50Ms))),
+        p99Ms: round2(median(measured[i].map((m) => m.p99Ms))),
+        rounds: measured[i].map((m) => ({ requestsPerSecond: Math.round(m.requestsPerSecond), p50Ms: round2(m.p50Ms), p99Ms: round2(m.p99Ms) })),
+    }));
 }
