@@ -1,6 +1,6 @@
 import type { StackConfig } from "../stacks/schema";
 import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
-import type { Outage, Restart } from "./resilience";
+import type { Outage, Restart } from "../test/e2e/support/resilience";
 import { confirmationWindows, MemoryBurst, Step, Throughput } from "./throughput";
 import type { Overhead, WireSize } from "./wire";
 

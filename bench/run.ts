@@ -11,7 +11,7 @@ import { stopAll } from "../test/e2e/support/processes";
 import { projectDir } from "../test/support/resources";
 import type { StackConfig } from "../stacks/schema";
 import { BenchResults, renderReport } from "./report";
-import { backendOutage, gatewayRestart } from "./resilience";
+import { backendOutage, gatewayRestart } from "../test/e2e/support/resilience";
 import { dev, memoryBurst, startAgent, startBare, stop, throughput } from "./throughput";
 import { instrumentationOverhead, wireSize } from "./wire";
 

@@ -3,8 +3,8 @@ import { readStackFile } from "../stacks/stack-file";
 import { Collector, loopback, startAgent, startCollector } from "../test/e2e/support/pipeline";
 import { sleep, stop } from "../test/e2e/support/processes";
 import { projectDir } from "../test/support/resources";
-import { sendLoad } from "./load";
-import { cpuSeconds, median, metric, rssMiB } from "./metrics";
+import { sendLoad } from "../test/e2e/support/load";
+import { cpuSeconds, median, metric, rssMiB } from "../test/e2e/support/metrics";
 
 export const dev = parseStackConfig(readStackFile(projectDir, "dev"));
 

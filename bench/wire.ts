@@ -4,7 +4,7 @@ import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../tes
 import { freePort, sleep, start, stop } from "../test/e2e/support/processes";
 import { tools } from "../test/e2e/support/tools";
 import { servicesDir } from "../test/e2e/support/stand-ins";
-import { median } from "./metrics";
+import { median } from "../test/e2e/support/metrics";
 import { dev, startBare } from "./throughput";
 
 /** A TCP relay that counts the bytes clients send. */

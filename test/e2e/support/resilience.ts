@@ -1,9 +1,17 @@
-import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
-import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../test/e2e/support/pipeline";
-import { sleep, stop } from "../test/e2e/support/processes";
+/**
+ * Failure scenarios on the real agent → gateway → Jaeger pipeline: the gateway stopped and started
+ * again, Jaeger frozen. Shared by the end-to-end test (which asserts) and the benchmark (which reports).
+ */
+import { gatewayTerminationGraceSeconds } from "../../../renderers/gateway-config";
+import { parseStackConfig } from "../../../stacks/config";
+import { readStackFile } from "../../../stacks/stack-file";
+import { projectDir } from "../../support/resources";
 import { sendSpans } from "./load";
 import { metric } from "./metrics";
-import { dev } from "./throughput";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./pipeline";
+import { sleep, stop } from "./processes";
+
+const dev = parseStackConfig(readStackFile(projectDir, "dev"));
 
 /** Longer than the gateway exporter's 30 s retry ceiling: a count this still is final. */
 const quietMs = 35000;

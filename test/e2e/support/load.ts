@@ -1,5 +1,5 @@
 import { spawn } from "child_process";
-import { tools } from "../test/e2e/support/tools";
+import { tools } from "./tools";
 
 export interface Load {
     endpoint: string;
