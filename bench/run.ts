@@ -5,6 +5,7 @@
 import { execFileSync } from "child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
+import { parseArgs } from "util";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../stacks/stack-file";
 import { stopAll } from "../test/e2e/support/processes";
@@ -15,9 +16,25 @@ import { backendOutage, gatewayRestart } from "../test/e2e/support/resilience";
 import { dev, memoryBurst, startAgent, startBare, stop, throughput } from "./throughput";
 import { instrumentationOverhead, wireSize } from "./wire";
 
-const quick = process.argv.includes("--quick");
-/** `--report-only FILE`: re-render docs/performance.md from a results file with the current stack configs. */
-const reportOnly = process.argv.includes("--report-only") ? process.argv[process.argv.indexOf("--report-only") + 1] : undefined;
+let args: { quick?: boolean; "report-only"?: string; out?: string };
+try {
+    args = parseArgs({
+        options: {
+            quick: { type: "boolean" },
+            /** Re-render the report from a results file with the current stack configs. */
+            "report-only": { type: "string" },
+            /** Write results.json and performance.md there instead of bench/results/ and docs/ (CI's smoke run). */
+            out: { type: "string" },
+        },
+    }).values;
+} catch (err) {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\nusage: npm run bench [-- --quick] [--out DIR] [--report-only RESULTS.json]\n`);
+    process.exit(64);
+}
+const quick = args.quick === true;
+const reportOnly = args["report-only"];
+const outDir = args.out;
+const reportFile = outDir === undefined ? join(projectDir, "docs", "performance.md") : join(outDir, "performance.md");
 const stepSeconds = quick ? 5 : 8;
 const confirmSeconds = quick ? 9 : 60;
 
@@ -36,7 +53,7 @@ const prod = stacks.prod;
 
 async function main(): Promise<void> {
     if (reportOnly !== undefined) {
-        writeFileSync(join(projectDir, "docs", "performance.md"), renderReport(JSON.parse(readFileSync(reportOnly, "utf8")) as BenchResults, stacks));
+        writeFileSync(reportFile, renderReport(JSON.parse(readFileSync(reportOnly, "utf8")) as BenchResults, stacks));
         return;
     }
     const started = Date.now();
@@ -102,12 +119,12 @@ async function main(): Promise<void> {
         suite,
         durationSeconds: Math.round((Date.now() - started) / 1000),
     };
-    const dir = join(projectDir, "bench", "results");
+    const dir = outDir ?? join(projectDir, "bench", "results");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${results.measuredAt.replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(join(projectDir, "docs", "performance.md"), renderReport(results, stacks));
-    log(`wrote ${file} and docs/performance.md`);
+    writeFileSync(reportFile, renderReport(results, stacks));
+    log(`wrote ${file} and ${reportFile}`);
 }
 
 main()
