@@ -1,4 +1,4 @@
-import { mkdirSync } from "fs";
+import { mkdirSync, statSync } from "fs";
 import { join } from "path";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
 import type { CheckReport } from "../../scripts/check";
@@ -8,7 +8,9 @@ import { tools } from "../e2e/support/tools";
 import { find, obj, projectDir, runCheck } from "../support/resources";
 import { makeTestTls, TestTls } from "./support/tls";
 
-const screenshot = join(projectDir, "docs", "images", "jaeger-ui-through-sso.png");
+// Into the run's scratch directory, so that a test run leaves the working tree as it was;
+// SSO_SCREENSHOT=docs/images/jaeger-ui-through-sso.png refreshes the README's picture.
+const screenshot = process.env.SSO_SCREENSHOT === undefined ? join(runDir, "jaeger-ui-through-sso.png") : join(projectDir, process.env.SSO_SCREENSHOT);
 const traceId = "4711471147114711a1b2c3d4e5f60718";
 const users = {
     "dev@jewellery.example": { groups: ["tracing-developers"] },
@@ -183,6 +185,7 @@ describe("SSO in front of the Jaeger UI, in a real browser", () => {
         const prettyPrint = page.locator('input[type="checkbox"]');
         if ((await prettyPrint.count()) > 0) await prettyPrint.first().check();
         await page.screenshot({ path: screenshot });
+        expect(statSync(screenshot).size).toBeGreaterThan(10000);
         await context.close();
     });
 
