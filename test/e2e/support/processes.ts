@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
-import { appendFileSync, createWriteStream, mkdirSync, mkdtempSync } from "fs";
+import { appendFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync } from "fs";
 import { createServer, Socket } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -18,18 +18,43 @@ export function register(kind: "group" | "epmd", id: number, name: string): void
     appendFileSync(pidsFile, `${kind} ${id} ${name}\n`);
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
+/**
+ * Ports for our servers come from below the kernel's ephemeral range: a port taken from inside it
+ * (listen on 0, close, hand out) can be picked as the source port of any outgoing connection before
+ * our server binds it, which concurrent pipelines made happen. Outside it only our own servers bind,
+ * and each port is handed out once per run.
+ */
+function ephemeralLow(): number {
+    try {
+        const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+        return Number.isInteger(low) && low > 2048 ? low : 32768;
+    } catch {
+        return 32768;
+    }
+}
+const portRange = { from: 1025 + Math.floor(Math.random() * 1000), to: ephemeralLow() - 1 };
+const handedOut = new Set<number>();
+let nextPort = portRange.from + Math.floor(Math.random() * (portRange.to - portRange.from));
+
+function canListen(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
         const server = createServer();
         server.unref();
-        server.on("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const address = server.address();
-            const port = typeof address === "object" && address !== null ? address.port : 0;
-            server.close(() => resolve(port));
-        });
+        server.once("error", () => resolve(false));
+        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
+}
+
+/** A free TCP port on loopback, outside the ephemeral range, not handed out before in this run. */
+export async function freePort(): Promise<number> {
+    for (let tries = 0; tries < portRange.to - portRange.from; tries++) {
+        const port = nextPort;
+        nextPort = nextPort >= portRange.to ? portRange.from : nextPort + 1;
+        if (handedOut.has(port)) continue;
+        handedOut.add(port);
+        if (await canListen(port)) return port;
+    }
+    throw new Error(`no free port on 127.0.0.1 between ${portRange.from} and ${portRange.to}`);
 }
 
 export interface Started {
