@@ -1,3 +1,4 @@
+import type { WorkloadLanguage } from "../stacks/schema";
 import pinned from "../versions.json";
 
 /**
@@ -15,3 +16,12 @@ export const images = {
     oauth2Proxy: image(pinned.oauth2Proxy, "v"),
     elasticsearch: image(pinned.elasticsearch),
 } as const;
+
+/** The language agents the Operator injects, per workload language. */
+export const agentImages: Record<WorkloadLanguage, string> = {
+    java: image(pinned.autoInstrumentation.java),
+    nodejs: image(pinned.autoInstrumentation.nodejs),
+    python: image(pinned.autoInstrumentation.python),
+    dotnet: image(pinned.autoInstrumentation.dotnet),
+    go: image(pinned.autoInstrumentation.go, "v"),
+};

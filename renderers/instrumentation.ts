@@ -7,6 +7,8 @@ export interface EnvVar {
 }
 
 export interface LanguageSpec {
+    /** The agent image the Operator copies into the pod; pinned so an Operator upgrade changes no agent unseen. */
+    image: string;
     env?: EnvVar[];
 }
 
@@ -28,6 +30,8 @@ export interface InstrumentationInput {
     headPercent: number;
     orderIdHeader: string;
     userIdHeader: string;
+    /** Agent image per language (versions.json `autoInstrumentation`). */
+    agentImages: Record<WorkloadLanguage, string>;
 }
 
 /**
@@ -58,7 +62,10 @@ export function headerCaptureEnv(headers: string[]): Record<WorkloadLanguage, En
 
 export function renderInstrumentationSpec(input: InstrumentationInput): InstrumentationSpec {
     const capture = headerCaptureEnv([input.orderIdHeader, input.userIdHeader]);
-    const lang = (language: WorkloadLanguage): LanguageSpec => (capture[language].length > 0 ? { env: capture[language] } : {});
+    const lang = (language: WorkloadLanguage): LanguageSpec => {
+        const image = input.agentImages[language];
+        return capture[language].length > 0 ? { image, env: capture[language] } : { image };
+    };
     return {
         exporter: { endpoint: input.agentEndpoint },
         propagators: ["tracecontext", "baggage"],

@@ -10,6 +10,7 @@ import { NetworkPolicies } from "../components/network-policies";
 import { OtelOperator } from "../components/otel-operator";
 import { SsoProxy, ssoProxyName } from "../components/sso-proxy";
 import { UiExposure } from "../components/ui-exposure";
+import { agentImages } from "../components/versions";
 import { WorkloadInjection } from "../components/workload-injection";
 import { renderInstrumentationSpec } from "../renderers/instrumentation";
 import { storageBudget } from "./storage-budget";
@@ -156,6 +157,7 @@ export function deployPlatform(config: StackConfig) {
                 headPercent: config.sampling.headPercent,
                 orderIdHeader: config.orderIdHeader,
                 userIdHeader: config.userIdHeader,
+                agentImages,
             }),
             webhookFailurePolicy: config.operator.webhookFailurePolicy,
             certManagerReady: certManager.ready,

@@ -1,17 +1,29 @@
 import { headerCaptureEnv, injectionAnnotations, renderInstrumentationSpec } from "../renderers/instrumentation";
 
 describe("Instrumentation spec", () => {
+    const agentImages = { java: "java:1", nodejs: "nodejs:2", python: "python:3", dotnet: "dotnet:4", go: "go:v5" };
     const spec = renderInstrumentationSpec({
         agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
         headPercent: 25,
         orderIdHeader: "x-order-id",
         userIdHeader: "x-user-id",
+        agentImages,
     });
 
     it("exports OTLP/HTTP to the node agent on 4318 with W3C propagation", () => {
         expect(spec.exporter.endpoint).toBe("http://otel-agent.tracing.svc.cluster.local:4318");
         expect(spec.env).toContainEqual({ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" });
         expect(spec.propagators).toEqual(["tracecontext", "baggage"]);
+    });
+
+    it("names each language's agent image, so the Operator's defaults cannot change under us", () => {
+        expect([spec.java.image, spec.nodejs.image, spec.python.image, spec.dotnet.image, spec.go.image]).toEqual([
+            "java:1",
+            "nodejs:2",
+            "python:3",
+            "dotnet:4",
+            "go:v5",
+        ]);
     });
 
     it("samples parent-based by trace id ratio from config", () => {

@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import pinned from "../../versions.json";
 import type { TailSamplingConfig } from "../../renderers/collector-types";
 import { gatewayTerminationGraceSeconds } from "../../renderers/gateway-config";
 import { configMapYaml, find, obj, Obj, ofType } from "./resources";
@@ -57,6 +58,14 @@ export function describeFoundation(stack: string): () => StackRun {
                 propagators: ["tracecontext", "baggage"],
                 sampler: { type: "parentbased_traceidratio", argument: String(run.config.sampling.headPercent / 100) },
             });
+        });
+
+        it("injects the agent images pinned in versions.json, never the Operator's moving defaults", () => {
+            const spec = obj(find(run.sim.resources, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing").inputs.spec);
+            for (const w of run.config.workloads) {
+                const agent = pinned.autoInstrumentation[w.language];
+                expect(obj(spec[w.language]).image).toBe(`${agent.image}:${w.language === "go" ? "v" : ""}${agent.version}`);
+            }
         });
 
         it("patches only the inject annotation onto each workload's pod template", () => {
