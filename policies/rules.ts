@@ -1,6 +1,6 @@
 import type { Rule } from "./rule";
 import { ingressInternalClass, ingressTls, ingressVpnOnly, noExternalService, noHostNetwork, uiOnlyThroughSso } from "./rules/exposure";
-import { networkPolicyCoverage, workloadHardening } from "./rules/hardening";
+import { instrumentationAgentsPinned, networkPolicyCoverage, workloadHardening } from "./rules/hardening";
 import { piiScrubbedBeforeExport } from "./rules/pii";
 import { memoryStoreCapped, retentionWithinLimits, storageWithinLimits } from "./rules/retention";
 import { secretsFromSecretStore } from "./rules/secrets";
@@ -22,5 +22,6 @@ export const rules: Rule[] = [
     piiScrubbedBeforeExport,
     secretsFromSecretStore,
     workloadHardening,
+    instrumentationAgentsPinned,
     networkPolicyCoverage,
 ];

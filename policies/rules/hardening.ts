@@ -34,6 +34,28 @@ export const workloadHardening: ResourceRule = {
     },
 };
 
+/** The languages an `Instrumentation` serves: any pod annotated for one of them gets that agent. */
+const agentLanguages = ["java", "nodejs", "python", "dotnet", "go"] as const;
+
+export const instrumentationAgentsPinned: ResourceRule = {
+    kind: "resource",
+    name: "instrumentation-agents-pinned",
+    description: "Every Instrumentation names a pinned agent image for each language, so an Operator upgrade changes no agent in the application pods unseen.",
+    enforcementLevel: "advisory",
+    validateResource(r) {
+        if (!isKind(r, "Instrumentation")) return [];
+        const spec = obj(r.props.spec);
+        return agentLanguages
+            .map((language) => [language, obj(spec[language]).image] as const)
+            .filter(([, image]) => typeof image !== "string" || !pinned(image))
+            .map(([language, image]) =>
+                image === undefined
+                    ? `${metadataName(r)}: set spec.${language}.image to a pinned agent image; without it the Operator injects whatever its release defaults to.`
+                    : `${metadataName(r)}: pin spec.${language}.image to a version tag or digest instead of ${String(image)}.`,
+            );
+    },
+};
+
 const isDefaultDeny = (np: PolicyInput): boolean => {
     const spec = obj(np.props.spec);
     const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];

@@ -155,6 +155,16 @@ export const commonVariants: Variant[] = [
     ["a container without probes", "workload-hardening", (rs) => delete oauth2Proxy(rs).readinessProbe],
     ["a privileged container", "workload-hardening", (rs) => ((oauth2Proxy(rs).securityContext as Json).privileged = true)],
     ["a container that may run as root", "workload-hardening", (rs) => ((oauth2Proxy(rs).securityContext as Json).runAsNonRoot = false)],
+    [
+        "an Instrumentation that leaves the Node.js agent to the Operator's default",
+        "instrumentation-agents-pinned",
+        (rs) => delete ((named(rs, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing").spec as Json).nodejs as Json).image,
+    ],
+    [
+        "an Instrumentation with the Java agent on latest",
+        "instrumentation-agents-pinned",
+        (rs) => (((named(rs, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing").spec as Json).java as Json).image = "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:latest"),
+    ],
     ["a namespace without default deny", "network-policy-coverage", (rs) => rs.splice(rs.findIndex((r) => r.type.endsWith(":NetworkPolicy") && (r.props.metadata as Json).name === "default-deny-all"), 1)],
     ["a workload without its own NetworkPolicy", "network-policy-coverage", (rs) => rs.splice(rs.findIndex((r) => r.type.endsWith(":NetworkPolicy") && (r.props.metadata as Json).name === "otel-gateway"), 1)],
 ];
