@@ -2,7 +2,7 @@ import type { StackConfig } from "../stacks/schema";
 import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
 import type { Outage, Restart } from "../test/e2e/support/resilience";
 import { confirmationWindows, MemoryBurst, Step, Throughput } from "./throughput";
-import type { Overhead, WireSize } from "./wire";
+import type { Overhead, OverheadRound, WireSize } from "./wire";
 
 export interface BenchResults {
     measuredAt: string;
@@ -13,6 +13,8 @@ export interface BenchResults {
     gatewayRestart: Restart[];
     backendOutage: Outage;
     instrumentationOverhead: Overhead[];
+    /** @opentelemetry/auto-instrumentations-node as installed for the stand-ins; absent before 2026-11-30. */
+    nodeAgentVersion?: string;
     wire: WireSize;
     suite: { npmTestSeconds: number; checkDevSeconds: number; checkProdSeconds: number };
     durationSeconds: number;
@@ -160,23 +162,38 @@ and the last traces' decision wait.
 ${chart(`Spans accepted by the agent (bars) and by Jaeger (line); Jaeger frozen s ${o.frozenFromSecond}-${o.frozenToSecond}`, points.map((p) => `${p.second}`), "spans", points.map((p) => p.agent), points.map((p) => p.jaeger))}`;
 }
 
+/** A variant's paired ratios to the plain app; results from before paired ratios fall back to the ratio of medians. */
+function ratioToPlain(v: Overhead, plain: Overhead): OverheadRound {
+    return (
+        v.vsPlain ?? {
+            requestsPerSecond: v.requestsPerSecond / plain.requestsPerSecond,
+            p50Ms: v.p50Ms / plain.p50Ms,
+            p99Ms: v.p99Ms / plain.p99Ms,
+            cpuMsPerRequest: NaN,
+        }
+    );
+}
+
 function overheadSection(r: BenchResults, stacks: Record<string, StackConfig>): string {
     const o = r.instrumentationOverhead;
     const plain = o[0];
-    const rows = o.map(
-        (v) =>
-            `| ${v.variant} | ${n(v.requestsPerSecond)} | ${n(v.p50Ms, 2)} | ${n(v.p99Ms, 2)} | ${n(v.requestsPerSecond / plain.requestsPerSecond, 2)} | ${n(v.p50Ms / plain.p50Ms, 2)} | ${n(v.p99Ms / plain.p99Ms, 2)} | ${v.rounds.map((x) => n(x.requestsPerSecond)).join(" / ")} |`,
-    );
+    const rows = o.map((v) => {
+        const x = ratioToPlain(v, plain);
+        return `| ${v.variant} | ${n(v.requestsPerSecond)} | ${n(v.p50Ms, 2)} | ${n(v.p99Ms, 2)} | ${n(v.cpuMsPerRequest ?? NaN, 3)} | ${n(x.requestsPerSecond, 2)} | ${n(x.p50Ms, 2)} | ${n(x.p99Ms, 2)} | ${n(x.cpuMsPerRequest, 2)} | ${v.rounds.map((y) => n(y.requestsPerSecond)).join(" / ")} |`;
+    });
     return `## 5. Instrumentation overhead
 
 The 3D-storage stand-in (Node.js) under a closed-loop load of 8 concurrent clients: without
-instrumentation, with the auto-instrumentation the Operator injects at the head sampling both stacks
-deploy (${stacks.prod?.sampling.headPercent ?? "?"} % at the head; the prod stack keeps ${stacks.prod?.sampling.percent ?? "?"} % of ordinary traces at the tail, in the
-gateway, which costs the app nothing), and with prod's keep share applied at the head instead. The
-three run side by side and are measured in turn, ${o[0]?.rounds.length ?? 0} round(s); medians are quoted.
+instrumentation, with the auto-instrumentation the Operator injects (${r.nodeAgentVersion === undefined ? "agent version not recorded" : `auto-instrumentations-node ${r.nodeAgentVersion}`}) at the
+head sampling both stacks deploy (${stacks.prod?.sampling.headPercent ?? "?"} % at the head; the prod stack keeps ${stacks.prod?.sampling.percent ?? "?"} % of ordinary
+traces at the tail, in the gateway, which costs the app nothing), and with prod's keep share applied
+at the head instead. The three run side by side and are measured in turn, ${o[0]?.rounds.length ?? 0} round(s), the order
+rotating each round. The ratios are the medians of each round's ratio to the plain app in that same
+round, so the machine's drift between rounds cancels; the load generator shares the cores, so
+requests/s understates the app's own headroom, and the app's CPU per request is the steadier figure.
 
-| variant | requests/s | p50 ms | p99 ms | throughput / plain | p50 / plain | p99 / plain | requests/s per round |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| variant | requests/s | p50 ms | p99 ms | app CPU ms / request | throughput / plain | p50 / plain | p99 / plain | CPU / request, / plain | requests/s per round |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}`;
 }
 
@@ -200,7 +217,8 @@ The stacks' PVC sizes follow from this table: ${capacityVerdict(rows, stacks)}.`
 
 export function renderReport(r: BenchResults, stacks: Record<string, StackConfig>): string {
     const restartPersistent = r.gatewayRestart.find((x) => x.stop === "restart" && x.persistentQueue);
-    const overhead = r.instrumentationOverhead[1];
+    const [plain, instrumented] = r.instrumentationOverhead;
+    const overhead = ratioToPlain(instrumented, plain);
     return `# Performance and reliability, measured
 
 Generated by \`npm run bench\` on ${r.measuredAt} (${r.machine.cores} cores, Node ${r.machine.node}${r.quick ? ", **quick mode: short runs, not for quoting**" : ""}); the raw numbers are in
@@ -215,7 +233,7 @@ noisy: compare ratios, not absolute numbers. The measurements took ${r.durationS
 | agent in a 10× burst, downstream frozen: peak RSS; refused | ${n(r.memoryBurst.peakRssMiB)} MiB of ${r.memoryBurst.containerLimitMiB} MiB, ${r.memoryBurst.survived ? "survived" : "**died**"}; ${n(r.memoryBurst.refused)} spans refused |
 | spans lost across a gateway restart, persistent queue | ${n(restartPersistent?.lost ?? NaN)} of ${n(restartPersistent?.sentSpans ?? NaN)} |
 | spans lost across a ${r.backendOutage.outageSeconds} s Jaeger outage; backlog drained in | ${n(r.backendOutage.lost)} of ${n(r.backendOutage.sentSpans)}; ${n(r.backendOutage.drainSeconds)} s |
-| instrumented / plain throughput, p99 latency | ${n((overhead?.requestsPerSecond ?? NaN) / (r.instrumentationOverhead[0]?.requestsPerSecond ?? NaN), 2)}, ${n((overhead?.p99Ms ?? NaN) / (r.instrumentationOverhead[0]?.p99Ms ?? NaN), 2)} |
+| instrumented (100 % head) / plain: throughput, p99 latency, app CPU per request | ${n(overhead.requestsPerSecond, 2)}, ${n(overhead.p99Ms, 2)}, ${n(overhead.cpuMsPerRequest, 2)} |
 | bytes per span: wire, stored | ${n(r.wire.otlpBytesPerSpan)} B, ${n(r.wire.storedJsonBytesPerSpan)} B |
 | \`npm test\` | ${n(r.suite.npmTestSeconds, 1)} s |
 

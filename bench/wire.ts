@@ -4,7 +4,7 @@ import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../tes
 import { freePort, sleep, start, stop } from "../test/e2e/support/processes";
 import { tools } from "../test/e2e/support/tools";
 import { servicesDir } from "../test/e2e/support/stand-ins";
-import { median } from "../test/e2e/support/metrics";
+import { cpuSeconds, median } from "../test/e2e/support/metrics";
 import { dev, startBare } from "./throughput";
 
 /** A TCP relay that counts the bytes clients send. */
@@ -58,15 +58,24 @@ export async function wireSize(): Promise<WireSize> {
     return { spans, otlpBytesPerSpan: Math.round(otlpBytesPerSpan), storedJsonBytesPerSpan: Math.round(storedJsonBytesPerSpan) };
 }
 
-export interface Overhead {
-    variant: string;
-    /** Head sampling ratio the SDK is given; undefined without instrumentation. */
-    headPercent?: number;
-    /** Medians over the rounds. */
+export interface OverheadRound {
     requestsPerSecond: number;
     p50Ms: number;
     p99Ms: number;
-    rounds: { requestsPerSecond: number; p50Ms: number; p99Ms: number }[];
+    /** The app process's user + system CPU per request served. */
+    cpuMsPerRequest: number;
+}
+
+export interface Overhead extends OverheadRound {
+    variant: string;
+    /** Head sampling ratio the SDK is given; undefined without instrumentation. */
+    headPercent?: number;
+    /**
+     * Medians of each round's ratio to the uninstrumented app in the same round: paired, so the
+     * machine's drift between rounds cancels. Absent from results written before 2026-11-30.
+     */
+    vsPlain?: OverheadRound;
+    rounds: OverheadRound[];
 }
 
 /** The auto-instrumentation as the Operator injects it into a Node.js workload, sampling `headPercent` at the head. */
@@ -82,9 +91,10 @@ function instrumented(sinkPort: number, headPercent: number): Record<string, str
     };
 }
 
-/** `seconds` of closed-loop load from `clients` concurrent clients; requests/s and latency percentiles. */
-async function closedLoop(port: number, seconds: number, clients: number): Promise<Overhead["rounds"][number]> {
+/** `seconds` of closed-loop load from `clients` concurrent clients against the app process `pid`. */
+async function closedLoop(port: number, pid: number, seconds: number, clients: number): Promise<OverheadRound> {
     const latencies: number[] = [];
+    const cpuBefore = cpuSeconds(pid);
     const deadline = Date.now() + seconds * 1000;
     const worker = async (): Promise<void> => {
         while (Date.now() < deadline) {
@@ -95,15 +105,31 @@ async function closedLoop(port: number, seconds: number, clients: number): Promi
         }
     };
     await Promise.all(Array.from({ length: clients }, worker));
+    const cpuMs = (cpuSeconds(pid) - cpuBefore) * 1000;
     const sorted = [...latencies].sort((a, b) => a - b);
-    return { requestsPerSecond: latencies.length / seconds, p50Ms: median(latencies), p99Ms: sorted[Math.floor(sorted.length * 0.99)] };
+    return {
+        requestsPerSecond: latencies.length / seconds,
+        p50Ms: median(latencies),
+        p99Ms: sorted[Math.floor(sorted.length * 0.99)],
+        cpuMsPerRequest: latencies.length > 0 ? cpuMs / latencies.length : NaN,
+    };
+}
+
+type RoundMetric = keyof OverheadRound;
+
+/** Per metric, the median over the rounds of `f(metric, round index)`. */
+function medianOf(rounds: OverheadRound[], f: (metric: RoundMetric, i: number) => number): OverheadRound {
+    const over = (metric: RoundMetric): number => median(rounds.map((_, i) => f(metric, i)));
+    return { requestsPerSecond: over("requestsPerSecond"), p50Ms: over("p50Ms"), p99Ms: over("p99Ms"), cpuMsPerRequest: over("cpuMsPerRequest") };
 }
 
 /**
  * The 3D-storage stand-in without instrumentation, auto-instrumented at 100 % head sampling (what
  * both stacks deploy: sampling happens at the tail, in the gateway), and at the prod stack's keep
  * share applied at the head instead (what head sampling would save the app). The variants run side
- * by side, measured in turn for `rounds` rounds; medians are quoted.
+ * by side and are measured in turn for `rounds` rounds, the order rotating each round so no variant
+ * always goes first; each round's figures are divided by the plain app's in the same round, and
+ * the medians of those paired ratios are quoted.
  */
 export async function instrumentationOverhead(seconds: number, rounds: number, prodKeepPercent: number): Promise<Overhead[]> {
     const sink = await startBare("overhead-sink");
@@ -116,25 +142,41 @@ export async function instrumentationOverhead(seconds: number, rounds: number, p
         variants.map(async (v, i) => {
             const port = await freePort();
             const app = start(`overhead-${i}`, process.execPath, [`${servicesDir}/storage-3d.js`], { ...v.env, PORT: String(port), OTEL_SERVICE_NAME: "storage-3d" }, servicesDir);
-            return { port, app };
+            const pid = app.child.pid;
+            if (pid === undefined) throw new Error(`overhead-${i} did not start`);
+            return { port, pid, app };
         }),
     );
     await sleep(3000);
     // Warm-up: JIT and connection pools, not measured.
-    for (const a of apps) await closedLoop(a.port, 1, 8);
-    const measured: Overhead["rounds"][] = variants.map(() => []);
+    for (const a of apps) await closedLoop(a.port, a.pid, 1, 8);
+    const measured: OverheadRound[][] = variants.map(() => []);
     for (let r = 0; r < rounds; r++) {
-        for (const [i, a] of apps.entries()) measured[i].push(await closedLoop(a.port, seconds, 8));
+        for (let k = 0; k < apps.length; k++) {
+            const i = (r + k) % apps.length;
+            measured[i].push(await closedLoop(apps[i].port, apps[i].pid, seconds, 8));
+        }
     }
     for (const a of apps) await stop(a.app);
     await stop(sink.process);
     const round2 = (x: number): number => Math.round(x * 100) / 100;
-    return variants.map((v, i) => ({
-        variant: v.variant,
-        ...(v.headPercent === undefined ? {} : { headPercent: v.headPercent }),
-        requestsPerSecond: Math.round(median(measured[i].map((m) => m.requestsPerSecond))),
-        p50Ms: round2(median(measured[i].map((m) => m.p50Ms))),
-        p99Ms: round2(median(measured[i].map((m) => m.p99Ms))),
-        rounds: measured[i].map((m) => ({ requestsPerSecond: Math.round(m.requestsPerSecond), p50Ms: round2(m.p50Ms), p99Ms: round2(m.p99Ms) })),
-    }));
+    const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+    const rounded = (x: OverheadRound): OverheadRound => ({
+        requestsPerSecond: Math.round(x.requestsPerSecond),
+        p50Ms: round2(x.p50Ms),
+        p99Ms: round2(x.p99Ms),
+        cpuMsPerRequest: round3(x.cpuMsPerRequest),
+    });
+    const plain = measured[0];
+    return variants.map((v, i) => {
+        const own = measured[i];
+        const vsPlain = medianOf(own, (m, r) => own[r][m] / plain[r][m]);
+        return {
+            variant: v.variant,
+            ...(v.headPercent === undefined ? {} : { headPercent: v.headPercent }),
+            ...rounded(medianOf(own, (m, r) => own[r][m])),
+            vsPlain: { requestsPerSecond: round2(vsPlain.requestsPerSecond), p50Ms: round2(vsPlain.p50Ms), p99Ms: round2(vsPlain.p99Ms), cpuMsPerRequest: round2(vsPlain.cpuMsPerRequest) },
+            rounds: own.map(rounded),
+        };
+    });
 }
