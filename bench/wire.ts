@@ -117,10 +117,14 @@ async function closedLoop(port: number, pid: number, seconds: number, clients: n
 
 type RoundMetric = keyof OverheadRound;
 
+/** A round's figures, each computed by `f`. */
+function eachMetric(f: (metric: RoundMetric) => number): OverheadRound {
+    return { requestsPerSecond: f("requestsPerSecond"), p50Ms: f("p50Ms"), p99Ms: f("p99Ms"), cpuMsPerRequest: f("cpuMsPerRequest") };
+}
+
 /** Per metric, the median over the rounds of `f(metric, round index)`. */
 function medianOf(rounds: OverheadRound[], f: (metric: RoundMetric, i: number) => number): OverheadRound {
-    const over = (metric: RoundMetric): number => median(rounds.map((_, i) => f(metric, i)));
-    return { requestsPerSecond: over("requestsPerSecond"), p50Ms: over("p50Ms"), p99Ms: over("p99Ms"), cpuMsPerRequest: over("cpuMsPerRequest") };
+    return eachMetric((metric) => median(rounds.map((_, i) => f(metric, i))));
 }
 
 /**
@@ -160,12 +164,11 @@ export async function instrumentationOverhead(seconds: number, rounds: number, p
     for (const a of apps) await stop(a.app);
     await stop(sink.process);
     const round2 = (x: number): number => Math.round(x * 100) / 100;
-    const round3 = (x: number): number => Math.round(x * 1000) / 1000;
     const rounded = (x: OverheadRound): OverheadRound => ({
         requestsPerSecond: Math.round(x.requestsPerSecond),
         p50Ms: round2(x.p50Ms),
         p99Ms: round2(x.p99Ms),
-        cpuMsPerRequest: round3(x.cpuMsPerRequest),
+        cpuMsPerRequest: Math.round(x.cpuMsPerRequest * 1000) / 1000,
     });
     const plain = measured[0];
     return variants.map((v, i) => {
@@ -175,7 +178,7 @@ export async function instrumentationOverhead(seconds: number, rounds: number, p
             variant: v.variant,
             ...(v.headPercent === undefined ? {} : { headPercent: v.headPercent }),
             ...rounded(medianOf(own, (m, r) => own[r][m])),
-            vsPlain: { requestsPerSecond: round2(vsPlain.requestsPerSecond), p50Ms: round2(vsPlain.p50Ms), p99Ms: round2(vsPlain.p99Ms), cpuMsPerRequest: round2(vsPlain.cpuMsPerRequest) },
+            vsPlain: eachMetric((m) => round2(vsPlain[m])),
             rounds: own.map(rounded),
         };
     });

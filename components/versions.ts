@@ -23,5 +23,5 @@ export const agentImages: Record<WorkloadLanguage, string> = {
     nodejs: image(pinned.autoInstrumentation.nodejs),
     python: image(pinned.autoInstrumentation.python),
     dotnet: image(pinned.autoInstrumentation.dotnet),
-    go: image(pinned.autoInstrumentation.go, "v"),
+    go: image(pinned.autoInstrumentation.go),
 };

@@ -34,7 +34,10 @@ export const workloadHardening: ResourceRule = {
     },
 };
 
-/** The languages an `Instrumentation` serves: any pod annotated for one of them gets that agent. */
+/**
+ * The languages an `Instrumentation` serves: each pod annotated for one of them gets that agent. Kept
+ * here, not imported from the program: the pack builds from its own directory.
+ */
 const agentLanguages = ["java", "nodejs", "python", "dotnet", "go"] as const;
 
 export const instrumentationAgentsPinned: ResourceRule = {

@@ -64,7 +64,7 @@ export function describeFoundation(stack: string): () => StackRun {
             const spec = obj(find(run.sim.resources, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing").inputs.spec);
             for (const w of run.config.workloads) {
                 const agent = pinned.autoInstrumentation[w.language];
-                expect(obj(spec[w.language]).image).toBe(`${agent.image}:${w.language === "go" ? "v" : ""}${agent.version}`);
+                expect(obj(spec[w.language]).image).toBe(`${agent.image}:${agent.version}`);
             }
         });
 
