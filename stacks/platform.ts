@@ -24,7 +24,7 @@ const byName = (name: string) => ({ "app.kubernetes.io/name": name });
 /** Composes the platform from a validated configuration; returns the stack outputs. */
 export function deployPlatform(config: StackConfig) {
     const ns = config.namespace;
-    const namespace = new PlatformNamespace("tracing", { name: ns });
+    const namespace = new PlatformNamespace("tracing", { name: ns, create: config.createNamespace });
     const inNamespace = { dependsOn: [namespace] };
 
     const certManager = new CertManager("cert-manager", {

@@ -145,12 +145,20 @@ const collector = z.strictObject({
     gateway: gateway.default(gateway.parse({})),
 });
 
-const tls = z.strictObject({
-    /** Install cert-manager with this program (off when the cluster already runs it). */
-    installCertManager: bool.default(true),
-    /** Use this existing ClusterIssuer (e.g. the corporate CA) instead of the internal CA chain. */
-    clusterIssuer: dnsLabel.optional(),
-});
+const tls = z
+    .strictObject({
+        /** Install cert-manager with this program (off when the cluster already runs it). */
+        installCertManager: bool.default(true),
+        /** Use this existing ClusterIssuer (e.g. the corporate CA) instead of the internal CA chain. */
+        clusterIssuer: dnsLabel.optional(),
+    })
+    // An existing ClusterIssuer belongs to a cert-manager that already runs: installing a second one
+    // fails on the CRDs' ownership, and a fresh one has no such issuer, so certificates never issue.
+    .refine((t) => !(t.installCertManager && t.clusterIssuer !== undefined), {
+        error:
+            "unset while tracing:tls.installCertManager is true (an existing ClusterIssuer lives in the cert-manager already running, and installing a second one fails on its CRDs): set tracing:tls.installCertManager to false, or drop clusterIssuer to use the internal CA",
+        path: ["clusterIssuer"],
+    });
 
 const operator = z.strictObject({
     /**
@@ -269,8 +277,15 @@ const network = z.strictObject({
 });
 
 /** The `tracing:*` keys, each with its default. */
-export const stackConfigSchema = z.strictObject({
+export const stackConfigSchema = z
+    .strictObject({
     namespace: dnsLabel.default("tracing"),
+    /**
+     * Create the platform namespace (true), or take one that exists (false): Secrets that must be in
+     * place before the first `pulumi up` (sso.existingSecret, external Elasticsearch credentials) can
+     * only be in a namespace that exists before it. Pod Security labels are applied either way.
+     */
+    createNamespace: bool.default(true),
     retentionDays: intRange(1, 90).default(7),
     sampling: sampling.default(sampling.parse({})),
     workloads: z
@@ -291,7 +306,24 @@ export const stackConfigSchema = z.strictObject({
     sso,
     exposure,
     network: network.default(network.parse({})),
-});
+    })
+    .superRefine((c, ctx) => {
+        if (!c.createNamespace) return;
+        // A Secret the user provides cannot be in a namespace this program has yet to create.
+        const provided: [string[], string | undefined][] = [
+            [["sso", "existingSecret"], c.sso.existingSecret],
+            [["elasticsearch", "credentialsSecret"], c.elasticsearch.mode === "external" ? c.elasticsearch.credentialsSecret : undefined],
+            [["elasticsearch", "caSecret"], c.elasticsearch.mode === "external" ? c.elasticsearch.caSecret : undefined],
+        ];
+        for (const [path, secret] of provided) {
+            if (secret === undefined) continue;
+            ctx.addIssue({
+                code: "custom",
+                path,
+                message: `a Secret in a namespace that exists before the first pulumi up, but tracing:createNamespace is true (this program creates namespace ${c.namespace}): set tracing:createNamespace to false and create the namespace and ${secret} first (README, "First deploy")${path[0] === "sso" ? ", or use tracing:sso.clientSecret" : ""}`,
+            });
+        }
+    });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type Workload = StackConfig["workloads"][number];

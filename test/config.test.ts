@@ -36,6 +36,21 @@ describe("stack configuration", () => {
         expect(prod.pii.summary).toBe("silent");
     });
 
+    it("refuses a Secret the user must provide in a namespace the program has yet to create", () => {
+        expect(problems({ "tracing:createNamespace": "true" })).toEqual([
+            'tracing:sso.existingSecret must be a Secret in a namespace that exists before the first pulumi up, but tracing:createNamespace is true (this program creates namespace tracing): set tracing:createNamespace to false and create the namespace and tracing-sso-client first (README, "First deploy"), or use tracing:sso.clientSecret, got "tracing-sso-client"',
+        ]);
+        const ownSecret = JSON.stringify({ ...ssoConfig, existingSecret: undefined, clientSecret: "from-pulumi-config" });
+        expect(parseStackConfig({ ...requiredConfig, "tracing:createNamespace": "true", "tracing:sso": ownSecret }).createNamespace).toBe(true);
+    });
+
+    it("refuses installing cert-manager beside an existing ClusterIssuer (which needs the cert-manager already running)", () => {
+        expect(problems({ "tracing:tls": '{"installCertManager": true, "clusterIssuer": "corporate-ca"}' })).toEqual([
+            'tracing:tls.clusterIssuer must be unset while tracing:tls.installCertManager is true (an existing ClusterIssuer lives in the cert-manager already running, and installing a second one fails on its CRDs): set tracing:tls.installCertManager to false, or drop clusterIssuer to use the internal CA, got "corporate-ca"',
+        ]);
+        expect(parseStackConfig({ ...requiredConfig, "tracing:tls": '{"installCertManager": false, "clusterIssuer": "corporate-ca"}' }).tls.clusterIssuer).toBe("corporate-ca");
+    });
+
     it("names the key, the bad value and what is allowed", () => {
         expect(problems({ "tracing:retentionDays": "400" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 400"]);
         expect(problems({ "tracing:retentionDays": "2.5" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 2.5"]);
@@ -107,7 +122,7 @@ describe("stack configuration", () => {
     });
 
     it("rejects unknown keys instead of dropping them", () => {
-        expect(problems({ "tracing:retentionDay": "3" })[0]).toMatch(/^tracing:retentionDay is not a known key \(known keys: namespace, retentionDays/);
+        expect(problems({ "tracing:retentionDay": "3" })[0]).toMatch(/^tracing:retentionDay is not a known key \(known keys: namespace, createNamespace, retentionDays/);
         expect(problems({ "tracing:sampling": '{"percentage": 10}' })).toEqual(["tracing:sampling.percentage is not a known setting of tracing:sampling"]);
     });
 

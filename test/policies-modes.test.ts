@@ -16,6 +16,7 @@ beforeAll(() => {
     writeFileSync(
         file,
         stackFileText({
+            "tracing:createNamespace": false,
             "tracing:sso": ssoConfig,
             "tracing:exposure": { ...exposureConfig, mode: "gateway-api", gateway: { name: "internal", namespace: "gateway-internal" } },
             "tracing:elasticsearch": { mode: "external", url: externalUrl, credentialsSecret: "es-credentials", caSecret: "es-ca", egressRanges: ["10.30.0.0/24"] },

@@ -134,7 +134,7 @@ describe("npm run check with the policy pack", () => {
         }
     });
 
-    const writeStack = (config: Json): void => writeFileSync(file, stackFileText({ "tracing:sso": ssoConfig, "tracing:exposure": exposureConfig, ...config }));
+    const writeStack = (config: Json): void => writeFileSync(file, stackFileText({ "tracing:createNamespace": false, "tracing:sso": ssoConfig, "tracing:exposure": exposureConfig, ...config }));
 
     it("exits 1 naming the policy when a stack opens the UI to the Internet", () => {
         writeStack({ "tracing:exposure": { ...exposureConfig, sourceRanges: ["0.0.0.0/0"] } });

@@ -14,6 +14,8 @@ export const exposureConfig = {
 };
 
 export const requiredConfig: Record<string, string> = {
+    // existingSecret can only be in a namespace that exists before the first deploy.
+    "tracing:createNamespace": "false",
     "tracing:sso": JSON.stringify(ssoConfig),
     "tracing:exposure": JSON.stringify(exposureConfig),
 };

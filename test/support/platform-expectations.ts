@@ -26,16 +26,22 @@ export function describeFoundation(stack: string): () => StackRun {
     });
 
     describe(`stack ${stack}: foundation`, () => {
-        it("creates the platform namespace with Pod Security restricted enforced", () => {
-            const ns = find(run.sim.resources, "kubernetes:core/v1:Namespace", run.config.namespace);
+        it("creates (or, when it exists beforehand, labels) the platform namespace with Pod Security restricted enforced", () => {
+            const type = run.config.createNamespace ? "kubernetes:core/v1:Namespace" : "kubernetes:core/v1:NamespacePatch";
+            const other = run.config.createNamespace ? "kubernetes:core/v1:NamespacePatch" : "kubernetes:core/v1:Namespace";
+            expect(ofType(run.sim.resources, other).filter((r) => obj(r.inputs.metadata).name === run.config.namespace)).toEqual([]);
+            const ns = find(run.sim.resources, type, run.config.namespace);
             expect(obj(obj(ns.inputs.metadata).labels)).toMatchObject({
                 "pod-security.kubernetes.io/enforce": "restricted",
                 "pod-security.kubernetes.io/audit": "restricted",
             });
         });
 
-        it("installs cert-manager from the pinned chart with its CRDs", () => {
-            const [cm] = ofType(run.sim.resources, "kubernetes-cert-manager:index:CertManager");
+        it("installs cert-manager from the pinned chart with its CRDs, unless the cluster runs one", () => {
+            const installed = ofType(run.sim.resources, "kubernetes-cert-manager:index:CertManager");
+            expect(installed).toHaveLength(run.config.tls.installCertManager ? 1 : 0);
+            if (!run.config.tls.installCertManager) return;
+            const [cm] = installed;
             expect(obj(cm.inputs.helmOptions)).toMatchObject({ values: { crds: { enabled: true, keep: true } } });
             expect(cm.inputs.installCRDs).toBeUndefined();
             expect(obj(cm.inputs.helmOptions).version).toMatch(/^v1\.21\.\d+$/);
