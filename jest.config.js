@@ -3,8 +3,8 @@ module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/test", "<rootDir>/policies"],
     testMatch: ["**/*.test.ts"],
-    // The end-to-end, SSO and benchmark suites run real binaries and servers: npm run test:e2e / test:sso.
-    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/", "<rootDir>/test/sso/"],
+    // The end-to-end, SSO, cluster and benchmark suites run real binaries and servers: npm run test:e2e / test:sso / test:cluster.
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/", "<rootDir>/test/sso/", "<rootDir>/test/cluster/"],
     // Type-checking is `tsc --noEmit` in `npm test`; jest only transpiles.
     transform: { "^.+\\.ts$": "ts-jest" },
     testTimeout: 60000,

@@ -9,16 +9,26 @@
 #   oauth2-proxy  oauth2Proxy.version       github.com/oauth2-proxy/oauth2-proxy/v7
 #   telemetrygen  telemetrygen.version      contrib's cmd/telemetrygen (a test load generator, never deployed)
 #
+# and the Kubernetes the cluster suite (npm run test:cluster) runs, at testCluster.* (never deployed):
+#   kubernetes    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl from k8s.io/kubernetes
+#                 in a wrapper module: upstream's go.mod with each `k8s.io/<staging> => ./staging/...`
+#                 replaced by the published k8s.io/<staging> at stagingVersion
+#   etcd          our wrapper main module tools/etcd (etcdmain.Main of go.etcd.io/etcd/server/v3)
+#   kwok          sigs.k8s.io/kwok/cmd/kwok, plus the stage definitions of its own module
+#   cert-manager  the real cert-manager controller (see versions.json for the version gap), and the
+#                 CRDs of the deployed cert-manager chart version (deploy/crds of the root module)
+#   gateway-api   the Gateway API CRDs, standard channel
+#
 # A binary already in the cache and built by the same recipe (versions, manifest, flags: kept in
 # <tool>-<version>/recipe) is reused, so a second run builds nothing. Go's module and build caches
 # stay where Go keeps them (under $HOME), so a rebuild after a version bump only compiles what changed.
 # Binaries are static (CGO_ENABLED=0) like the upstream release builds. `npm run tools`.
 #
-# Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen (default: all);
-# the benchmark asks only for what it runs.
+# Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen kubernetes etcd kwok
+# cert-manager gateway-api (default: all); the benchmark asks only for what it runs.
 set -Eeuo pipefail
 
-all_tools="otelcol jaeger oauth2-proxy telemetrygen"
+all_tools="otelcol jaeger oauth2-proxy telemetrygen kubernetes etcd kwok cert-manager gateway-api"
 for t in "$@"; do
     [[ " $all_tools " == *" $t "* ]] || { echo "install-tools: error: unknown tool \"$t\" (known: $all_tools)" >&2; exit 64; }
 done
@@ -134,6 +144,29 @@ tool() {
     say "built $bin in $((SECONDS - start)) s"
 }
 
+# tool_dir NAME VERSION FILES RECIPE BUILD: like `tool` for a set of files (space-separated paths
+# relative to NAME-VERSION/): `BUILD <scratch directory>` fills a fresh directory that replaces
+# NAME-VERSION only once the build and its checks pass.
+tool_dir() {
+    local name=$1 version=$2 files=$3 recipe=$4 build=$5
+    local dir="$cache/$name-$version" f complete=1
+    for f in $files; do [ -e "$dir/$f" ] || complete=0; done
+    if [ "$complete" = 1 ] && [ -f "$dir/recipe" ] && [ "$(cat "$dir/recipe")" = "$recipe" ]; then
+        say "reused $dir"
+        return
+    fi
+    say "building $name $version ..."
+    local start=$SECONDS partial="$dir.partial"
+    rm -rf "$partial"
+    mkdir -p "$partial"
+    "$build" "$partial"
+    for f in $files; do [ -e "$partial/$f" ] || die "building $name $version made no $f"; done
+    printf '%s\n' "$recipe" > "$partial/recipe"
+    rm -rf "$dir"
+    mv "$partial" "$dir"
+    say "built $dir in $((SECONDS - start)) s"
+}
+
 # --- collector: the OpenTelemetry Collector Builder at the collector's version -------------------
 if want otelcol; then
 build_builder() { build_module go.opentelemetry.io/collector/cmd/builder "v$collector" go.opentelemetry.io/collector/cmd/builder "$1"; }
@@ -225,6 +258,104 @@ if want telemetrygen; then
 telemetrygen_module=github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen
 build_telemetrygen() { build_module "$telemetrygen_module" "v$telemetrygen" "$telemetrygen_module" "$1"; }
 tool telemetrygen "$telemetrygen" telemetrygen "$telemetrygen_module@v$telemetrygen CGO_ENABLED=0" build_telemetrygen
+fi
+
+# --- Kubernetes: control plane and kubectl, for the cluster suite ---------------------------------
+if want kubernetes; then
+kube=$(pin testCluster.kubernetes.version)
+kube_staging=$(pin testCluster.kubernetes.stagingVersion)
+kube_binaries="kube-apiserver kube-controller-manager kube-scheduler kubectl"
+build_kubernetes() {
+    local out=$1 dir work="$scratch/kubernetes" b
+    dir=$(module_info "k8s.io/kubernetes@v$kube" Dir)
+    mkdir -p "$work"
+    # Upstream builds against its staging directories; the same code is published as k8s.io/<staging>
+    # v0.<minor>.<patch>. Any replace that is not such a staging path stops the build.
+    sed -e "s#^module .*#module tracing-platform/tools/kubernetes#" \
+        -e "s#^\([[:space:]]*\)\(k8s.io/[a-z0-9-]*\) => ./staging/src/\2\$#\1\2 => \2 v$kube_staging#" "$dir/go.mod" > "$work/go.mod"
+    if grep -Eq '=>[[:space:]]*\.' "$work/go.mod"; then die "k8s.io/kubernetes v$kube replaces a module by a local path other than its staging directory"; fi
+    cp "$dir/go.sum" "$work/go.sum"
+    printf '\nrequire k8s.io/kubernetes v%s\n' "$kube" >> "$work/go.mod"
+    # Stamped as a release build is: the API server reports its version (kubectl's skew check, /version).
+    local v="k8s.io/component-base/version" ldflags
+    ldflags="-X $v.gitVersion=v$kube -X $v.gitMajor=${kube%%.*} -X $v.gitMinor=$(cut -d. -f2 <<<"$kube") -X $v.gitTreeState=clean"
+    mkdir -p "$out/bin"
+    (cd "$work" && go build -mod=mod -trimpath -ldflags "$ldflags" -o "$out/bin/" $(for b in $kube_binaries; do echo "k8s.io/kubernetes/cmd/$b"; done)) ||
+        die "building Kubernetes v$kube failed"
+    for b in $kube_binaries; do
+        "$out/bin/$b" --version 2>/dev/null | grep -q "v$kube" || [ "$b" = kubectl ] || die "the built $b does not report v$kube"
+    done
+    "$out/bin/kubectl" version --client 2>/dev/null | grep -q "v$kube" || die "the built kubectl does not report v$kube"
+}
+tool_dir kubernetes "$kube" "$(for b in $kube_binaries; do echo "bin/$b"; done)" "k8s.io/kubernetes@v$kube staging v$kube_staging CGO_ENABLED=0 $kube_binaries" build_kubernetes
+fi
+
+# --- etcd: our wrapper main module tools/etcd ------------------------------------------------------
+# etcd's own main module replaces its sibling modules by local paths; tools/etcd calls the server
+# module's etcdmain.Main with the release's dependency versions (its go.mod and go.sum, committed).
+if want etcd; then
+etcd_version=$(pin testCluster.etcd.version)
+build_etcd() {
+    local out=$1 have
+    grep -q "^require go.etcd.io/etcd/server/v3 v$etcd_version\$" "$root/tools/etcd/go.mod" ||
+        die "tools/etcd/go.mod does not require go.etcd.io/etcd/server/v3 v$etcd_version (versions.json testCluster.etcd.version)"
+    mkdir -p "$out/bin"
+    (cd "$root/tools/etcd" && go build -mod=readonly -trimpath -ldflags "-X go.etcd.io/etcd/api/v3/version.GitSHA=v$etcd_version" -o "$out/bin/etcd" .) ||
+        die "building etcd $etcd_version failed"
+    have=$("$out/bin/etcd" --version | awk '/^etcd Version:/ { print $3 }')
+    [ "$have" = "$etcd_version" ] || die "the built etcd reports version $have, not $etcd_version"
+}
+tool_dir etcd "$etcd_version" "bin/etcd" "tools/etcd $(cat "$root/tools/etcd/go.mod" "$root/tools/etcd/go.sum" "$root/tools/etcd/main.go" | sha256sum | cut -c1-16) CGO_ENABLED=0" build_etcd
+fi
+
+# --- kwok: fake nodes and kubelet, with its own stage definitions ---------------------------------
+if want kwok; then
+kwok_version=$(pin testCluster.kwok.version)
+kwok_stages="node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml"
+build_kwok() {
+    local out=$1 dir f
+    build_module sigs.k8s.io/kwok "v$kwok_version" sigs.k8s.io/kwok/cmd/kwok "$out/bin/kwok"
+    "$out/bin/kwok" --version | grep -q "v$kwok_version" || die "the built kwok does not report v$kwok_version"
+    # The stages kwokctl runs by default: nodes Ready with a Lease, pods Ready, Job pods complete, deletion.
+    dir=$(module_info "sigs.k8s.io/kwok@v$kwok_version" Dir)
+    mkdir -p "$out/stages"
+    for f in $kwok_stages; do cp "$dir/kustomize/stage/$f" "$out/stages/$(basename "$f")"; done
+}
+tool_dir kwok "$kwok_version" "bin/kwok $(for f in $kwok_stages; do echo "stages/$(basename "$f")"; done)" "sigs.k8s.io/kwok@v$kwok_version CGO_ENABLED=0 $kwok_stages" build_kwok
+fi
+
+# --- cert-manager: the real controller, and the deployed chart version's CRDs ---------------------
+# The controller's own module (cmd/controller) is not served; the root module held cmd/controller up
+# to v1.11.x (versions.json testCluster.certManagerController says why that version). The CRDs are
+# those of the chart we deploy, from deploy/crds of the root module at that version (plain YAML).
+if want cert-manager; then
+cm_controller=$(pin testCluster.certManagerController.version)
+cm_chart=$(pin certManager.chartVersion)
+build_cert_manager() {
+    local out=$1 dir
+    build_module github.com/cert-manager/cert-manager "v$cm_controller" github.com/cert-manager/cert-manager/cmd/controller "$out/bin/cert-manager-controller"
+    go version -m "$out/bin/cert-manager-controller" | grep -q "github.com/cert-manager/cert-manager[[:space:]]*v$cm_controller" ||
+        die "the built cert-manager controller is not v$cm_controller"
+    dir=$(module_info "github.com/cert-manager/cert-manager@$cm_chart" Dir)
+    mkdir -p "$out/crds-$cm_chart"
+    cp "$dir"/deploy/crds/*.yaml "$out/crds-$cm_chart/"
+    if grep -l '{{' "$out/crds-$cm_chart"/*.yaml; then die "cert-manager $cm_chart deploy/crds holds templates, not plain YAML"; fi
+}
+tool_dir cert-manager "$cm_controller" "bin/cert-manager-controller crds-$cm_chart/cert-manager.io_certificates.yaml crds-$cm_chart/cert-manager.io_clusterissuers.yaml" \
+    "github.com/cert-manager/cert-manager@v$cm_controller cmd/controller CGO_ENABLED=0; CRDs of $cm_chart" build_cert_manager
+fi
+
+# --- Gateway API CRDs (standard channel) ----------------------------------------------------------
+if want gateway-api; then
+gateway_api=$(pin testCluster.gatewayApi.version)
+fetch_gateway_api() {
+    local out=$1 dir
+    dir=$(module_info "sigs.k8s.io/gateway-api@v$gateway_api" Dir)
+    mkdir -p "$out/crds"
+    cp "$dir"/config/crd/standard/*.yaml "$out/crds/"
+}
+tool_dir gateway-api "$gateway_api" "crds/gateway.networking.k8s.io_httproutes.yaml crds/gateway.networking.k8s.io_referencegrants.yaml" \
+    "sigs.k8s.io/gateway-api@v$gateway_api config/crd/standard" fetch_gateway_api
 fi
 
 echo "tools ready in $cache:$wanted"

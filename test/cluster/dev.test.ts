@@ -1,0 +1,3 @@
+import { describeClusterDeploy } from "./support/deploy-suite";
+
+describeClusterDeploy("dev");

@@ -1,0 +1,68 @@
+import type { SimulatedResource } from "../../../stacks/simulate";
+import { obj, Obj } from "../../support/resources";
+
+/** One Kubernetes object the program registers, as the provider would send it to the API server. */
+export interface PlannedObject {
+    /** The Pulumi resource name, which also names the field manager of a patch. */
+    resource: string;
+    type: string;
+    /** A patch (DeploymentPatch …) owns only the fields it names, on an object someone else created. */
+    patch: boolean;
+    object: Obj;
+}
+
+/** What the program registers that this suite does not apply, and why. */
+export interface NotApplied {
+    type: string;
+    resource: string;
+    why: string;
+}
+
+export interface DeployPlan {
+    /** In registration order, which Pulumi makes a dependency order (a resource registers after what it depends on). */
+    objects: PlannedObject[];
+    notApplied: NotApplied[];
+}
+
+const standIns: Record<string, string> = {
+    "kubernetes-cert-manager:index:CertManager":
+        "cert-manager's Helm chart needs a chart repository and images: stood in by the chart version's CRDs, its namespace and the real cert-manager controller",
+    "kubernetes:helm.sh/v3:Release":
+        "the OpenTelemetry Operator's Helm chart needs a chart repository and images: stood in by the Instrumentation CRD (no webhook, so no injection into pods here)",
+};
+
+/** `kubernetes:apps/v1:Deployment` → apps/v1 Deployment; `kubernetes:core/v1:Secret` → v1 Secret. */
+function typeMeta(type: string): { apiVersion: string; kind: string; patch: boolean } | null {
+    const m = /^kubernetes:([^:]+):([A-Za-z]+)$/.exec(type);
+    if (m === null) return null;
+    const apiVersion = m[1].startsWith("core/") ? m[1].slice("core/".length) : m[1];
+    const patch = m[2].endsWith("Patch");
+    return { apiVersion, kind: patch ? m[2].slice(0, -"Patch".length) : m[2], patch };
+}
+
+export function planDeploy(resources: SimulatedResource[]): DeployPlan {
+    const objects: PlannedObject[] = [];
+    const notApplied: NotApplied[] = [];
+    for (const r of resources) {
+        if (r.type in standIns) {
+            notApplied.push({ type: r.type, resource: r.name, why: standIns[r.type] });
+            continue;
+        }
+        const meta = typeMeta(r.type);
+        // Component resources (tracing:platform:*) group children; random passwords are inlined into Secrets.
+        if (meta === null) continue;
+        objects.push({ resource: r.name, type: r.type, patch: meta.patch, object: { ...r.inputs, apiVersion: meta.apiVersion, kind: meta.kind } });
+    }
+    return { objects, notApplied };
+}
+
+export const metadataOf = (o: Obj): { name: string; namespace?: string } => {
+    const m = obj(o.metadata);
+    return { name: String(m.name), namespace: typeof m.namespace === "string" ? m.namespace : undefined };
+};
+
+/** `Deployment tracing/jaeger`, for messages. */
+export const describeObject = (o: Obj): string => {
+    const { name, namespace } = metadataOf(o);
+    return `${String(o.kind)} ${namespace === undefined ? "" : `${namespace}/`}${name}`;
+};
