@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { versions } from "./versions";
@@ -46,7 +47,10 @@ export class CertManager extends pulumi.ComponentResource {
 
         if (args.clusterIssuer !== undefined) {
             this.issuerName = args.clusterIssuer;
-            this.ready = installed;
+            // Read before anything asks it for a certificate: a missing issuer stops `pulumi preview`
+            // and `up` at once, naming it, instead of Certificates that never become ready.
+            const existing = k8s.apiextensions.CustomResource.get(`${name}-issuer-exists`, { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", id: args.clusterIssuer, parent: this });
+            this.ready = [...installed, existing];
         } else {
             const selfSigned = customResource<ClusterIssuerSpec>(
                 `${name}-selfsigned`,

@@ -71,7 +71,12 @@ export class UiExposure extends pulumi.ComponentResource {
                         name: uiName,
                         namespace: ns,
                         labels,
-                        annotations: { [e.sourceRangeAnnotation]: e.sourceRanges.join(",") },
+                        annotations: {
+                            [e.sourceRangeAnnotation]: e.sourceRanges.join(","),
+                            // Pulumi waits up to 10 minutes for status.loadBalancer, which internal
+                            // controllers often never publish: wait only when told to.
+                            ...(e.awaitAddress ? {} : { "pulumi.com/skipAwait": "true" }),
+                        },
                     },
                     spec: {
                         ingressClassName: e.ingressClassName,

@@ -19,9 +19,11 @@ export class WorkloadInjection extends pulumi.ComponentResource {
 
     constructor(name: string, args: WorkloadInjectionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:WorkloadInjection", name, {}, opts);
-        this.patches = args.workloads.map(
-            (w) =>
-                new k8s.apps.v1.DeploymentPatch(
+        this.patches = args.workloads.map((w) => {
+            // The apps are deployed by their own pipelines. Reading each first makes a missing namespace
+            // or Deployment stop `pulumi preview` and `up` at once, naming it (a patch would retry for minutes).
+            const existing = k8s.apps.v1.Deployment.get(`${name}-${w.namespace}-${w.name}-exists`, `${w.namespace}/${w.name}`, { parent: this });
+            return new k8s.apps.v1.DeploymentPatch(
                     `${name}-${w.namespace}-${w.name}`,
                     {
                         metadata: { name: w.name, namespace: w.namespace },
@@ -35,9 +37,9 @@ export class WorkloadInjection extends pulumi.ComponentResource {
                             },
                         },
                     },
-                    { parent: this, dependsOn: [args.instrumentation] },
-                ),
-        );
+                { parent: this, dependsOn: [args.instrumentation, existing] },
+            );
+        });
         this.registerOutputs({ patched: args.workloads.map((w) => `${w.namespace}/${w.name}`) });
     }
 }

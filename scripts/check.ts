@@ -85,7 +85,9 @@ async function main(): Promise<void> {
         }
         throw err;
     }
-    const violations = evaluate(simulation.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })), overrides);
+    // Reads of existing objects are not deployed by this program: the policies judge what it creates.
+    const created = simulation.resources.filter((r) => r.readId === undefined);
+    const violations = evaluate(created.map((r) => ({ type: r.type, name: r.name, props: r.inputs })), overrides);
     const report: CheckReport = { stack, resources: simulation.resources, violations };
     process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${summarize(simulation)}\n${describeViolations(violations)}`);
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");

@@ -13,6 +13,7 @@ function podDetail(spec: Obj): string {
 
 /** One line of the most telling settings of a resource. */
 function detail(r: SimulatedResource): string {
+    if (r.readId !== undefined) return `${r.readId} (read: must exist before the deploy)`;
     const inputs = r.inputs;
     const meta = obj(inputs.metadata);
     const where = meta.namespace === undefined ? String(meta.name ?? "") : `${String(meta.namespace)}/${String(meta.name ?? "")}`;
@@ -44,7 +45,8 @@ function detail(r: SimulatedResource): string {
 }
 
 export function summarize(sim: Simulation): string {
-    const lines = [`stack ${sim.stack}: ${sim.resources.length} resources would be deployed`, ""];
+    const reads = sim.resources.filter((r) => r.readId !== undefined).length;
+    const lines = [`stack ${sim.stack}: ${sim.resources.length - reads} resources would be deployed, ${reads} existing objects read`, ""];
     const width = Math.max(...sim.resources.map((r) => r.type.length));
     for (const r of sim.resources) lines.push(`  ${r.type.padEnd(width)}  ${r.name.padEnd(28)} ${detail(r)}`);
     lines.push("", "outputs:");

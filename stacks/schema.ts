@@ -261,6 +261,11 @@ const exposure = z
         sourceRangeAnnotation: z.string().min(1).default("nginx.ingress.kubernetes.io/whitelist-source-range"),
         /** Addresses of the ingress controller / gateway pods: the only proxies oauth2-proxy trusts for X-Forwarded-*. */
         proxyRanges: cidrList,
+        /**
+         * Let `pulumi up` wait for the Ingress to get an address in status.loadBalancer (up to 10 minutes);
+         * off by default, as many internal controllers never publish one.
+         */
+        awaitAddress: bool.default(false),
         /** Namespace of the ingress controller or Gateway, allowed through the NetworkPolicy to oauth2-proxy. */
         controllerNamespace: dnsLabel.default("ingress-internal"),
         gateway: z.strictObject({ name: dnsLabel, namespace: dnsLabel }).optional(),

@@ -5,6 +5,8 @@ export interface SimulatedResource {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
+    /** A read of an object that must already exist (`Resource.get`): its id; the update fails if it is missing. */
+    readId?: string;
 }
 
 export interface Simulation {
@@ -42,8 +44,11 @@ export async function simulateProgram(stack: string, config: Record<string, stri
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                resources.push({ type: args.type, name: args.name, inputs: revealSecrets(args.inputs) as Record<string, unknown> });
-                return { id: `${args.name}-id`, state: { ...args.inputs, ...generatedOutputs(args.type, args.name, args.inputs) } };
+                const inputs = revealSecrets(args.inputs) as Record<string, unknown>;
+                // The mock monitor passes an empty id for a resource to create, the object's id for a read.
+                const read = args.id !== undefined && args.id !== "";
+                resources.push({ type: args.type, name: args.name, inputs, ...(read ? { readId: args.id } : {}) });
+                return { id: read ? String(args.id) : `${args.name}-id`, state: { ...args.inputs, ...generatedOutputs(args.type, args.name, args.inputs) } };
             },
             call(args) {
                 return args.inputs;

@@ -37,6 +37,26 @@ export function describeFoundation(stack: string): () => StackRun {
             });
         });
 
+        it("reads each app's Deployment and a configured ClusterIssuer first, so a missing one stops the update by name", () => {
+            const reads = run.sim.resources.filter((r) => r.readId !== undefined).map((r) => `${r.type} ${String(r.readId)}`);
+            const expected = run.config.workloads.map((w) => `kubernetes:apps/v1:Deployment ${w.namespace}/${w.name}`);
+            if (run.config.tls.clusterIssuer !== undefined) expected.push(`kubernetes:cert-manager.io/v1:ClusterIssuer ${run.config.tls.clusterIssuer}`);
+            expect(reads.sort()).toEqual(expected.sort());
+            // Each read registers before what depends on it: the inject patches and the Certificates.
+            const position = (pred: (r: { type: string; readId?: string }) => boolean): number => run.sim.resources.findIndex(pred);
+            const lastRead = Math.max(...run.sim.resources.map((r, i) => (r.readId === undefined ? -1 : i)));
+            expect(lastRead).toBeLessThan(position((r) => r.type === "kubernetes:apps/v1:DeploymentPatch"));
+            if (run.config.tls.clusterIssuer !== undefined) {
+                expect(position((r) => r.readId === run.config.tls.clusterIssuer)).toBeLessThan(position((r) => r.type === "kubernetes:cert-manager.io/v1:Certificate"));
+            }
+        });
+
+        it("does not make pulumi up wait for a load-balancer address on the internal Ingress unless asked", () => {
+            if (run.config.exposure.mode !== "ingress") return;
+            const annotations = obj(obj(find(run.sim.resources, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").inputs.metadata).annotations);
+            expect(annotations["pulumi.com/skipAwait"]).toBe(run.config.exposure.awaitAddress ? undefined : "true");
+        });
+
         it("installs cert-manager from the pinned chart with its CRDs, unless the cluster runs one", () => {
             const installed = ofType(run.sim.resources, "kubernetes-cert-manager:index:CertManager");
             expect(installed).toHaveLength(run.config.tls.installCertManager ? 1 : 0);

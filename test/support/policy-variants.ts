@@ -7,7 +7,7 @@ import { runCheck } from "./resources";
 export function stackResources(stack: string): PolicyInput[] {
     const run = runCheck(["--stack", stack, "--json"]);
     if (run.status !== 0) throw new Error(`npm run check --stack ${stack} exited ${String(run.status)}: ${run.stderr}`);
-    return (JSON.parse(run.stdout) as CheckReport).resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+    return (JSON.parse(run.stdout) as CheckReport).resources.filter((r) => r.readId === undefined).map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
 }
 
 export const clone = (rs: PolicyInput[]): PolicyInput[] => JSON.parse(JSON.stringify(rs)) as PolicyInput[];

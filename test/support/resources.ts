@@ -16,22 +16,25 @@ export function kubernetesKind(type: string): { apiVersion: string; kind: string
     return { apiVersion, kind: m[2] };
 }
 
-/** Every Kubernetes object a run registered, as a manifest (patches and Helm releases excluded). */
+/** What the program deploys: reads of existing objects (`Resource.get`) left out. */
+export const deployed = (resources: SimulatedResource[]): SimulatedResource[] => resources.filter((r) => r.readId === undefined);
+
+/** Every Kubernetes object a run registered, as a manifest (patches, reads and Helm releases excluded). */
 export function manifests(resources: SimulatedResource[]): Obj[] {
-    return resources.flatMap((r) => {
+    return deployed(resources).flatMap((r) => {
         const k = kubernetesKind(r.type);
         return k === null ? [] : [{ ...r.inputs, apiVersion: k.apiVersion, kind: k.kind }];
     });
 }
 
 export function find(resources: SimulatedResource[], type: string, metadataName: string): SimulatedResource {
-    const found = resources.filter((r) => r.type === type && obj(r.inputs.metadata).name === metadataName);
+    const found = deployed(resources).filter((r) => r.type === type && obj(r.inputs.metadata).name === metadataName);
     if (found.length !== 1) throw new Error(`expected one ${type} named ${metadataName}, found ${found.length}`);
     return found[0];
 }
 
 export function ofType(resources: SimulatedResource[], type: string): SimulatedResource[] {
-    return resources.filter((r) => r.type === type);
+    return deployed(resources).filter((r) => r.type === type);
 }
 
 /** The collector configuration held in a ConfigMap, parsed. */

@@ -110,7 +110,7 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
         if (config.exposure.mode === "gateway-api") await installCrds(cp.kubectl, gatewayApiCrds());
         await createPrerequisites(cp, config);
         const notes = [
-            `stack ${label}: ${plan.objects.length} objects to apply`,
+            `stack ${label}: ${plan.objects.length} objects to apply, ${plan.reads.length} to read (must exist)`,
             ...plan.notApplied.map((n) => `  not applied: ${n.type} ${n.resource}: ${n.why}`),
             ...prerequisiteNotes(config).map((n) => `  prerequisite: ${n}`),
         ];
@@ -125,6 +125,16 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
     }, 60000);
 
     describe(`stack ${label} on a real API server`, () => {
+        it("finds what the program reads before it applies anything (the apps' Deployments, a configured ClusterIssuer)", async () => {
+            expect(plan.reads.length).toBe(config.workloads.length + (config.tls.clusterIssuer === undefined ? 0 : 1));
+            const missing: string[] = [];
+            for (const r of plan.reads) if ((await cp.api.get(r.object)) === null) missing.push(describeObject(r.object));
+            expect(missing).toEqual([]);
+            // And the check can fail: a workload nobody deployed is not found.
+            const [first] = plan.reads;
+            expect(await cp.api.get({ ...first.object, metadata: { ...obj(first.object.metadata), name: "not-deployed" } })).toBeNull();
+        });
+
         it("applies every object with server-side apply and strict field validation: dry run first, then for real, without warnings", async () => {
             const failures: string[] = [];
             for (const p of plan.objects) {

@@ -18,7 +18,14 @@ export interface NotApplied {
     why: string;
 }
 
+/** An object the program reads (`Resource.get`): it must exist, or the update stops there. */
+export interface ReadObject {
+    resource: string;
+    object: Obj;
+}
+
 export interface DeployPlan {
+    reads: ReadObject[];
     /** In registration order, which Pulumi makes a dependency order (a resource registers after what it depends on). */
     objects: PlannedObject[];
     notApplied: NotApplied[];
@@ -42,6 +49,7 @@ function typeMeta(type: string): { apiVersion: string; kind: string; patch: bool
 
 export function planDeploy(resources: SimulatedResource[]): DeployPlan {
     const objects: PlannedObject[] = [];
+    const reads: ReadObject[] = [];
     const notApplied: NotApplied[] = [];
     for (const r of resources) {
         if (r.type in standIns) {
@@ -51,9 +59,14 @@ export function planDeploy(resources: SimulatedResource[]): DeployPlan {
         const meta = typeMeta(r.type);
         // Component resources (tracing:platform:*) group children; random passwords are inlined into Secrets.
         if (meta === null) continue;
+        if (r.readId !== undefined) {
+            const [namespace, name] = r.readId.includes("/") ? r.readId.split("/") : [undefined, r.readId];
+            reads.push({ resource: r.name, object: { apiVersion: meta.apiVersion, kind: meta.kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } } });
+            continue;
+        }
         objects.push({ resource: r.name, type: r.type, patch: meta.patch, object: { ...r.inputs, apiVersion: meta.apiVersion, kind: meta.kind } });
     }
-    return { objects, notApplied };
+    return { objects, reads, notApplied };
 }
 
 export const metadataOf = (o: Obj): { name: string; namespace?: string } => {
