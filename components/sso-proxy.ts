@@ -15,6 +15,9 @@ export interface SsoProxyArgs {
 }
 
 export const ssoProxyName = "oauth2-proxy";
+/** Where the IdP's CA bundle is mounted (tracing:sso.providerCa). */
+export const providerCaDir = "/etc/oauth2-proxy/provider-ca";
+const providerCaFile = "ca.crt";
 
 /**
  * oauth2-proxy as the only way to Jaeger's UI: OIDC login against the corporate IdP, access for the
@@ -31,7 +34,8 @@ export class SsoProxy extends pulumi.ComponentResource {
         const labels = platformLabels(ssoProxyName, "sso");
         const selector = { "app.kubernetes.io/name": ssoProxyName };
 
-        // 32 characters = 32 bytes: an AES-256 key, as oauth2-proxy requires 16, 24 or 32.
+        // oauth2-proxy first base64-decodes the cookie secret and keeps the result when it is 16, 24 or
+        // 32 bytes long: 32 alphanumerics are valid base64 and decode to 24 bytes, an AES-192 key.
         const cookieSecret = new random.RandomPassword(`${name}-cookie`, { length: 32, special: false }, { parent: this });
         const ownSecret = new k8s.core.v1.Secret(
             name,
@@ -60,7 +64,15 @@ export class SsoProxy extends pulumi.ComponentResource {
             cookieExpire: sso.cookieExpire,
             trustedProxyRanges: args.trustedProxyRanges,
             listenAddress: `0.0.0.0:${oauth2ProxyPort}`,
+            ...(sso.providerCa === undefined ? {} : { providerCaFile: `${providerCaDir}/${providerCaFile}` }),
         });
+        const providerCa =
+            sso.providerCa === undefined
+                ? undefined
+                : {
+                      volume: { name: "provider-ca", configMap: { name: sso.providerCa.configMap, items: [{ key: sso.providerCa.key, path: providerCaFile }] } },
+                      mount: { name: "provider-ca", mountPath: providerCaDir, readOnly: true },
+                  };
 
         new k8s.apps.v1.Deployment(
             name,
@@ -88,8 +100,10 @@ export class SsoProxy extends pulumi.ComponentResource {
                                     securityContext: restrictedContainerSecurity,
                                     livenessProbe: httpProbe("/ping", "http"),
                                     readinessProbe: httpProbe("/ready", "http", 5),
+                                    ...(providerCa === undefined ? {} : { volumeMounts: [providerCa.mount] }),
                                 },
                             ],
+                            ...(providerCa === undefined ? {} : { volumes: [providerCa.volume] }),
                         },
                     },
                 },

@@ -220,6 +220,17 @@ const jaeger = z.strictObject({
     memoryMiB: intRange(128, 16384).default(512),
 });
 
+/** Host names no public CA signs for (RFC 6762, 8375, ICANN's .internal), so the IdP needs our CA. */
+const privateSuffixes = [".internal", ".local", ".lan", ".corp", ".home.arpa", ".intranet", ".private"];
+const privateDomain = (url: string): boolean => {
+    try {
+        const host = new URL(url).hostname;
+        return privateSuffixes.some((suffix) => host.endsWith(suffix)) || /^[0-9.]+$/.test(host);
+    } catch {
+        return false;
+    }
+};
+
 const sso = z
     .strictObject({
         issuerUrl: httpsUrl,
@@ -243,10 +254,24 @@ const sso = z
         replicas: intRange(1, 10).default(1),
         /** Where the identity provider is, for the egress NetworkPolicy. */
         providerRanges: cidrList,
+        /**
+         * The CA that signed the IdP's certificate, from a ConfigMap in the platform namespace (e.g. the
+         * corporate CA bundle trust-manager distributes): oauth2-proxy's image trusts public roots only.
+         */
+        providerCa: z
+            .strictObject(
+                { configMap: dnsLabel, key: z.string({ error: "a ConfigMap key such as ca.crt" }).regex(/^[-._a-zA-Z0-9]+$/, { error: "a ConfigMap key such as ca.crt" }).default("ca.crt") },
+                { error: "an object { configMap, key } naming the ConfigMap with the IdP's CA bundle" },
+            )
+            .optional(),
     }, { error: "an object with issuerUrl, clientId, clientSecret or existingSecret, emailDomains and providerRanges (SSO cannot be turned off)" })
     .refine((s) => (s.clientSecret === undefined) !== (s.existingSecret === undefined), {
         error: "set exactly one of clientSecret (a Pulumi secret) and existingSecret (an existing Secret)",
         path: ["clientSecret"],
+    })
+    .refine((s) => s.providerCa !== undefined || !privateDomain(s.issuerUrl), {
+        error: "the ConfigMap with the CA that signed the IdP's certificate ({ configMap, key }): the issuer is under a private domain, which no public CA signs, and oauth2-proxy trusts public roots only",
+        path: ["providerCa"],
     });
 
 const exposure = z

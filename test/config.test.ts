@@ -51,6 +51,16 @@ describe("stack configuration", () => {
         expect(parseStackConfig({ ...requiredConfig, "tracing:tls": '{"installCertManager": false, "clusterIssuer": "corporate-ca"}' }).tls.clusterIssuer).toBe("corporate-ca");
     });
 
+    it("requires the IdP's CA when the issuer is under a private domain, which no public CA signs", () => {
+        const without = JSON.stringify({ ...ssoConfig, providerCa: undefined });
+        expect(problems({ "tracing:sso": without })).toEqual([
+            "tracing:sso.providerCa must be the ConfigMap with the CA that signed the IdP's certificate ({ configMap, key }): the issuer is under a private domain, which no public CA signs, and oauth2-proxy trusts public roots only, got nothing",
+        ]);
+        const publicIssuer = JSON.stringify({ ...ssoConfig, providerCa: undefined, issuerUrl: "https://login.example.com/realms/corp" });
+        expect(parseStackConfig({ ...requiredConfig, "tracing:sso": publicIssuer }).sso.providerCa).toBeUndefined();
+        expect(parseStackConfig(requiredConfig).sso.providerCa).toEqual({ configMap: "corporate-ca-bundle", key: "ca.crt" });
+    });
+
     it("names the key, the bad value and what is allowed", () => {
         expect(problems({ "tracing:retentionDays": "400" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 400"]);
         expect(problems({ "tracing:retentionDays": "2.5" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 2.5"]);

@@ -1,5 +1,5 @@
-import { mkdirSync, statSync } from "fs";
-import { join } from "path";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { dirname, join } from "path";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
 import type { CheckReport } from "../../scripts/check";
 import { startJaeger } from "../e2e/support/pipeline";
@@ -24,15 +24,46 @@ let idpUrl: string;
 let browser: Browser;
 let cookieName: string;
 let renderedArgs: string[];
+let providerCaFile: string;
 
 jest.setTimeout(120000);
 
-/** The prod stack's oauth2-proxy arguments, as our component renders them. */
-function prodProxyArgs(): string[] {
+interface RenderedProxy {
+    args: string[];
+    volumes: { name: string; configMap?: { name: string; items: { key: string; path: string }[] } }[];
+    volumeMounts: { name: string; mountPath: string }[];
+}
+
+/** The prod stack's oauth2-proxy container and volumes, as our component renders them. */
+function prodProxy(): RenderedProxy {
     const check = runCheck(["--stack", "prod", "--json"]);
     if (check.status !== 0) throw new Error(check.stderr);
     const deployment = find((JSON.parse(check.stdout) as CheckReport).resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy");
-    return (obj(obj(obj(deployment.inputs.spec).template).spec).containers as { args: string[] }[])[0].args;
+    const pod = obj(obj(obj(deployment.inputs.spec).template).spec);
+    const container = (pod.containers as { args: string[]; volumeMounts?: RenderedProxy["volumeMounts"] }[])[0];
+    return { args: container.args, volumes: (pod.volumes as RenderedProxy["volumes"] | undefined) ?? [], volumeMounts: container.volumeMounts ?? [] };
+}
+
+/**
+ * What the kubelet does with the rendered ConfigMap volumes: each item's file under the mount path,
+ * here below a scratch root (the content is this environment's: the test IdP's CA stands for the
+ * corporate CA bundle). Returns the rendered file path → the scratch path.
+ */
+function mountConfigMaps(proxy: RenderedProxy, root: string, contents: Record<string, Record<string, string>>): Record<string, string> {
+    const paths: Record<string, string> = {};
+    for (const mount of proxy.volumeMounts) {
+        const source = proxy.volumes.find((v) => v.name === mount.name)?.configMap;
+        if (source === undefined) continue;
+        for (const item of source.items) {
+            const data = contents[source.name]?.[item.key];
+            if (data === undefined) throw new Error(`the test has no content for ConfigMap ${source.name} key ${item.key}`);
+            const scratch = join(root, mount.mountPath, item.path);
+            mkdirSync(dirname(scratch), { recursive: true });
+            writeFileSync(scratch, data);
+            paths[`${mount.mountPath}/${item.path}`] = scratch;
+        }
+    }
+    return paths;
 }
 
 /** Replaces (or adds) `--flag=value` arguments; every other rendered flag stays as in production. */
@@ -45,7 +76,18 @@ beforeAll(async () => {
     const dir = join(runDir, "sso");
     mkdirSync(dir, { recursive: true });
     tls = makeTestTls(dir);
-    renderedArgs = prodProxyArgs();
+    const proxy = prodProxy();
+    renderedArgs = proxy.args;
+    // The stack's IdP CA bundle, mounted as the rendered volume says (only the file's location moves).
+    const providerCaArg = renderedArgs.find((a) => a.startsWith("--provider-ca-file="));
+    if (providerCaArg === undefined) throw new Error("the prod stack gives oauth2-proxy no IdP CA (--provider-ca-file)");
+    const providerCaConfigMap = proxy.volumes.find((v) => v.configMap !== undefined)?.configMap;
+    if (providerCaConfigMap === undefined) throw new Error("the prod stack mounts no ConfigMap into oauth2-proxy");
+    const mounted = mountConfigMaps(proxy, join(dir, "mounts"), {
+        [providerCaConfigMap.name]: Object.fromEntries(providerCaConfigMap.items.map((i) => [i.key, readFileSync(tls.caFile, "utf8")])),
+    });
+    providerCaFile = mounted[providerCaArg.slice("--provider-ca-file=".length)];
+    if (providerCaFile === undefined) throw new Error(`${providerCaArg} is not a file of a mounted volume`);
     cookieName = (renderedArgs.find((a) => a.startsWith("--cookie-name=")) ?? "=_oauth2_proxy").split("=")[1];
 
     const jaeger = await startJaeger("sso-jaeger");
@@ -93,12 +135,13 @@ beforeAll(async () => {
     });
     await waitFor("the identity provider", () => portOpen(idpPort));
 
-    // Overrides, only where production points elsewhere: the IdP and Jaeger on loopback, the test
-    // CA, HTTPS on loopback (so Secure cookies work as in production), and the test browser as the
-    // one trusted proxy (it connects directly). Groups, domains, cookie settings stay as rendered.
+    // Overrides, only where production points elsewhere: the IdP and Jaeger on loopback, where the
+    // mounted CA file lies here, HTTPS on loopback (so Secure cookies work as in production), and the
+    // test browser as the one trusted proxy (it connects directly). Groups, domains, cookie settings
+    // and the IdP's CA (from the rendered volume) stay as rendered.
     const args = override(renderedArgs, {
         "oidc-issuer-url": idpUrl,
-        "provider-ca-file": tls.caFile,
+        "provider-ca-file": providerCaFile,
         upstream: jaeger.queryUrl,
         "redirect-url": `${proxyUrl}/oauth2/callback`,
         "http-address": `127.0.0.1:${await freePort()}`,

@@ -89,6 +89,22 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             expect(obj(container.readinessProbe)).toMatchObject({ httpGet: { path: "/ready" } });
         });
 
+        it("gives oauth2-proxy the IdP's CA from the configured ConfigMap as a mounted file", () => {
+            const providerCa = config().sso.providerCa;
+            const d = find(resources(), "kubernetes:apps/v1:Deployment", "oauth2-proxy");
+            const container = list(podSpec(d).containers)[0];
+            const caArg = list(container.args).map(String).find((a) => a.startsWith("--provider-ca-file="));
+            if (providerCa === undefined) {
+                expect(caArg).toBeUndefined();
+                return;
+            }
+            const volume = list(podSpec(d).volumes).find((v) => obj(v.configMap).name === providerCa.configMap);
+            expect(obj(volume?.configMap).items).toEqual([{ key: providerCa.key, path: "ca.crt" }]);
+            const mount = list(container.volumeMounts).find((m) => m.name === volume?.name);
+            expect(caArg).toBe(`--provider-ca-file=${String(mount?.mountPath)}/ca.crt`);
+            expect(mount?.readOnly).toBe(true);
+        });
+
         it("exposes the UI only through an internal Ingress: class, TLS, VPN ranges, oauth2-proxy backend", () => {
             const e = config().exposure;
             const ing = find(resources(), "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui");

@@ -5,6 +5,8 @@ export const ssoConfig = {
     existingSecret: "tracing-sso-client",
     emailDomains: ["jewellery.example"],
     providerRanges: ["10.20.0.0/24"],
+    // A private domain: the IdP's CA must be given.
+    providerCa: { configMap: "corporate-ca-bundle", key: "ca.crt" },
 };
 
 export const exposureConfig = {

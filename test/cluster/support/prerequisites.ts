@@ -33,6 +33,7 @@ export function prerequisiteNotes(config: StackConfig): string[] {
     const notes = [`the apps' namespaces and Deployments (${config.workloads.map((w) => `${w.namespace}/${w.name}`).join(", ")}), deployed by their own pipelines`];
     if (!config.createNamespace) notes.push(`the namespace ${config.namespace} (the program labels it for Pod Security)`);
     if (config.sso.existingSecret !== undefined) notes.push(`the Secret ${config.namespace}/${config.sso.existingSecret} with key client-secret`);
+    if (config.sso.providerCa !== undefined) notes.push(`the ConfigMap ${config.namespace}/${config.sso.providerCa.configMap} with the IdP's CA under ${config.sso.providerCa.key}`);
     if (!config.tls.installCertManager) notes.push("cert-manager, already installed (its CRDs and controller)");
     if (config.tls.clusterIssuer !== undefined) notes.push(`the ClusterIssuer ${config.tls.clusterIssuer}`);
     return notes;
@@ -95,5 +96,9 @@ export async function createPrerequisites(cp: ControlPlane, config: StackConfig)
     if (!config.createNamespace) cp.kubectl.ok(["create", "namespace", config.namespace]);
     if (config.sso.existingSecret !== undefined) {
         cp.kubectl.ok(["-n", config.namespace, "create", "secret", "generic", config.sso.existingSecret, "--from-literal=client-secret=test-client-secret"]);
+    }
+    if (config.sso.providerCa !== undefined) {
+        const { configMap, key } = config.sso.providerCa;
+        cp.kubectl.ok(["-n", config.namespace, "create", "configmap", configMap, `--from-file=${key}=${cp.pki.caCert}`]);
     }
 }
