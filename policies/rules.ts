@@ -1,6 +1,7 @@
 import type { Rule } from "./rule";
 import { ingressInternalClass, ingressTls, ingressVpnOnly, noExternalService, noHostNetwork, uiOnlyThroughSso } from "./rules/exposure";
 import { instrumentationAgentsPinned, networkPolicyCoverage, workloadHardening } from "./rules/hardening";
+import { egressNotOpen } from "./rules/network";
 import { piiScrubbedBeforeExport } from "./rules/pii";
 import { memoryStoreCapped, retentionWithinLimits, storageWithinLimits } from "./rules/retention";
 import { secretsFromSecretStore } from "./rules/secrets";
@@ -24,4 +25,5 @@ export const rules: Rule[] = [
     workloadHardening,
     instrumentationAgentsPinned,
     networkPolicyCoverage,
+    egressNotOpen,
 ];

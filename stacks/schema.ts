@@ -169,7 +169,7 @@ const operator = z.strictObject({
 });
 
 const cidr = z.string({ error: "an IPv4 CIDR such as 10.8.0.0/16" }).regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, { error: "an IPv4 CIDR such as 10.8.0.0/16" });
-const cidrList = z.array(cidr).min(1, { error: "a non-empty list of IPv4 CIDRs" });
+const cidrList = z.array(cidr, { error: "a non-empty list of IPv4 CIDRs" }).min(1, { error: "a non-empty list of IPv4 CIDRs" });
 
 const hostname = z.string({ error: "a fully qualified host name such as tracing.corp.internal" }).regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a fully qualified host name such as tracing.corp.internal" });
 
@@ -300,11 +300,20 @@ const exposure = z
         path: ["gateway"],
     });
 
-const network = z.strictObject({
-    /** Where the Kubernetes API server answers, for the agent's egress (k8s_attributes, the k8s resolver). */
-    apiServerRanges: cidrList.default(["0.0.0.0/0"]),
-    dnsNamespace: dnsLabel.default("kube-system"),
-});
+const network = z.strictObject(
+    {
+        /**
+         * Where the Kubernetes API server answers (its endpoints, as `kubectl get endpointslices -n default
+         * -l kubernetes.io/service-name=kubernetes` lists them), for the agent's egress (k8s_attributes, the
+         * k8s resolver). No default: anything broad would let the agent send data anywhere on 443.
+         */
+        apiServerRanges: cidrList.refine((rs) => rs.every((r) => Number(r.split("/")[1]) >= 8), {
+            error: "the API server's own addresses (a /0 or any prefix shorter than /8 lets the agent reach almost any host on 443 and 6443)",
+        }),
+        dnsNamespace: dnsLabel.default("kube-system"),
+    },
+    { error: "an object with apiServerRanges (the API server's addresses, for the agent's egress)" },
+);
 
 /** The `tracing:*` keys, each with its default. */
 export const stackConfigSchema = z
@@ -335,7 +344,7 @@ export const stackConfigSchema = z
     jaeger: jaeger.default(jaeger.parse({})),
     sso,
     exposure,
-    network: network.default(network.parse({})),
+    network,
     })
     .superRefine((c, ctx) => {
         if (!c.createNamespace) return;

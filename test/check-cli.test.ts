@@ -2,7 +2,7 @@ import { unlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import type { CheckReport } from "../scripts/check";
 import { stringify } from "yaml";
-import { exposureConfig, ssoConfig } from "./support/minimal-config";
+import { requiredValues, ssoConfig } from "./support/minimal-config";
 import { find, obj, projectDir, runCheck } from "./support/resources";
 
 const badStack = `test-bad-${process.pid}`;
@@ -41,7 +41,7 @@ describe("npm run check", () => {
 
     it("reads any stack name and replaces encrypted values with placeholders", () => {
         const sso = { ...ssoConfig, existingSecret: undefined, clientSecret: { secure: "v1:AAABAxyz" } };
-        writeFileSync(badFile, stringify({ config: { "tracing:retentionDays": 5, "tracing:sso": sso, "tracing:exposure": exposureConfig } }));
+        writeFileSync(badFile, stringify({ config: { ...requiredValues, "tracing:createNamespace": true, "tracing:retentionDays": 5, "tracing:sso": sso } }));
         const run = runCheck(["--stack", badStack, "--json"]);
         expect(run.status).toBe(0);
         const report = JSON.parse(run.stdout) as CheckReport;

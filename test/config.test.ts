@@ -61,6 +61,13 @@ describe("stack configuration", () => {
         expect(parseStackConfig(requiredConfig).sso.providerCa).toEqual({ configMap: "corporate-ca-bundle", key: "ca.crt" });
     });
 
+    it("requires the API server's addresses for the agent's egress, and refuses everywhere", () => {
+        expect(problems({ "tracing:network": "{}" })).toEqual(["tracing:network.apiServerRanges must be a non-empty list of IPv4 CIDRs, got nothing"]);
+        expect(problems({ "tracing:network": '{"apiServerRanges": ["0.0.0.0/0"]}' })).toEqual([
+            'tracing:network.apiServerRanges must be the API server\'s own addresses (a /0 or any prefix shorter than /8 lets the agent reach almost any host on 443 and 6443), got ["0.0.0.0/0"]',
+        ]);
+    });
+
     it("names the key, the bad value and what is allowed", () => {
         expect(problems({ "tracing:retentionDays": "400" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 400"]);
         expect(problems({ "tracing:retentionDays": "2.5" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 2.5"]);

@@ -2,7 +2,7 @@ import { unlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import { evaluate } from "../policies/evaluate";
 import type { Json, PolicyInput } from "../policies/resource-view";
-import { exposureConfig, ssoConfig } from "./support/minimal-config";
+import { exposureConfig, requiredValues } from "./support/minimal-config";
 import { clone, commonVariants, cronContainer, httpRouteVariants, named, stackFileText, stackResources } from "./support/policy-variants";
 import { projectDir } from "./support/resources";
 
@@ -16,8 +16,7 @@ beforeAll(() => {
     writeFileSync(
         file,
         stackFileText({
-            "tracing:createNamespace": false,
-            "tracing:sso": ssoConfig,
+            ...requiredValues,
             "tracing:exposure": { ...exposureConfig, mode: "gateway-api", gateway: { name: "internal", namespace: "gateway-internal" } },
             "tracing:elasticsearch": { mode: "external", url: externalUrl, credentialsSecret: "es-credentials", caSecret: "es-ca", egressRanges: ["10.30.0.0/24"] },
             "tracing:jaeger": { roles: "split" },

@@ -7,7 +7,7 @@ import { evaluate } from "../policies/evaluate";
 import type { Json, PolicyInput } from "../policies/resource-view";
 import { rules } from "../policies/rules";
 import type { CheckReport } from "../scripts/check";
-import { exposureConfig, ssoConfig } from "./support/minimal-config";
+import { exposureConfig, requiredValues } from "./support/minimal-config";
 import { clone, commonVariants, ingressVariants, named, stackFileText, stackResources } from "./support/policy-variants";
 import { projectDir, runCheck } from "./support/resources";
 
@@ -134,7 +134,7 @@ describe("npm run check with the policy pack", () => {
         }
     });
 
-    const writeStack = (config: Json): void => writeFileSync(file, stackFileText({ "tracing:createNamespace": false, "tracing:sso": ssoConfig, "tracing:exposure": exposureConfig, ...config }));
+    const writeStack = (config: Json): void => writeFileSync(file, stackFileText({ ...requiredValues, ...config }));
 
     it("exits 1 naming the policy when a stack opens the UI to the Internet", () => {
         writeStack({ "tracing:exposure": { ...exposureConfig, sourceRanges: ["0.0.0.0/0"] } });
@@ -177,7 +177,7 @@ describe("npm run check with the policy pack", () => {
     });
 
     it("cannot turn SSO off at all: the configuration itself is refused (exit 2)", () => {
-        writeFileSync(file, stackFileText({ "tracing:exposure": exposureConfig }));
+        writeFileSync(file, stackFileText({ ...requiredValues, "tracing:sso": undefined }));
         const run = runCheck(["--stack", stack]);
         expect(run.status).toBe(2);
         expect(run.stderr).toContain("tracing:sso must be an object");

@@ -15,9 +15,18 @@ export const exposureConfig = {
     proxyRanges: ["10.244.0.0/16"],
 };
 
-export const requiredConfig: Record<string, string> = {
+export const networkConfig = { apiServerRanges: ["10.0.0.0/28"] };
+
+/** The keys a stack must set, as values in a stack file. */
+export const requiredValues = {
     // existingSecret can only be in a namespace that exists before the first deploy.
-    "tracing:createNamespace": "false",
-    "tracing:sso": JSON.stringify(ssoConfig),
-    "tracing:exposure": JSON.stringify(exposureConfig),
+    "tracing:createNamespace": false,
+    "tracing:sso": ssoConfig,
+    "tracing:exposure": exposureConfig,
+    "tracing:network": networkConfig,
 };
+
+/** The same as Pulumi hands them to a program: strings, objects as JSON. */
+export const requiredConfig: Record<string, string> = Object.fromEntries(
+    Object.entries(requiredValues).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+);

@@ -167,6 +167,12 @@ export const commonVariants: Variant[] = [
     ],
     ["a namespace without default deny", "network-policy-coverage", (rs) => rs.splice(rs.findIndex((r) => r.type.endsWith(":NetworkPolicy") && (r.props.metadata as Json).name === "default-deny-all"), 1)],
     ["a workload without its own NetworkPolicy", "network-policy-coverage", (rs) => rs.splice(rs.findIndex((r) => r.type.endsWith(":NetworkPolicy") && (r.props.metadata as Json).name === "otel-gateway"), 1)],
+    [
+        "the agent let out to any address on 443",
+        "egress-not-open",
+        (rs) => (((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "otel-agent").spec as Json).egress as Json[])[1].to = [{ ipBlock: { cidr: "0.0.0.0/0" } }]),
+    ],
+    ["an egress rule without destinations", "egress-not-open", (rs) => delete ((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "otel-gateway").spec as Json).egress as Json[])[0].to],
 ];
 
 /** Broken copies of a stack that exposes the UI through an Ingress. */
