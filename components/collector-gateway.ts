@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import { gatewayTerminationGraceSeconds, renderGatewayConfig } from "../renderers/gateway-config";
+import { gatewayTerminationGraceSeconds, queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
 import type { SamplingConfig } from "../stacks/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
@@ -45,7 +45,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                 sampling: args.sampling,
                 exportEndpoint: args.exportEndpoint,
                 queueDirectory,
-                queueSize: 5000,
+                queueBytes: queueBytesFor(args.queueStorageGi),
             }),
         );
 

@@ -71,6 +71,8 @@ export interface RetryConfig {
 export interface SendingQueueConfig {
     enabled: boolean;
     num_consumers: number;
+    /** What queue_size counts: requests (batches, the default), items (spans) or bytes. */
+    sizer?: "requests" | "items" | "bytes";
     queue_size: number;
     storage?: string;
 }

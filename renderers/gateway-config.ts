@@ -15,9 +15,19 @@ export interface GatewayConfigInput {
      * the queue lives in memory and dies with the process (the benchmark's comparison).
      */
     queueDirectory?: string;
-    /** Spans the gateway may buffer while Jaeger is unreachable, in batches. */
-    queueSize: number;
+    /** What the sending queue may hold while Jaeger is unreachable, in bytes of serialized spans. */
+    queueBytes: number;
 }
+
+/**
+ * The share of the queue's volume the queue may fill. The file_storage extension keeps the queue in a
+ * bbolt file that does not shrink by itself (freed pages stay) and compacts by writing a copy beside
+ * it: the data, its free pages and the copy must all fit.
+ */
+export const queueVolumeShare = 0.4;
+
+/** The byte cap of the persistent queue on a volume of `volumeGi` GiB. */
+export const queueBytesFor = (volumeGi: number): number => Math.floor(volumeGi * 1024 ** 3 * queueVolumeShare);
 
 /**
  * How long Kubernetes lets a stopping gateway run after SIGTERM. On SIGTERM the collector stops its
@@ -64,7 +74,9 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
                 timeout: "10s",
                 // Never give up on a batch while the queue has room: Jaeger outages are ridden out on disk.
                 retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "0s" },
-                sending_queue: { enabled: true, num_consumers: 4, queue_size: input.queueSize, ...(persistent ? { storage: "file_storage/queue" } : {}) },
+                // Measured in bytes, so a full queue is a known share of the volume (in batches it is not: a
+                // batch holds up to send_batch_max_size spans of any size).
+                sending_queue: { enabled: true, num_consumers: 4, sizer: "bytes", queue_size: input.queueBytes, ...(persistent ? { storage: "file_storage/queue" } : {}) },
             },
         },
         extensions: {

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { OtlpGrpcExporterConfig, podListen, TailSamplingConfig } from "../renderers/collector-types";
-import { gatewayProcessorOrder, renderGatewayConfig } from "../renderers/gateway-config";
+import { gatewayProcessorOrder, queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
 
 const sampling = { percent: 10, keepErrors: true, slowTraceMs: 1500, headPercent: 100, decisionWaitSeconds: 7 };
 const input = {
@@ -10,7 +10,7 @@ const input = {
     sampling,
     exportEndpoint: "jaeger-collector.tracing.svc.cluster.local:4317",
     queueDirectory: "/var/lib/otelcol/queue",
-    queueSize: 5000,
+    queueBytes: queueBytesFor(2),
 };
 
 describe("gateway collector config", () => {
@@ -45,7 +45,15 @@ describe("gateway collector config", () => {
         const exporter = parsed.exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig;
         expect(exporter.endpoint).toBe(input.exportEndpoint);
         expect(exporter.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "0s" });
-        expect(exporter.sending_queue).toEqual({ enabled: true, num_consumers: 4, queue_size: 5000, storage: "file_storage/queue" });
+        expect(exporter.sending_queue).toEqual({ enabled: true, num_consumers: 4, sizer: "bytes", queue_size: queueBytesFor(2), storage: "file_storage/queue" });
+    });
+
+    it("caps the persistent queue at 40 % of its volume, in bytes, leaving room for bbolt's free pages and a compaction copy", () => {
+        for (const gi of [1, 10, 100]) {
+            const volume = gi * 2 ** 30;
+            expect(queueBytesFor(gi)).toBeLessThanOrEqual(0.4 * volume);
+            expect(queueBytesFor(gi)).toBeGreaterThan(0.39 * volume);
+        }
         expect(parsed.extensions["file_storage/queue"]).toMatchObject({ directory: "/var/lib/otelcol/queue", create_directory: true });
         expect(parsed.service.extensions).toEqual(["health_check", "file_storage/queue"]);
     });

@@ -3,7 +3,7 @@ import { join } from "path";
 import { renderAgentConfig } from "../../../renderers/agent-config";
 import { goMemLimit, toCollectorYaml } from "../../../renderers/collector-common";
 import type { ListenAddresses } from "../../../renderers/collector-types";
-import { renderGatewayConfig } from "../../../renderers/gateway-config";
+import { queueBytesFor, renderGatewayConfig } from "../../../renderers/gateway-config";
 import { renderJaegerConfig, toJaegerYaml } from "../../../renderers/jaeger-config";
 import type { SamplingConfig, StackConfig } from "../../../stacks/schema";
 import { freePort, httpOk, runDir, start, Started, waitFor } from "./processes";
@@ -57,7 +57,7 @@ export async function startGateway(name: string, sampling: SamplingConfig, jaege
     const listen = reuse ?? (await loopback());
     const queueDirectory = persistentQueue ? join(runDir, `${name}-queue`) : undefined;
     if (queueDirectory !== undefined) mkdirSync(queueDirectory, { recursive: true });
-    const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueSize: 5000 }));
+    const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueBytes: queueBytesFor(1) }));
     return startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) });
 }
 
