@@ -28,6 +28,9 @@ export function restrictedPodSecurity(uid = 10001): k8s.types.input.core.v1.PodS
         runAsUser: uid,
         runAsGroup: uid,
         fsGroup: uid,
+        // Re-own a volume's files only when its root is not ours yet: a large queue volume would
+        // otherwise be walked file by file on every start.
+        fsGroupChangePolicy: "OnRootMismatch",
         seccompProfile: { type: "RuntimeDefault" },
     };
 }

@@ -139,6 +139,8 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             for (const w of workloadTypes.flatMap((t) => ofType(resources(), t))) {
                 const pod = podSpec(w);
                 expect(obj(pod.securityContext)).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+                // Volumes are re-owned only when their root is not the pod's group yet (large volumes start fast).
+                if (obj(pod.securityContext).fsGroup !== undefined) expect(obj(pod.securityContext).fsGroupChangePolicy).toBe("OnRootMismatch");
                 for (const c of list(pod.containers)) {
                     expect(obj(obj(c.resources).limits).memory).toBeDefined();
                     expect(obj(obj(c.resources).requests).cpu).toBeDefined();
