@@ -1,8 +1,9 @@
 import { spawnSync } from "child_process";
-import { mkdirSync, writeFileSync } from "fs";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import type { CheckReport } from "../../scripts/check";
 import { find, obj, runCheck } from "../support/resources";
+import { mountConfigMaps, renderedContainer, withMountedFiles } from "./support/mounts";
 import { runDir } from "./support/processes";
 import { tools } from "./support/tools";
 
@@ -64,10 +65,20 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
         }
     });
 
-    it("oauth2-proxy --config-test accepts the rendered flags", () => {
-        const deployment = find(report.resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy");
-        const container = (obj(obj(obj(deployment.inputs.spec).template).spec).containers as { args: string[] }[])[0];
-        const result = oauth2ProxyConfigTest(container.args);
+    it("oauth2-proxy --config-test accepts the rendered flags, with the IdP's CA mounted as the pod mounts it", () => {
+        const container = renderedContainer(find(report.resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy"));
+        // A CA bundle stands for the corporate one in each mounted ConfigMap item: only its location moves.
+        const caFile = join(work, `${stack}-ca.crt`);
+        spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${caFile}.key`, "-out", caFile, "-days", "1", "-subj", "/CN=test corporate CA"]);
+        const ca = readFileSync(caFile, "utf8");
+        const contents = Object.fromEntries(
+            container.volumes.flatMap((v) => {
+                const cm = obj(v.configMap) as { name?: string; items?: { key: string }[] };
+                return cm.name === undefined ? [] : [[cm.name, Object.fromEntries((cm.items ?? []).map((i) => [i.key, ca]))]];
+            }),
+        );
+        const mounted = mountConfigMaps(container, join(work, `${stack}-mounts`), contents);
+        const result = oauth2ProxyConfigTest(withMountedFiles(container.args, mounted));
         expect(result.output).toContain("configuration is valid");
         expect(result.status).toBe(0);
     });

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
-import { dirname, join } from "path";
+import { mkdirSync, readFileSync, statSync } from "fs";
+import { join } from "path";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
 import type { CheckReport } from "../../scripts/check";
 import { startJaeger } from "../e2e/support/pipeline";
+import { mountConfigMaps, overrideFlags, renderedContainer, RenderedContainer } from "../e2e/support/mounts";
 import { freePort, portOpen, runDir, start, stopAll, waitFor } from "../e2e/support/processes";
 import { tools } from "../e2e/support/tools";
 import { find, obj, projectDir, runCheck } from "../support/resources";
@@ -28,48 +29,11 @@ let providerCaFile: string;
 
 jest.setTimeout(120000);
 
-interface RenderedProxy {
-    args: string[];
-    volumes: { name: string; configMap?: { name: string; items: { key: string; path: string }[] } }[];
-    volumeMounts: { name: string; mountPath: string }[];
-}
-
-/** The prod stack's oauth2-proxy container and volumes, as our component renders them. */
-function prodProxy(): RenderedProxy {
+/** The prod stack's oauth2-proxy container and its volumes, as our component renders them. */
+function prodProxy(): RenderedContainer {
     const check = runCheck(["--stack", "prod", "--json"]);
     if (check.status !== 0) throw new Error(check.stderr);
-    const deployment = find((JSON.parse(check.stdout) as CheckReport).resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy");
-    const pod = obj(obj(obj(deployment.inputs.spec).template).spec);
-    const container = (pod.containers as { args: string[]; volumeMounts?: RenderedProxy["volumeMounts"] }[])[0];
-    return { args: container.args, volumes: (pod.volumes as RenderedProxy["volumes"] | undefined) ?? [], volumeMounts: container.volumeMounts ?? [] };
-}
-
-/**
- * What the kubelet does with the rendered ConfigMap volumes: each item's file under the mount path,
- * here below a scratch root (the content is this environment's: the test IdP's CA stands for the
- * corporate CA bundle). Returns the rendered file path → the scratch path.
- */
-function mountConfigMaps(proxy: RenderedProxy, root: string, contents: Record<string, Record<string, string>>): Record<string, string> {
-    const paths: Record<string, string> = {};
-    for (const mount of proxy.volumeMounts) {
-        const source = proxy.volumes.find((v) => v.name === mount.name)?.configMap;
-        if (source === undefined) continue;
-        for (const item of source.items) {
-            const data = contents[source.name]?.[item.key];
-            if (data === undefined) throw new Error(`the test has no content for ConfigMap ${source.name} key ${item.key}`);
-            const scratch = join(root, mount.mountPath, item.path);
-            mkdirSync(dirname(scratch), { recursive: true });
-            writeFileSync(scratch, data);
-            paths[`${mount.mountPath}/${item.path}`] = scratch;
-        }
-    }
-    return paths;
-}
-
-/** Replaces (or adds) `--flag=value` arguments; every other rendered flag stays as in production. */
-function override(args: string[], values: Record<string, string>): string[] {
-    const kept = args.filter((a) => !Object.keys(values).some((flag) => a.startsWith(`--${flag}=`)));
-    return [...kept, ...Object.entries(values).map(([flag, value]) => `--${flag}=${value}`)];
+    return renderedContainer(find((JSON.parse(check.stdout) as CheckReport).resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy"));
 }
 
 beforeAll(async () => {
@@ -81,10 +45,10 @@ beforeAll(async () => {
     // The stack's IdP CA bundle, mounted as the rendered volume says (only the file's location moves).
     const providerCaArg = renderedArgs.find((a) => a.startsWith("--provider-ca-file="));
     if (providerCaArg === undefined) throw new Error("the prod stack gives oauth2-proxy no IdP CA (--provider-ca-file)");
-    const providerCaConfigMap = proxy.volumes.find((v) => v.configMap !== undefined)?.configMap;
-    if (providerCaConfigMap === undefined) throw new Error("the prod stack mounts no ConfigMap into oauth2-proxy");
+    const providerCaConfigMap = obj(proxy.volumes.find((v) => v.configMap !== undefined)?.configMap) as { name?: string; items?: { key: string }[] };
+    if (providerCaConfigMap.name === undefined) throw new Error("the prod stack mounts no ConfigMap into oauth2-proxy");
     const mounted = mountConfigMaps(proxy, join(dir, "mounts"), {
-        [providerCaConfigMap.name]: Object.fromEntries(providerCaConfigMap.items.map((i) => [i.key, readFileSync(tls.caFile, "utf8")])),
+        [providerCaConfigMap.name]: Object.fromEntries((providerCaConfigMap.items ?? []).map((i) => [i.key, readFileSync(tls.caFile, "utf8")])),
     });
     providerCaFile = mounted[providerCaArg.slice("--provider-ca-file=".length)];
     if (providerCaFile === undefined) throw new Error(`${providerCaArg} is not a file of a mounted volume`);
@@ -139,7 +103,7 @@ beforeAll(async () => {
     // mounted CA file lies here, HTTPS on loopback (so Secure cookies work as in production), and the
     // test browser as the one trusted proxy (it connects directly). Groups, domains, cookie settings
     // and the IdP's CA (from the rendered volume) stay as rendered.
-    const args = override(renderedArgs, {
+    const args = overrideFlags(renderedArgs, {
         "oidc-issuer-url": idpUrl,
         "provider-ca-file": providerCaFile,
         upstream: jaeger.queryUrl,
