@@ -6,6 +6,7 @@ import { gatewayTerminationGraceSeconds, queueBytesFor, renderGatewayConfig } fr
 import type { SamplingConfig } from "../stacks/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
+import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 
 export interface CollectorGatewayArgs {
     namespace: string;
@@ -16,6 +17,8 @@ export interface CollectorGatewayArgs {
     sampling: SamplingConfig;
     /** OTLP/gRPC endpoint (host:port) of the Jaeger collector. */
     exportEndpoint: string;
+    /** Pulumi refuses to delete or replace the StatefulSet that holds the queued spans. */
+    protect: boolean;
 }
 
 export const gatewayName = "otel-gateway";
@@ -113,7 +116,12 @@ export class CollectorGateway extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { parent: this },
+            { parent: this, ...statefulStorageOptions(args.protect) },
+        );
+        claimSizePatches(
+            `${name}-size`,
+            { namespace: ns, statefulSet: gatewayName, template: "queue", replicas: args.replicas, sizeGi: args.queueStorageGi },
+            { parent: this, dependsOn: [this.statefulSet] },
         );
         new k8s.policy.v1.PodDisruptionBudget(
             name,

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { CertificateSpec, customResource } from "./custom-resources";
 import { httpsProbeCommand } from "./elasticsearch-probe";
 import { platformLabels, restrictedContainerSecurity } from "./pod-hardening";
+import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 import { images } from "./versions";
 
 /** How Jaeger and the index cleaner reach Elasticsearch, in-cluster or external. */
@@ -27,6 +28,8 @@ export interface ElasticsearchArgs {
     /** ClusterIssuer that signs the HTTP and transport certificates. */
     issuerName: string;
     certManagerReady: pulumi.Resource[];
+    /** Pulumi refuses to delete or replace the StatefulSet that holds the traces. */
+    protect: boolean;
 }
 
 export const elasticsearchName = "elasticsearch";
@@ -135,7 +138,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         );
 
         const settings = elasticsearchSettings(args.nodes, headless);
-        new k8s.apps.v1.StatefulSet(
+        const statefulSet = new k8s.apps.v1.StatefulSet(
             name,
             {
                 metadata: { name: elasticsearchName, namespace: ns, labels },
@@ -195,7 +198,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { parent: this, dependsOn: [certificate] },
+            { parent: this, dependsOn: [certificate], ...statefulStorageOptions(args.protect) },
+        );
+        claimSizePatches(
+            `${name}-size`,
+            { namespace: ns, statefulSet: elasticsearchName, template: "data", replicas: args.nodes, sizeGi: args.storageGi },
+            { parent: this, dependsOn: [statefulSet] },
         );
         if (args.nodes > 1) {
             new k8s.policy.v1.PodDisruptionBudget(

@@ -46,6 +46,7 @@ export function deployPlatform(config: StackConfig) {
                       memoryMiB: esConfig.memoryMiB,
                       issuerName: certManager.issuerName,
                       certManagerReady: certManager.ready,
+                      protect: config.protectData,
                   },
                   inNamespace,
               ).connection
@@ -80,6 +81,7 @@ export function deployPlatform(config: StackConfig) {
             queueStorageGi: config.collector.gateway.queueStorageGi,
             sampling: config.sampling,
             exportEndpoint: config.collector.gateway.exportEndpoint ?? jaeger.collectorEndpoint,
+            protect: config.protectData,
         },
         inNamespace,
     );

@@ -325,6 +325,11 @@ export const stackConfigSchema = z
      * only be in a namespace that exists before it. Pod Security labels are applied either way.
      */
     createNamespace: bool.default(true),
+    /**
+     * Pulumi refuses to delete or replace the StatefulSets that hold traces and queued spans
+     * (resource option `protect`): set false before a deliberate `pulumi destroy`.
+     */
+    protectData: bool.default(true),
     retentionDays: intRange(1, 90).default(7),
     sampling: sampling.default(sampling.parse({})),
     workloads: z

@@ -7,6 +7,36 @@ export interface SimulatedResource {
     inputs: Record<string, unknown>;
     /** A read of an object that must already exist (`Resource.get`): its id; the update fails if it is missing. */
     readId?: string;
+    /** The resource options the engine would act on, when set: paths whose changes it ignores, protection. */
+    options?: { ignoreChanges?: string[]; protect?: boolean; retainOnDelete?: boolean };
+}
+
+/** The part of a RegisterResourceRequest the simulation reads (the mock monitor drops resource options). */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getIgnorechangesList(): string[];
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+}
+type RegisterResource = (req: RegisterRequest, callback: (...args: unknown[]) => void) => unknown;
+
+/** Records the options of every registration, by `type::name`, on their way to the mock monitor. */
+function recordOptions(): Map<string, SimulatedResource["options"]> {
+    const seen = new Map<string, SimulatedResource["options"]>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource } | undefined;
+    if (monitor === undefined) throw new Error("no mock monitor: call after setMocks");
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const ignoreChanges = req.getIgnorechangesList();
+        const protect = req.getProtect() === true;
+        const retainOnDelete = req.getRetainondelete() === true;
+        if (ignoreChanges.length > 0 || protect || retainOnDelete) {
+            seen.set(`${req.getType()}::${req.getName()}`, { ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}), ...(protect ? { protect } : {}), ...(retainOnDelete ? { retainOnDelete } : {}) });
+        }
+        return register(req, callback);
+    };
+    return seen;
 }
 
 export interface Simulation {
@@ -41,13 +71,15 @@ function generatedOutputs(type: string, name: string, inputs: Record<string, unk
  */
 export async function simulateProgram(stack: string, config: Record<string, string>): Promise<Simulation> {
     const resources: SimulatedResource[] = [];
+    let options = new Map<string, SimulatedResource["options"]>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
                 const inputs = revealSecrets(args.inputs) as Record<string, unknown>;
                 // The mock monitor passes an empty id for a resource to create, the object's id for a read.
                 const read = args.id !== undefined && args.id !== "";
-                resources.push({ type: args.type, name: args.name, inputs, ...(read ? { readId: args.id } : {}) });
+                const recorded = options.get(`${args.type}::${args.name}`);
+                resources.push({ type: args.type, name: args.name, inputs, ...(read ? { readId: args.id } : {}), ...(recorded === undefined ? {} : { options: recorded }) });
                 return { id: read ? String(args.id) : `${args.name}-id`, state: { ...args.inputs, ...generatedOutputs(args.type, args.name, args.inputs) } };
             },
             call(args) {
@@ -58,6 +90,7 @@ export async function simulateProgram(stack: string, config: Record<string, stri
         stack,
         false,
     );
+    options = recordOptions();
     pulumi.runtime.setAllConfig(config);
     // The program validates config and registers resources on import.
     const program: Record<string, unknown> = await import("../index");

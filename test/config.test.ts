@@ -139,7 +139,7 @@ describe("stack configuration", () => {
     });
 
     it("rejects unknown keys instead of dropping them", () => {
-        expect(problems({ "tracing:retentionDay": "3" })[0]).toMatch(/^tracing:retentionDay is not a known key \(known keys: namespace, createNamespace, retentionDays/);
+        expect(problems({ "tracing:retentionDay": "3" })[0]).toMatch(/^tracing:retentionDay is not a known key \(known keys: namespace, createNamespace, protectData, retentionDays/);
         expect(problems({ "tracing:sampling": '{"percentage": 10}' })).toEqual(["tracing:sampling.percentage is not a known setting of tracing:sampling"]);
     });
 

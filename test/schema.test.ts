@@ -22,7 +22,9 @@ describe.each(["dev", "prod"])("stack %s: rendered objects against upstream sche
 
     it("leaves no kubernetes resource unvalidated except patches and Helm releases", () => {
         const unvalidated = report.resources.filter((r) => r.readId === undefined && r.type.startsWith("kubernetes:") && kubernetesKind(r.type) === null).map((r) => r.type);
-        expect(new Set(unvalidated)).toEqual(new Set(["kubernetes:apps/v1:DeploymentPatch", "kubernetes:core/v1:NamespacePatch", "kubernetes:helm.sh/v3:Release"]));
+        expect(new Set(unvalidated)).toEqual(
+            new Set(["kubernetes:apps/v1:DeploymentPatch", "kubernetes:core/v1:NamespacePatch", "kubernetes:core/v1:PersistentVolumeClaimPatch", "kubernetes:helm.sh/v3:Release"]),
+        );
     });
 });
 

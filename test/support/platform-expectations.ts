@@ -51,6 +51,28 @@ export function describeFoundation(stack: string): () => StackRun {
             }
         });
 
+        it("keeps a volume size change from replacing a StatefulSet: templates' changes ignored, each replica's claim patched to the size, data protected", () => {
+            const stateful = ofType(run.sim.resources, "kubernetes:apps/v1:StatefulSet").filter((r) => list(obj(r.inputs.spec).volumeClaimTemplates).length > 0);
+            expect(stateful.length).toBeGreaterThan(0);
+            const claimPatches = ofType(run.sim.resources, "kubernetes:core/v1:PersistentVolumeClaimPatch");
+            for (const sts of stateful) {
+                expect(sts.options).toEqual({ ignoreChanges: ["spec.volumeClaimTemplates"], ...(run.config.protectData ? { protect: true } : {}) });
+                const spec = obj(sts.inputs.spec);
+                const stsName = String(obj(sts.inputs.metadata).name);
+                for (const template of list(spec.volumeClaimTemplates)) {
+                    const size = obj(obj(obj(template.spec).resources).requests).storage;
+                    const claims = Array.from({ length: Number(spec.replicas) }, (_, i) => `${String(obj(template.metadata).name)}-${stsName}-${i}`);
+                    const patched = claimPatches.filter((p) => claims.includes(String(obj(p.inputs.metadata).name)));
+                    expect(patched.map((p) => String(obj(p.inputs.metadata).name)).sort()).toEqual(claims.sort());
+                    for (const p of patched) expect(obj(obj(obj(p.inputs.spec).resources).requests).storage).toBe(size);
+                    // The controller that created the claims owns their size until the patch takes it.
+                    for (const p of patched) expect(obj(obj(p.inputs.metadata).annotations)["pulumi.com/patchForce"]).toBe("true");
+                    // Giving the size back on delete would leave a claim without one.
+                    for (const p of patched) expect(p.options).toEqual({ retainOnDelete: true });
+                }
+            }
+        });
+
         it("does not make pulumi up wait for a load-balancer address on the internal Ingress unless asked", () => {
             if (run.config.exposure.mode !== "ingress") return;
             const annotations = obj(obj(find(run.sim.resources, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").inputs.metadata).annotations);

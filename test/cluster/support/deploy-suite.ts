@@ -3,17 +3,19 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parseStackConfig } from "../../../stacks/config";
 import type { StackConfig } from "../../../stacks/schema";
-import { simulateProgram } from "../../../stacks/simulate";
+import { simulateProgram, SimulatedResource } from "../../../stacks/simulate";
 import { readStackFile } from "../../../stacks/stack-file";
 import { runDir, Started, stop, waitFor } from "../../e2e/support/processes";
 import { obj, Obj, projectDir } from "../../support/resources";
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
-import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy } from "./plan";
+import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
 import { gatewayApiCrds, installCrds, operatorCrds, startCertManager } from "./stand-ins";
 
 /** The field manager of the Pulumi Kubernetes provider's server-side apply (one per patch resource). */
 export const pulumiManager = "pulumi-kubernetes";
+/** Pulumi forces its own objects; a patch only with the pulumi.com/patchForce annotation. */
+export const forced = (p: PlannedObject): boolean => !p.patch || obj(obj(p.object.metadata).annotations)["pulumi.com/patchForce"] === "true";
 export const managerOf = (p: PlannedObject): string => (p.patch ? `pulumi-patch-${p.resource}`.slice(0, 128) : pulumiManager);
 
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
@@ -25,6 +27,16 @@ interface Condition {
     message?: string;
 }
 const conditionsOf = (o: Obj | null): Condition[] => (obj(o?.status).conditions as Condition[] | undefined) ?? [];
+
+/** The simulation of the stack with some keys changed, in a process of its own (see simulate-variant.ts). */
+function simulateVariant(stack: string, overrides: Record<string, string>): SimulatedResource[] {
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "simulate-variant.ts"), JSON.stringify({ stack, overrides })], {
+        cwd: projectDir,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    return JSON.parse(out) as SimulatedResource[];
+}
 
 /** Desired and ready replicas of a workload, as its controller reports them. */
 function readiness(o: Obj): { desired: number; ready: number } {
@@ -96,6 +108,8 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
     let config: StackConfig;
     let plan: DeployPlan;
     const applied: string[] = [];
+    /** What was last applied per Pulumi resource: the state an update starts from. */
+    const last = new Map<string, PlannedObject>();
     let provisioner: NodeJS.Timeout | undefined;
 
     beforeAll(async () => {
@@ -138,14 +152,19 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
         it("applies every object with server-side apply and strict field validation: dry run first, then for real, without warnings", async () => {
             const failures: string[] = [];
             for (const p of plan.objects) {
-                // Pulumi forces ownership of its own objects; a patch takes no field from another manager.
-                const options = { force: !p.patch };
+                // A patch's target comes from an app's pipeline or a controller (a StatefulSet's claims):
+                // Pulumi reaches it only after what it depends on is ready, so it exists by then.
+                if (p.patch) await waitFor(`${describeObject(p.object)} to exist`, async () => (await cp.api.get(p.object)) !== null, 120000, 500).catch(() => undefined);
+                // Pulumi forces ownership of its own objects; a patch takes no field from another
+                // manager unless it says so (pulumi.com/patchForce).
+                const options = { force: forced(p) };
                 const dry = await cp.api.apply(p.object, managerOf(p), { ...options, dryRun: true });
                 if (dry.status >= 300) {
                     failures.push(`dry run of ${describeObject(p.object)}: ${String(dry.body.message)}`);
                     continue;
                 }
                 const real = await cp.api.apply(p.object, managerOf(p), options);
+                last.set(p.resource, p);
                 if (real.status >= 300) failures.push(`${describeObject(p.object)}: ${String(real.body.message)}`);
                 else if (real.warnings.length > 0 || dry.warnings.length > 0) failures.push(`${describeObject(p.object)} warned: ${[...dry.warnings, ...real.warnings].join("; ")}`);
                 else applied.push(describeObject(p.object));
@@ -231,7 +250,8 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             for (const s of seen) {
                 const template = s.name.split("-")[0];
                 expect({ name: s.name, phase: s.phase, size: s.size }).toEqual({ name: s.name, phase: "Bound", size: wanted[template] });
-                if (template === "data") expect(s.storageClass).toBe(config.elasticsearch.mode === "in-cluster" ? (config.elasticsearch.storageClass ?? null) : null);
+                // Unset, a claim gets the cluster's default class (the test's is "standard").
+                if (template === "data") expect(s.storageClass).toBe(config.elasticsearch.mode === "in-cluster" ? (config.elasticsearch.storageClass ?? "standard") : null);
             }
         });
 
@@ -302,7 +322,7 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                 // A real second apply: an unchanged object keeps its resourceVersion (nothing is written).
                 const changes = async (): Promise<string | null> => {
                     const before = await cp.api.get(p.object);
-                    const again = await cp.api.apply(p.object, managerOf(p), { force: !p.patch });
+                    const again = await cp.api.apply(p.object, managerOf(p), { force: forced(p) });
                     const [was, now] = [obj(before?.metadata).resourceVersion, obj(again.body.metadata).resourceVersion];
                     return again.status < 300 && was === now ? null : `${describeObject(p.object)}: ${again.status} resourceVersion ${String(was)} -> ${String(now)}`;
                 };
@@ -313,13 +333,45 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             expect(changed).toEqual([]);
         });
 
+        it("grows the volumes on a day-2 size change by patching the claims, without replacing a StatefulSet", async () => {
+            const bigger: Record<string, string> = {
+                "tracing:collector": JSON.stringify({ ...config.collector, gateway: { ...config.collector.gateway, queueStorageGi: config.collector.gateway.queueStorageGi + 1 } }),
+            };
+            if (config.elasticsearch.mode === "in-cluster") bigger["tracing:elasticsearch"] = JSON.stringify({ ...config.elasticsearch, storageGi: config.elasticsearch.storageGi + 5 });
+            const next = planDeploy(simulateVariant(stack, { ...overrides, ...bigger })).objects;
+            const stateful = next.filter((p) => p.object.kind === "StatefulSet" && list(obj(p.object.spec).volumeClaimTemplates).length > 0);
+            expect(stateful.length).toBeGreaterThan(0);
+            const uids = new Map<string, unknown>();
+            for (const p of stateful) {
+                uids.set(p.resource, obj((await cp.api.get(p.object))?.metadata).uid);
+                // Sent as rendered, the new templates are refused: this is why Pulumi would replace the StatefulSet.
+                const raw = await cp.api.apply(p.object, managerOf(p), { force: true, dryRun: true });
+                expect({ object: describeObject(p.object), status: raw.status }).toEqual({ object: describeObject(p.object), status: 422 });
+                expect(String(raw.body.message)).toMatch(/Forbidden: updates to statefulset spec for fields other than/);
+            }
+            const failures: string[] = [];
+            for (const p of next) {
+                const sent = withIgnoredChanges(p, last.get(p.resource));
+                const r = await cp.api.apply(sent, managerOf(p), { force: forced(p) });
+                if (r.status >= 300) failures.push(`${describeObject(p.object)}: ${String(r.body.message)}`);
+            }
+            expect(failures).toEqual([]);
+            for (const p of stateful) expect(obj((await cp.api.get(p.object))?.metadata).uid).toBe(uids.get(p.resource));
+            const sizes = Object.fromEntries(cp.kubectl.list("pvc", config.namespace).map((c) => [String(obj(c.metadata).name), obj(obj(obj(c.spec).resources).requests).storage]));
+            for (const [name, size] of Object.entries(sizes)) {
+                const wanted = name.startsWith("queue-") ? `${config.collector.gateway.queueStorageGi + 1}Gi` : `${config.elasticsearch.mode === "in-cluster" ? config.elasticsearch.storageGi + 5 : 0}Gi`;
+                expect({ name, size }).toEqual({ name, size: wanted });
+            }
+        }, 120000);
+
         it("leaves nothing of ours behind when everything is deleted", async () => {
             for (const p of [...plan.objects].reverse()) {
+                if (p.retainOnDelete) continue;
                 if (p.patch) {
                     // Deleting a patch gives its fields back: the same manager applies nothing.
                     const { name, namespace } = metadataOf(p.object);
                     const empty = { apiVersion: p.object.apiVersion, kind: p.object.kind, metadata: { name, namespace } };
-                    const r = await cp.api.apply(empty, managerOf(p), { force: false });
+                    const r = await cp.api.apply(empty, managerOf(p), { force: forced(p) });
                     expect({ object: describeObject(p.object), status: r.status }).toEqual({ object: describeObject(p.object), status: 200 });
                     continue;
                 }
@@ -332,7 +384,7 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             }
             const leftovers = async (): Promise<string[]> => {
                 const left: string[] = [];
-                for (const p of plan.objects) {
+                for (const p of plan.objects.filter((x) => !x.retainOnDelete)) {
                     const live = await cp.api.get(p.object);
                     if (!p.patch) {
                         if (live !== null) left.push(describeObject(p.object));

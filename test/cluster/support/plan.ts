@@ -9,6 +9,10 @@ export interface PlannedObject {
     /** A patch (DeploymentPatch …) owns only the fields it names, on an object someone else created. */
     patch: boolean;
     object: Obj;
+    /** Paths whose changes Pulumi ignores after the first deploy (it sends the previous inputs there). */
+    ignoreChanges: string[];
+    /** Pulumi forgets it on delete and leaves the object as it is. */
+    retainOnDelete: boolean;
 }
 
 /** What the program registers that this suite does not apply, and why. */
@@ -64,7 +68,14 @@ export function planDeploy(resources: SimulatedResource[]): DeployPlan {
             reads.push({ resource: r.name, object: { apiVersion: meta.apiVersion, kind: meta.kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } } });
             continue;
         }
-        objects.push({ resource: r.name, type: r.type, patch: meta.patch, object: { ...r.inputs, apiVersion: meta.apiVersion, kind: meta.kind } });
+        objects.push({
+            resource: r.name,
+            type: r.type,
+            patch: meta.patch,
+            object: { ...r.inputs, apiVersion: meta.apiVersion, kind: meta.kind },
+            ignoreChanges: r.options?.ignoreChanges ?? [],
+            retainOnDelete: r.options?.retainOnDelete === true,
+        });
     }
     return { objects, reads, notApplied };
 }
@@ -79,3 +90,22 @@ export const describeObject = (o: Obj): string => {
     const { name, namespace } = metadataOf(o);
     return `${String(o.kind)} ${namespace === undefined ? "" : `${namespace}/`}${name}`;
 };
+
+/** What Pulumi sends on an update: the new inputs, with each ignored path holding the previous input. */
+export function withIgnoredChanges(next: PlannedObject, previous: PlannedObject | undefined): Obj {
+    if (previous === undefined || next.ignoreChanges.length === 0) return next.object;
+    const out = JSON.parse(JSON.stringify(next.object)) as Obj;
+    for (const path of next.ignoreChanges) {
+        const keys = path.split(".");
+        let to: Obj = out;
+        let from: Obj = previous.object;
+        for (const k of keys.slice(0, -1)) {
+            to = obj(to[k]);
+            from = obj(from[k]);
+        }
+        const last = keys[keys.length - 1];
+        if (last in from) to[last] = from[last];
+        else delete to[last];
+    }
+    return out;
+}

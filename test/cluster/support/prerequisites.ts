@@ -89,6 +89,15 @@ function corporateIssuer(cp: ControlPlane, name: string): void {
 
 /** Everything the README says must exist before the first `pulumi up`, created the way it says. */
 export async function createPrerequisites(cp: ControlPlane, config: StackConfig): Promise<void> {
+    // A cluster's default storage class, one that lets claims grow (as most CSI drivers' classes do).
+    applyOrThrow(cp.kubectl, {
+        apiVersion: "storage.k8s.io/v1",
+        kind: "StorageClass",
+        metadata: { name: config.elasticsearch.mode === "in-cluster" ? (config.elasticsearch.storageClass ?? "standard") : "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "test.local/static",
+        allowVolumeExpansion: true,
+        volumeBindingMode: "Immediate",
+    });
     for (const ns of new Set(config.workloads.map((w) => w.namespace))) cp.kubectl.ok(["create", "namespace", ns]);
     for (const w of config.workloads) cp.kubectl.ok(["apply", "-f", "-"], JSON.stringify(appManifest(w)));
     if (config.tls.clusterIssuer !== undefined) corporateIssuer(cp, config.tls.clusterIssuer);

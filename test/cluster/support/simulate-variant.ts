@@ -1,0 +1,16 @@
+/**
+ * Prints the simulation of a stack with some keys overridden (a day-2 change), as JSON: the program
+ * runs once per process under Pulumi mocks, so a second configuration needs a process of its own.
+ * node -r ts-node/register/transpile-only simulate-variant.ts '<{"stack": "dev", "overrides": {...}}>'
+ */
+import { simulateProgram } from "../../../stacks/simulate";
+import { readStackFile } from "../../../stacks/stack-file";
+import { projectDir } from "../../support/resources";
+
+const { stack, overrides } = JSON.parse(process.argv[2] ?? "{}") as { stack: string; overrides: Record<string, string> };
+simulateProgram(stack, { ...readStackFile(projectDir, stack), ...overrides })
+    .then((sim) => process.stdout.write(JSON.stringify(sim.resources)))
+    .catch((err: unknown) => {
+        process.stderr.write(String(err instanceof Error ? (err.stack ?? err.message) : err));
+        process.exit(1);
+    });
