@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { injectionAnnotations } from "../renderers/instrumentation";
+import { injectionAnnotations, instrumentationChecksum, InstrumentationSpec } from "../renderers/instrumentation";
 import type { Workload } from "../stacks/schema";
 
 export interface WorkloadInjectionArgs {
@@ -8,6 +8,8 @@ export interface WorkloadInjectionArgs {
     instrumentationRef: pulumi.Input<string>;
     /** The Instrumentation must exist before the patched pods restart, or injection is skipped. */
     instrumentation: pulumi.Resource;
+    /** Its spec: workloads that opt in roll out when it changes. */
+    instrumentationSpec: InstrumentationSpec;
 }
 
 /**
@@ -26,13 +28,18 @@ export class WorkloadInjection extends pulumi.ComponentResource {
             return new k8s.apps.v1.DeploymentPatch(
                     `${name}-${w.namespace}-${w.name}`,
                     {
-                        metadata: { name: w.name, namespace: w.namespace },
+                        // The platform's deploy does not wait for the app's rollout: one unhealthy app must
+                        // not fail it. The app's own pipeline and alerts watch its rollout.
+                        metadata: { name: w.name, namespace: w.namespace, annotations: { "pulumi.com/skipAwait": "true" } },
                         spec: {
                             template: {
                                 metadata: {
                                     annotations: pulumi
                                         .output(args.instrumentationRef)
-                                        .apply((ref) => injectionAnnotations(w.language, ref, w.containers, w.goTargetExecutable)),
+                                        .apply((ref) => ({
+                                            ...injectionAnnotations(w.language, ref, w.containers, w.goTargetExecutable),
+                                            ...(w.restartOnChange ? instrumentationChecksum(args.instrumentationSpec) : {}),
+                                        })),
                                 },
                             },
                         },

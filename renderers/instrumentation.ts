@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import type { WorkloadLanguage } from "../stacks/schema";
 
 /** Typed spec of the OpenTelemetry Operator's `Instrumentation` (opentelemetry.io/v1alpha1). */
@@ -91,4 +92,26 @@ export function injectionAnnotations(
     if (containers !== undefined) annotations[`instrumentation.opentelemetry.io/${language}-container-names`] = containers.join(",");
     if (goTargetExecutable !== undefined) annotations["instrumentation.opentelemetry.io/otel-go-auto-target-exe"] = goTargetExecutable;
     return annotations;
+}
+
+/**
+ * A pod-template annotation that changes whenever the Instrumentation's settings do. The Operator
+ * injects only when a pod starts, so a workload that opts in (tracing:workloads[].restartOnChange)
+ * rolls out with the new settings; others pick them up at their next restart.
+ */
+export function instrumentationChecksum(spec: InstrumentationSpec): Record<string, string> {
+    return { "tracing-platform/instrumentation-checksum": createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16) };
+}
+
+/** JSON with every object's keys sorted: the same settings give the same text, however they were built. */
+function canonicalJson(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+    if (value !== null && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+        return `{${entries
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+            .join(",")}}`;
+    }
+    return JSON.stringify(value);
 }

@@ -148,19 +148,20 @@ export function deployPlatform(config: StackConfig) {
         inNamespace,
     );
 
+    const instrumentationSpec = renderInstrumentationSpec({
+        agentEndpoint: agent.otlpHttpEndpoint,
+        headPercent: config.sampling.headPercent,
+        orderIdHeader: config.orderIdHeader,
+        userIdHeader: config.userIdHeader,
+        agentImages,
+    });
     const operator = new OtelOperator(
         "otel-operator",
         {
             namespace: namespace.name,
             operatorNamespace,
             instrumentationName,
-            instrumentationSpec: renderInstrumentationSpec({
-                agentEndpoint: agent.otlpHttpEndpoint,
-                headPercent: config.sampling.headPercent,
-                orderIdHeader: config.orderIdHeader,
-                userIdHeader: config.userIdHeader,
-                agentImages,
-            }),
+            instrumentationSpec,
             webhookFailurePolicy: config.operator.webhookFailurePolicy,
             certManagerReady: certManager.ready,
         },
@@ -171,6 +172,7 @@ export function deployPlatform(config: StackConfig) {
         workloads: config.workloads,
         instrumentationRef: operator.instrumentationRef,
         instrumentation: operator.instrumentation,
+        instrumentationSpec,
     });
 
     return {

@@ -73,6 +73,11 @@ const workload = z
         containers: z.array(dnsLabel).min(1, { error: "a non-empty list of container names" }).optional(),
         /** Go auto-instrumentation is eBPF-based and must be told which executable to attach to. */
         goTargetExecutable: z.string().startsWith("/", { error: "an absolute path to the Go executable in the container" }).optional(),
+        /**
+         * Roll the Deployment when the Instrumentation's settings change (the Operator injects only at pod
+         * start); off, the app gets them at its next restart of its own.
+         */
+        restartOnChange: bool.default(false),
     })
     .refine((w) => w.language !== "go" || w.goTargetExecutable !== undefined, {
         error: "the absolute path of the Go executable (required for language go: the Operator's eBPF agent attaches to it)",

@@ -1,7 +1,8 @@
-import { headerCaptureEnv, injectionAnnotations, renderInstrumentationSpec } from "../renderers/instrumentation";
+import { headerCaptureEnv, injectionAnnotations, instrumentationChecksum, renderInstrumentationSpec } from "../renderers/instrumentation";
+
+const agentImages = { java: "java:1", nodejs: "nodejs:2", python: "python:3", dotnet: "dotnet:4", go: "go:v5" };
 
 describe("Instrumentation spec", () => {
-    const agentImages = { java: "java:1", nodejs: "nodejs:2", python: "python:3", dotnet: "dotnet:4", go: "go:v5" };
     const spec = renderInstrumentationSpec({
         agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
         headPercent: 25,
@@ -50,5 +51,15 @@ describe("inject annotations", () => {
             "instrumentation.opentelemetry.io/go-container-names": "app",
             "instrumentation.opentelemetry.io/otel-go-auto-target-exe": "/app/server",
         });
+    });
+});
+
+describe("the Instrumentation checksum that rolls opted-in workloads", () => {
+    const input = { agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318", headPercent: 100, orderIdHeader: "x-order-id", userIdHeader: "x-user-id", agentImages };
+    it("changes when a setting the agents read changes, and only then", () => {
+        const base = instrumentationChecksum(renderInstrumentationSpec(input));
+        expect(instrumentationChecksum(renderInstrumentationSpec(input))).toEqual(base);
+        expect(instrumentationChecksum(renderInstrumentationSpec({ ...input, headPercent: 10 }))).not.toEqual(base);
+        expect(instrumentationChecksum(renderInstrumentationSpec({ ...input, agentImages: { ...agentImages, java: `${agentImages.java}-next` } }))).not.toEqual(base);
     });
 });

@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import { instrumentationChecksum, InstrumentationSpec } from "../../renderers/instrumentation";
 import pinned from "../../versions.json";
 import type { TailSamplingConfig } from "../../renderers/collector-types";
 import { gatewayTerminationGraceSeconds } from "../../renderers/gateway-config";
@@ -116,15 +117,24 @@ export function describeFoundation(stack: string): () => StackRun {
             }
         });
 
-        it("patches only the inject annotation onto each workload's pod template", () => {
+        it("patches only the inject annotation (and, opted in, the Instrumentation's checksum) onto each workload's pod template, without waiting for the app's rollout", () => {
             const patches = ofType(run.sim.resources, "kubernetes:apps/v1:DeploymentPatch");
             expect(patches).toHaveLength(run.config.workloads.length);
+            const instrumentation = find(run.sim.resources, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing");
             for (const w of run.config.workloads) {
                 const patch = find(patches, "kubernetes:apps/v1:DeploymentPatch", w.name);
-                expect(obj(patch.inputs.metadata)).toEqual({ name: w.name, namespace: w.namespace });
+                // The platform's update does not wait for (or fail on) the app's own rollout.
+                expect(obj(patch.inputs.metadata)).toEqual({ name: w.name, namespace: w.namespace, annotations: { "pulumi.com/skipAwait": "true" } });
                 // Only the pod template's annotations: nothing the owning team manages.
                 expect(patch.inputs.spec).toEqual({
-                    template: { metadata: { annotations: { [`instrumentation.opentelemetry.io/inject-${w.language}`]: `${run.config.namespace}/tracing` } } },
+                    template: {
+                        metadata: {
+                            annotations: {
+                                [`instrumentation.opentelemetry.io/inject-${w.language}`]: `${run.config.namespace}/tracing`,
+                                ...(w.restartOnChange ? instrumentationChecksum(instrumentation.inputs.spec as InstrumentationSpec) : {}),
+                            },
+                        },
+                    },
                 });
             }
             expect(run.config.workloads.map((w) => w.name)).toEqual(["shop-api", "crm-api", "mes-api"]);

@@ -333,10 +333,16 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             expect(changed).toEqual([]);
         });
 
-        it("grows the volumes on a day-2 size change by patching the claims, without replacing a StatefulSet", async () => {
+        it("on a day-2 change grows the volumes by patching the claims (no StatefulSet replaced) and rolls only the apps that opted in to new Instrumentation settings", async () => {
             const bigger: Record<string, string> = {
                 "tracing:collector": JSON.stringify({ ...config.collector, gateway: { ...config.collector.gateway, queueStorageGi: config.collector.gateway.queueStorageGi + 1 } }),
+                // A setting the agents read: head sampling.
+                "tracing:sampling": JSON.stringify({ ...config.sampling, headPercent: config.sampling.headPercent === 50 ? 60 : 50 }),
             };
+            const generationOf = async (w: (typeof config.workloads)[number]): Promise<number> =>
+                Number(obj((await cp.api.get({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: w.name, namespace: w.namespace } }))?.metadata).generation);
+            const generations = new Map<string, number>();
+            for (const w of config.workloads) generations.set(w.name, await generationOf(w));
             if (config.elasticsearch.mode === "in-cluster") bigger["tracing:elasticsearch"] = JSON.stringify({ ...config.elasticsearch, storageGi: config.elasticsearch.storageGi + 5 });
             const next = planDeploy(simulateVariant(stack, { ...overrides, ...bigger })).objects;
             const stateful = next.filter((p) => p.object.kind === "StatefulSet" && list(obj(p.object.spec).volumeClaimTemplates).length > 0);
@@ -357,6 +363,11 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             }
             expect(failures).toEqual([]);
             for (const p of stateful) expect(obj((await cp.api.get(p.object))?.metadata).uid).toBe(uids.get(p.resource));
+            // The Operator injects only at pod start: an opted-in app's template changed (a rollout), the others' did not.
+            for (const w of config.workloads) {
+                const rolled = (await generationOf(w)) > (generations.get(w.name) ?? 0);
+                expect({ workload: w.name, rolled }).toEqual({ workload: w.name, rolled: w.restartOnChange });
+            }
             const sizes = Object.fromEntries(cp.kubectl.list("pvc", config.namespace).map((c) => [String(obj(c.metadata).name), obj(obj(obj(c.spec).resources).requests).storage]));
             for (const [name, size] of Object.entries(sizes)) {
                 const wanted = name.startsWith("queue-") ? `${config.collector.gateway.queueStorageGi + 1}Gi` : `${config.elasticsearch.mode === "in-cluster" ? config.elasticsearch.storageGi + 5 : 0}Gi`;
