@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { versions } from "./versions";
+import { chartOrigin, ChartSource } from "./chart-source";
 import { CertificateSpec, ClusterIssuerSpec, customResource } from "./custom-resources";
 
 export interface CertManagerArgs {
@@ -9,6 +10,10 @@ export interface CertManagerArgs {
     install: boolean;
     /** An existing ClusterIssuer to use instead of creating the internal CA chain. */
     clusterIssuer?: string;
+    /** A mirror of the chart's repository or an OCI chart reference; the upstream repository when absent. */
+    chart?: ChartSource;
+    /** The registry mirror cert-manager's images are pulled through. */
+    imageRegistry?: string;
 }
 
 export const certManagerNamespace = "cert-manager";
@@ -37,7 +42,12 @@ export class CertManager extends pulumi.ComponentResource {
                               namespace: certManagerNamespace,
                               createNamespace: true,
                               version: versions.certManager.chartVersion,
-                              values: { crds: { enabled: true, keep: true } },
+                              ...(args.chart === undefined ? {} : chartOrigin("cert-manager", args.chart)),
+                              values: {
+                                  crds: { enabled: true, keep: true },
+                                  // The chart builds every image as <imageRegistry>/<imageNamespace>/<name>.
+                                  ...(args.imageRegistry === undefined ? {} : { imageRegistry: args.imageRegistry }),
+                              },
                           },
                       },
                       { parent: this },

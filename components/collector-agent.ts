@@ -8,6 +8,8 @@ import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } fr
 import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
 
 export interface CollectorAgentArgs {
+    /** The image to run (pinned in versions.json, through the configured mirror). */
+    image: string;
     namespace: string;
     memoryMiB: number;
     cpu: string;
@@ -116,6 +118,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
                             tolerations: [{ operator: "Exists" }],
                             containers: [
                                 collectorContainer({
+                                    image: args.image,
                                     memoryMiB: args.memoryMiB,
                                     cpu: args.cpu,
                                     ports: [otlpPorts.grpc, otlpPorts.http, otlpPorts.metrics],

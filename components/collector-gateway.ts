@@ -9,6 +9,8 @@ import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 
 export interface CollectorGatewayArgs {
+    /** The image to run (pinned in versions.json, through the configured mirror). */
+    image: string;
     namespace: string;
     replicas: number;
     memoryMiB: number;
@@ -99,6 +101,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                             },
                             containers: [
                                 collectorContainer({
+                                    image: args.image,
                                     memoryMiB: args.memoryMiB,
                                     cpu: args.cpu,
                                     ports: [otlpPorts.grpc, otlpPorts.metrics],

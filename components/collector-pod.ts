@@ -2,7 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
 import { goMemLimit } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import { images } from "./versions";
 import { downwardEnv, httpProbe, resources, restrictedContainerSecurity } from "./pod-hardening";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -10,6 +9,7 @@ type Container = k8s.types.input.core.v1.Container;
 export const collectorConfigFile = "config.yaml";
 
 export interface CollectorContainerArgs {
+    image: string;
     memoryMiB: number;
     cpu: string;
     ports: k8s.types.input.core.v1.ContainerPort[];
@@ -20,7 +20,7 @@ export interface CollectorContainerArgs {
 export function collectorContainer(args: CollectorContainerArgs): Container {
     return {
         name: "otelcol",
-        image: images.collector,
+        image: args.image,
         args: [`--config=/conf/${collectorConfigFile}`],
         env: [...downwardEnv, { name: "GOMEMLIMIT", value: goMemLimit(args.memoryMiB) }],
         ports: args.ports,

@@ -5,7 +5,6 @@ import { CertificateSpec, customResource } from "./custom-resources";
 import { httpsProbeCommand } from "./elasticsearch-probe";
 import { platformLabels, restrictedContainerSecurity } from "./pod-hardening";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
-import { images } from "./versions";
 
 /** How Jaeger and the index cleaner reach Elasticsearch, in-cluster or external. */
 export interface ElasticsearchConnection {
@@ -19,6 +18,8 @@ export interface ElasticsearchConnection {
 }
 
 export interface ElasticsearchArgs {
+    /** The image to run (pinned in versions.json, through the configured mirror). */
+    image: string;
     namespace: string;
     nodes: number;
     storageGi: number;
@@ -162,7 +163,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "elasticsearch",
-                                    image: images.elasticsearch,
+                                    image: args.image,
                                     env: [
                                         ...Object.entries(settings).map(([key, value]) => ({ name: key, value })),
                                         { name: "ELASTIC_PASSWORD", valueFrom: { secretKeyRef: { name: credentials.metadata.name, key: "password" } } },

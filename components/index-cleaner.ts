@@ -2,9 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ElasticsearchConnection } from "./elasticsearch";
 import { platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
-import { images } from "./versions";
 
 export interface IndexCleanerArgs {
+    /** The image to run (pinned in versions.json, through the configured mirror). */
+    image: string;
     namespace: string;
     retentionDays: number;
     indexPrefix: string;
@@ -61,7 +62,7 @@ export class IndexCleaner extends pulumi.ComponentResource {
                                     containers: [
                                         {
                                             name: "index-cleaner",
-                                            image: images.esIndexCleaner,
+                                            image: args.image,
                                             args: [String(args.retentionDays), es.url],
                                             env: indexCleanerEnv(args),
                                             resources: resources("100m", 128),

@@ -4,9 +4,10 @@ import { esCredentialEnv, JaegerRole, jaegerPodListen, renderJaegerConfig, toJae
 import { configChecksum } from "./collector-pod";
 import type { ElasticsearchConnection } from "./elasticsearch";
 import { downwardEnv, httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
-import { images } from "./versions";
 
 export interface JaegerArgs {
+    /** The image to run (pinned in versions.json, through the configured mirror). */
+    image: string;
     namespace: string;
     /** `combined`: one Deployment for both roles; `split`: a collector and a query Deployment. */
     roles: "combined" | "split";
@@ -109,7 +110,7 @@ export class Jaeger extends pulumi.ComponentResource {
                                 containers: [
                                     {
                                         name: "jaeger",
-                                        image: images.jaeger,
+                                        image: args.image,
                                         args: ["--config=/etc/jaeger/config.yaml"],
                                         env: [
                                             ...downwardEnv,

@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { InstrumentationSpec } from "../renderers/instrumentation";
 import { customResource } from "./custom-resources";
-import { versions } from "./versions";
+import { chartOrigin, ChartSource } from "./chart-source";
+import { mirrored, versions } from "./versions";
 
 export interface OtelOperatorArgs {
     /** Namespace of the platform, where our Instrumentation lives. */
@@ -12,6 +13,12 @@ export interface OtelOperatorArgs {
     instrumentationName: string;
     instrumentationSpec: InstrumentationSpec;
     webhookFailurePolicy: "Fail" | "Ignore";
+    /** Install the Operator's chart; off when the cluster already runs the Operator (and its webhook). */
+    install: boolean;
+    /** A mirror of the chart's repository or an OCI chart reference; the upstream repository when absent. */
+    chart?: ChartSource;
+    /** The registry mirror the Operator's own images are pulled through. */
+    imageRegistry?: string;
     /** cert-manager must be serving before the Operator's webhook asks it for a certificate. */
     certManagerReady: pulumi.Resource[];
 }
@@ -20,7 +27,8 @@ export interface OtelOperatorArgs {
  * Helm values: cert-manager issues the webhook certificate; the pod-mutation webhook's failure policy
  * comes from config; Go injection is off upstream unless switched on.
  */
-export function operatorValues(podFailurePolicy: "Fail" | "Ignore"): Record<string, unknown> {
+export function operatorValues(podFailurePolicy: "Fail" | "Ignore", imageRegistry?: string): Record<string, unknown> {
+    const mirror = (repository: string): { repository: string } | Record<string, never> => (imageRegistry === undefined ? {} : { repository: mirrored(repository, imageRegistry) });
     return {
         admissionWebhooks: {
             certManager: { enabled: true },
@@ -29,6 +37,9 @@ export function operatorValues(podFailurePolicy: "Fail" | "Ignore"): Record<stri
         },
         manager: {
             autoInstrumentation: { go: { enabled: true } },
+            // The chart's defaults, through the mirror (the agents' images are named in our Instrumentation).
+            image: mirror("ghcr.io/open-telemetry/opentelemetry-operator/opentelemetry-operator"),
+            collectorImage: mirror("ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s"),
         },
     };
 }
@@ -38,13 +49,32 @@ export function operatorValues(podFailurePolicy: "Fail" | "Ignore"): Record<stri
  * the language agents it injects into annotated pods.
  */
 export class OtelOperator extends pulumi.ComponentResource {
-    readonly release: k8s.helm.v3.Release;
+    /** Absent when the cluster already runs the Operator. */
+    readonly release?: k8s.helm.v3.Release;
     readonly instrumentation: k8s.apiextensions.CustomResource;
     /** `namespace/name` as the inject annotations reference it. */
     readonly instrumentationRef: pulumi.Output<string>;
 
     constructor(name: string, args: OtelOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:OtelOperator", name, {}, opts);
+        if (args.install) this.release = this.installOperator(name, args);
+        this.instrumentation = customResource<InstrumentationSpec>(
+            `${name}-instrumentation`,
+            {
+                apiVersion: "opentelemetry.io/v1alpha1",
+                kind: "Instrumentation",
+                metadata: { name: args.instrumentationName, namespace: args.namespace },
+                spec: args.instrumentationSpec,
+            },
+            // An Instrumentation created before the Operator's webhook serves is rejected.
+            { parent: this, dependsOn: this.release === undefined ? [] : [this.release] },
+        );
+        this.instrumentationRef = pulumi.interpolate`${args.namespace}/${args.instrumentationName}`;
+        this.registerOutputs({ instrumentationRef: this.instrumentationRef });
+    }
+
+    /** The Operator's namespace and pinned chart, its webhook certificate from cert-manager. */
+    private installOperator(name: string, args: OtelOperatorArgs): k8s.helm.v3.Release {
         const operatorNamespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             {
@@ -59,31 +89,18 @@ export class OtelOperator extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.release = new k8s.helm.v3.Release(
+        return new k8s.helm.v3.Release(
             name,
             {
                 name: "opentelemetry-operator",
-                chart: "opentelemetry-operator",
                 version: versions.otelOperator.chartVersion,
-                repositoryOpts: { repo: versions.otelOperator.chartRepo },
+                ...chartOrigin("opentelemetry-operator", args.chart, versions.otelOperator.chartRepo),
                 namespace: operatorNamespace.metadata.name,
-                values: operatorValues(args.webhookFailurePolicy),
+                values: operatorValues(args.webhookFailurePolicy, args.imageRegistry),
                 // Wait for the webhook: an Instrumentation created before it is served is rejected.
                 skipAwait: false,
             },
             { parent: this, dependsOn: [...args.certManagerReady, operatorNamespace] },
         );
-        this.instrumentation = customResource<InstrumentationSpec>(
-            `${name}-instrumentation`,
-            {
-                apiVersion: "opentelemetry.io/v1alpha1",
-                kind: "Instrumentation",
-                metadata: { name: args.instrumentationName, namespace: args.namespace },
-                spec: args.instrumentationSpec,
-            },
-            { parent: this, dependsOn: [this.release] },
-        );
-        this.instrumentationRef = pulumi.interpolate`${args.namespace}/${args.instrumentationName}`;
-        this.registerOutputs({ instrumentationRef: this.instrumentationRef });
     }
 }

@@ -4,9 +4,10 @@ import * as random from "@pulumi/random";
 import { oauth2ProxyPort, renderOAuth2ProxyArgs, secretEnv } from "../renderers/oauth2-proxy";
 import type { SsoConfig } from "../stacks/schema";
 import { httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
-import { images } from "./versions";
 
 export interface SsoProxyArgs {
+    /** The image to run (pinned in versions.json, through the configured mirror). */
+    image: string;
     namespace: string;
     sso: SsoConfig;
     host: string;
@@ -89,7 +90,7 @@ export class SsoProxy extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "oauth2-proxy",
-                                    image: images.oauth2Proxy,
+                                    image: args.image,
                                     args: args_,
                                     env: [
                                         { name: secretEnv.clientSecret, valueFrom: { secretKeyRef: clientSecretRef } },

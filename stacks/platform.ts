@@ -10,7 +10,7 @@ import { NetworkPolicies } from "../components/network-policies";
 import { OtelOperator } from "../components/otel-operator";
 import { SsoProxy, ssoProxyName } from "../components/sso-proxy";
 import { UiExposure } from "../components/ui-exposure";
-import { agentImages } from "../components/versions";
+import { platformImages } from "../components/versions";
 import { WorkloadInjection } from "../components/workload-injection";
 import { renderInstrumentationSpec } from "../renderers/instrumentation";
 import { storageBudget } from "./storage-budget";
@@ -24,12 +24,15 @@ const byName = (name: string) => ({ "app.kubernetes.io/name": name });
 /** Composes the platform from a validated configuration; returns the stack outputs. */
 export function deployPlatform(config: StackConfig) {
     const ns = config.namespace;
+    const images = platformImages(config.imageRegistry);
     const namespace = new PlatformNamespace("tracing", { name: ns, create: config.createNamespace });
     const inNamespace = { dependsOn: [namespace] };
 
     const certManager = new CertManager("cert-manager", {
         install: config.tls.installCertManager,
         clusterIssuer: config.tls.clusterIssuer,
+        chart: config.charts.certManager,
+        imageRegistry: config.imageRegistry,
     });
 
     const esConfig = config.elasticsearch;
@@ -39,6 +42,7 @@ export function deployPlatform(config: StackConfig) {
                   "elasticsearch",
                   {
                       namespace: ns,
+                      image: images.elasticsearch,
                       nodes: esConfig.nodes,
                       storageGi: esConfig.storageGi,
                       storageClass: esConfig.storageClass,
@@ -56,6 +60,7 @@ export function deployPlatform(config: StackConfig) {
         "jaeger",
         {
             namespace: ns,
+            image: images.jaeger,
             roles: config.jaeger.roles,
             collectorReplicas: config.jaeger.collectorReplicas,
             queryReplicas: config.jaeger.queryReplicas,
@@ -69,12 +74,13 @@ export function deployPlatform(config: StackConfig) {
         inNamespace,
     );
 
-    new IndexCleaner("index-cleaner", { namespace: ns, retentionDays: config.retentionDays, indexPrefix: esConfig.indexPrefix, elasticsearch }, inNamespace);
+    new IndexCleaner("index-cleaner", { namespace: ns, image: images.esIndexCleaner, retentionDays: config.retentionDays, indexPrefix: esConfig.indexPrefix, elasticsearch }, inNamespace);
 
     const gateway = new CollectorGateway(
         "gateway",
         {
             namespace: ns,
+            image: images.collector,
             replicas: config.collector.gateway.replicas,
             memoryMiB: config.collector.gateway.memoryMiB,
             cpu: config.collector.gateway.cpu,
@@ -90,6 +96,7 @@ export function deployPlatform(config: StackConfig) {
         "agent",
         {
             namespace: ns,
+            image: images.collector,
             memoryMiB: config.collector.agent.memoryMiB,
             cpu: config.collector.agent.cpu,
             orderIdHeader: config.orderIdHeader,
@@ -104,7 +111,7 @@ export function deployPlatform(config: StackConfig) {
 
     const sso = new SsoProxy(
         "sso",
-        { namespace: ns, sso: config.sso, host: config.exposure.host, upstream: jaeger.queryUrl, trustedProxyRanges: config.exposure.proxyRanges },
+        { namespace: ns, image: images.oauth2Proxy, sso: config.sso, host: config.exposure.host, upstream: jaeger.queryUrl, trustedProxyRanges: config.exposure.proxyRanges },
         inNamespace,
     );
 
@@ -153,7 +160,7 @@ export function deployPlatform(config: StackConfig) {
         headPercent: config.sampling.headPercent,
         orderIdHeader: config.orderIdHeader,
         userIdHeader: config.userIdHeader,
-        agentImages,
+        agentImages: images.agents,
     });
     const operator = new OtelOperator(
         "otel-operator",
@@ -163,6 +170,9 @@ export function deployPlatform(config: StackConfig) {
             instrumentationName,
             instrumentationSpec,
             webhookFailurePolicy: config.operator.webhookFailurePolicy,
+            install: config.operator.install,
+            chart: config.charts.otelOperator,
+            imageRegistry: config.imageRegistry,
             certManagerReady: certManager.ready,
         },
         inNamespace,

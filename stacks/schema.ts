@@ -165,7 +165,25 @@ const tls = z
         path: ["clusterIssuer"],
     });
 
+/** Where a Helm chart comes from when not from its upstream repository: a mirror of the repository, or an OCI registry. */
+const chartSource = z
+    .strictObject(
+        {
+            repo: z.string({ error: "an https:// Helm repository URL" }).regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an https:// Helm repository URL" }).optional(),
+            oci: z.string({ error: "an OCI chart reference such as oci://registry.corp.internal/charts/cert-manager" }).regex(/^oci:\/\/[^\s/]+\/[^\s]+$/, { error: "an OCI chart reference such as oci://registry.corp.internal/charts/cert-manager" }).optional(),
+        },
+        { error: "an object with repo (a Helm repository mirror) or oci (an OCI chart reference)" },
+    )
+    .refine((c) => (c.repo === undefined) !== (c.oci === undefined), { error: "exactly one of repo and oci" });
+
+const charts = z.strictObject({
+    certManager: chartSource.optional(),
+    otelOperator: chartSource.optional(),
+});
+
 const operator = z.strictObject({
+    /** Install the OpenTelemetry Operator chart (off when the cluster already runs the Operator and its webhook). */
+    install: bool.default(true),
     /**
      * Fail makes pod creation in instrumented namespaces wait for the Operator's webhook; Ignore (the
      * upstream default) lets pods start uninstrumented when the webhook is down.
@@ -335,6 +353,16 @@ export const stackConfigSchema = z
      * (resource option `protect`): set false before a deliberate `pulumi destroy`.
      */
     protectData: bool.default(true),
+    /**
+     * A registry mirror every image we deploy is pulled through: `<mirror>/<repository path>:<tag>`
+     * (the upstream registry host dropped), as pull-through caches lay them out.
+     */
+    imageRegistry: z
+        .string({ error: "a registry host with an optional path, such as registry.corp.internal/mirror" })
+        .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, { error: "a registry host with an optional path, such as registry.corp.internal/mirror" })
+        .optional(),
+    /** Chart sources for clusters that cannot reach the public chart repositories. */
+    charts: charts.default({}),
     retentionDays: intRange(1, 90).default(7),
     sampling: sampling.default(sampling.parse({})),
     workloads: z

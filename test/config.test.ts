@@ -68,6 +68,14 @@ describe("stack configuration", () => {
         ]);
     });
 
+    it("names a bad chart source or image mirror", () => {
+        expect(problems({ "tracing:charts": '{"certManager": {"repo": "https://a.example", "oci": "oci://b.example/c"}}' })).toEqual([
+            'tracing:charts.certManager must be exactly one of repo and oci, got {"repo":"https://a.example","oci":"oci://b.example/c"}',
+        ]);
+        expect(problems({ "tracing:charts": '{"otelOperator": {"oci": "registry/x"}}' })[0]).toMatch(/^tracing:charts\.otelOperator\.oci must be an OCI chart reference/);
+        expect(problems({ "tracing:imageRegistry": "https://registry.example/mirror" })[0]).toMatch(/^tracing:imageRegistry must be a registry host with an optional path/);
+    });
+
     it("names the key, the bad value and what is allowed", () => {
         expect(problems({ "tracing:retentionDays": "400" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 400"]);
         expect(problems({ "tracing:retentionDays": "2.5" })).toEqual(["tracing:retentionDays must be an integer from 1 to 90, got 2.5"]);
@@ -139,7 +147,7 @@ describe("stack configuration", () => {
     });
 
     it("rejects unknown keys instead of dropping them", () => {
-        expect(problems({ "tracing:retentionDay": "3" })[0]).toMatch(/^tracing:retentionDay is not a known key \(known keys: namespace, createNamespace, protectData, retentionDays/);
+        expect(problems({ "tracing:retentionDay": "3" })[0]).toMatch(/^tracing:retentionDay is not a known key \(known keys: namespace, createNamespace, protectData, imageRegistry, charts, retentionDays/);
         expect(problems({ "tracing:sampling": '{"percentage": 10}' })).toEqual(["tracing:sampling.percentage is not a known setting of tracing:sampling"]);
     });
 

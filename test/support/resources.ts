@@ -74,3 +74,16 @@ export function validateAgainstUpstreamSchemas(objects: Obj[]): SchemaResult[] {
     });
     return JSON.parse(out) as SchemaResult[];
 }
+
+/**
+ * The simulation of a committed stack with some keys changed (a variant or a day-2 change), in a
+ * process of its own: the program runs once per process under Pulumi mocks.
+ */
+export function simulateVariant(stack: string, overrides: Record<string, string>): SimulatedResource[] {
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "simulate-variant.ts"), JSON.stringify({ stack, overrides })], {
+        cwd: projectDir,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    return JSON.parse(out) as SimulatedResource[];
+}

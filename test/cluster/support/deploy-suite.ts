@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parseStackConfig } from "../../../stacks/config";
 import type { StackConfig } from "../../../stacks/schema";
-import { simulateProgram, SimulatedResource } from "../../../stacks/simulate";
+import { simulateProgram } from "../../../stacks/simulate";
 import { readStackFile } from "../../../stacks/stack-file";
 import { runDir, Started, stop, waitFor } from "../../e2e/support/processes";
-import { obj, Obj, projectDir } from "../../support/resources";
+import { obj, Obj, projectDir, simulateVariant } from "../../support/resources";
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
@@ -27,16 +27,6 @@ interface Condition {
     message?: string;
 }
 const conditionsOf = (o: Obj | null): Condition[] => (obj(o?.status).conditions as Condition[] | undefined) ?? [];
-
-/** The simulation of the stack with some keys changed, in a process of its own (see simulate-variant.ts). */
-function simulateVariant(stack: string, overrides: Record<string, string>): SimulatedResource[] {
-    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "simulate-variant.ts"), JSON.stringify({ stack, overrides })], {
-        cwd: projectDir,
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-    });
-    return JSON.parse(out) as SimulatedResource[];
-}
 
 /** Desired and ready replicas of a workload, as its controller reports them. */
 function readiness(o: Obj): { desired: number; ready: number } {

@@ -3,9 +3,9 @@
  * runs once per process under Pulumi mocks, so a second configuration needs a process of its own.
  * node -r ts-node/register/transpile-only simulate-variant.ts '<{"stack": "dev", "overrides": {...}}>'
  */
-import { simulateProgram } from "../../../stacks/simulate";
-import { readStackFile } from "../../../stacks/stack-file";
-import { projectDir } from "../../support/resources";
+import { simulateProgram } from "../../stacks/simulate";
+import { readStackFile } from "../../stacks/stack-file";
+import { projectDir } from "./resources";
 
 const { stack, overrides } = JSON.parse(process.argv[2] ?? "{}") as { stack: string; overrides: Record<string, string> };
 simulateProgram(stack, { ...readStackFile(projectDir, stack), ...overrides })
