@@ -65,6 +65,28 @@ export function elasticsearchSettings(nodes: number, headlessService: string): R
     };
 }
 
+/** How the cluster was bootstrapped: one node alone, or several electing a master. */
+export type Bootstrap = "single-node" | "cluster";
+export const bootstrapOf = (nodes: number): Bootstrap => (nodes === 1 ? "single-node" : "cluster");
+
+/**
+ * Refuses a node count the running cluster cannot move to. A node bootstrapped as `single-node` never
+ * joins others, and nodes that bootstrapped a cluster cannot shrink to one (no quorum). `recorded` is
+ * how the cluster was first formed (absent before the first deploy).
+ */
+export function checkTopology(recorded: string | undefined, nodes: number): void {
+    if (recorded === undefined || recorded === bootstrapOf(nodes)) return;
+    throw new Error(
+        recorded === "single-node"
+            ? `tracing:elasticsearch.nodes is ${nodes}, but this Elasticsearch was bootstrapped as a single node, which cannot grow into a cluster. ` +
+                  "Keep nodes: 1, or move to a new cluster: snapshot the indices (or let retention expire them), set tracing:protectData to false, " +
+                  "delete the Elasticsearch StatefulSet and its claims (kubectl -n <namespace> delete sts elasticsearch; kubectl -n <namespace> delete pvc -l app.kubernetes.io/name=elasticsearch), " +
+                  "delete the ConfigMap elasticsearch-bootstrap, then pulumi up with the new node count (README, Changing a running platform)."
+            : `tracing:elasticsearch.nodes is 1, but this Elasticsearch was bootstrapped as a cluster of several master-eligible nodes, and one node alone has no quorum. ` +
+                  "Keep at least 3 nodes, or move to a new single-node cluster as the README describes (Changing a running platform).",
+    );
+}
+
 /**
  * Elasticsearch in the platform namespace: a StatefulSet with security on, HTTP and transport TLS
  * from a cert-manager Certificate, a generated password in a Secret, memory limits (the heap is sized
@@ -138,6 +160,17 @@ export class Elasticsearch extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // How the cluster was first formed, kept as it was (ignoreChanges): a later deploy that asks for
+        // a node count the cluster cannot move to stops before the StatefulSet changes.
+        const bootstrap = new k8s.core.v1.ConfigMap(
+            `${name}-bootstrap`,
+            { metadata: { name: `${elasticsearchName}-bootstrap`, namespace: ns, labels }, data: { bootstrap: bootstrapOf(args.nodes), nodes: String(args.nodes) } },
+            { parent: this, ignoreChanges: ["data"] },
+        );
+        const replicas = bootstrap.data.apply((recorded) => {
+            checkTopology(recorded?.bootstrap, args.nodes);
+            return args.nodes;
+        });
         const settings = elasticsearchSettings(args.nodes, headless);
         const statefulSet = new k8s.apps.v1.StatefulSet(
             name,
@@ -145,7 +178,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                 metadata: { name: elasticsearchName, namespace: ns, labels },
                 spec: {
                     serviceName: headless,
-                    replicas: args.nodes,
+                    replicas,
                     podManagementPolicy: "Parallel",
                     selector: { matchLabels: selector },
                     template: {

@@ -66,10 +66,11 @@ function generatedOutputs(type: string, name: string, inputs: Record<string, unk
 
 /**
  * Runs the real program (`index.ts`) under Pulumi mocks with the given stack configuration and
- * returns every resource it registered. Pulumi's runtime state is per process: call this once per
+ * returns every resource it registered. `priorState` (by `type::name`) stands for what the engine
+ * holds from an earlier deploy, where the program reads it back (fields whose changes it ignores). Pulumi's runtime state is per process: call this once per
  * process (jest gives each test file its own).
  */
-export async function simulateProgram(stack: string, config: Record<string, string>): Promise<Simulation> {
+export async function simulateProgram(stack: string, config: Record<string, string>, priorState: Record<string, Record<string, unknown>> = {}): Promise<Simulation> {
     const resources: SimulatedResource[] = [];
     let options = new Map<string, SimulatedResource["options"]>();
     await pulumi.runtime.setMocks(
@@ -80,7 +81,9 @@ export async function simulateProgram(stack: string, config: Record<string, stri
                 const read = args.id !== undefined && args.id !== "";
                 const recorded = options.get(`${args.type}::${args.name}`);
                 resources.push({ type: args.type, name: args.name, inputs, ...(read ? { readId: args.id } : {}), ...(recorded === undefined ? {} : { options: recorded }) });
-                return { id: read ? String(args.id) : `${args.name}-id`, state: { ...args.inputs, ...generatedOutputs(args.type, args.name, args.inputs) } };
+                // A later deploy: the engine keeps the state of ignored changes, so outputs come from there.
+                const prior = priorState[`${args.type}::${args.name}`] ?? {};
+                return { id: read ? String(args.id) : `${args.name}-id`, state: { ...args.inputs, ...generatedOutputs(args.type, args.name, args.inputs), ...prior } };
             },
             call(args) {
                 return args.inputs;

@@ -79,8 +79,8 @@ export function validateAgainstUpstreamSchemas(objects: Obj[]): SchemaResult[] {
  * The simulation of a committed stack with some keys changed (a variant or a day-2 change), in a
  * process of its own: the program runs once per process under Pulumi mocks.
  */
-export function simulateVariant(stack: string, overrides: Record<string, string>): SimulatedResource[] {
-    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "simulate-variant.ts"), JSON.stringify({ stack, overrides })], {
+export function simulateVariant(stack: string, overrides: Record<string, string>, priorState?: Record<string, Record<string, unknown>>): SimulatedResource[] {
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "simulate-variant.ts"), JSON.stringify({ stack, overrides, priorState })], {
         cwd: projectDir,
         encoding: "utf8",
         maxBuffer: 64 * 1024 * 1024,

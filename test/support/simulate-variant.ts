@@ -7,8 +7,12 @@ import { simulateProgram } from "../../stacks/simulate";
 import { readStackFile } from "../../stacks/stack-file";
 import { projectDir } from "./resources";
 
-const { stack, overrides } = JSON.parse(process.argv[2] ?? "{}") as { stack: string; overrides: Record<string, string> };
-simulateProgram(stack, { ...readStackFile(projectDir, stack), ...overrides })
+const { stack, overrides, priorState } = JSON.parse(process.argv[2] ?? "{}") as {
+    stack: string;
+    overrides: Record<string, string>;
+    priorState?: Record<string, Record<string, unknown>>;
+};
+simulateProgram(stack, { ...readStackFile(projectDir, stack), ...overrides }, priorState)
     .then((sim) => process.stdout.write(JSON.stringify(sim.resources)))
     .catch((err: unknown) => {
         process.stderr.write(String(err instanceof Error ? (err.stack ?? err.message) : err));
