@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CertificateSpec, customResource } from "./custom-resources";
+import { renderRoles, renderUsers, renderUsersRoles, StorageClient, storageClients, storageUser } from "../renderers/elasticsearch-realm";
 import { httpsProbeCommand } from "./elasticsearch-probe";
 import { platformLabels, restrictedContainerSecurity } from "./pod-hardening";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
@@ -9,8 +10,8 @@ import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 /** How Jaeger and the index cleaner reach Elasticsearch, in-cluster or external. */
 export interface ElasticsearchConnection {
     url: string;
-    /** Secret with keys `username` and `password`. */
-    credentialsSecret: string;
+    /** Per client (Jaeger collector, query, both, the index cleaner): a Secret with keys `username` and `password`. */
+    credentials: Record<StorageClient, string>;
     /** Secret with key `ca.crt`, when the server's certificate is privately signed. */
     caSecret?: string;
     /** Labels of the in-cluster pods, for NetworkPolicies; absent for an external cluster. */
@@ -26,6 +27,8 @@ export interface ElasticsearchArgs {
     storageClass?: string;
     cpu: string;
     memoryMiB: number;
+    /** Jaeger's index prefix: the users' privileges reach only these indices. */
+    indexPrefix: string;
     /** ClusterIssuer that signs the HTTP and transport certificates. */
     issuerName: string;
     certManagerReady: pulumi.Resource[];
@@ -34,7 +37,9 @@ export interface ElasticsearchArgs {
 }
 
 export const elasticsearchName = "elasticsearch";
-const certDir = "/usr/share/elasticsearch/config/certs";
+const configDir = "/usr/share/elasticsearch/config";
+const certDir = `${configDir}/certs`;
+const realmFiles = ["users", "users_roles", "roles.yml"];
 
 /** Node settings as environment variables: security and TLS on, mmap off (no privileged sysctl under Pod Security restricted). */
 export function elasticsearchSettings(nodes: number, headlessService: string): Record<string, string> {
@@ -102,6 +107,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         const selector = { "app.kubernetes.io/name": elasticsearchName };
         const headless = `${elasticsearchName}-nodes`;
 
+        // The superuser's password only bootstraps the node; clients log in as least-privilege users.
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
         const credentials = new k8s.core.v1.Secret(
             `${name}-credentials`,
@@ -112,6 +118,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        const realm = this.fileRealm(name, ns, labels, args.indexPrefix);
 
         const tlsSecret = `${elasticsearchName}-tls`;
         const certificate = customResource<CertificateSpec>(
@@ -214,10 +222,24 @@ export class Elasticsearch extends pulumi.ComponentResource {
                                     volumeMounts: [
                                         { name: "data", mountPath: "/usr/share/elasticsearch/data" },
                                         { name: "tls", mountPath: certDir, readOnly: true },
+                                        // The file realm's users and roles, beside the image's own config files.
+                                        ...realmFiles.map((file) => ({ name: "realm", mountPath: `${configDir}/${file}`, subPath: file, readOnly: true })),
                                     ],
                                 },
                             ],
-                            volumes: [{ name: "tls", secret: { secretName: tlsSecret } }],
+                            volumes: [
+                                { name: "tls", secret: { secretName: tlsSecret } },
+                                {
+                                    name: "realm",
+                                    projected: {
+                                        defaultMode: 0o440,
+                                        sources: [
+                                            { secret: { name: realm.usersSecret, items: [{ key: "users", path: "users" }, { key: "users_roles", path: "users_roles" }] } },
+                                            { configMap: { name: realm.rolesConfigMap, items: [{ key: "roles.yml", path: "roles.yml" }] } },
+                                        ],
+                                    },
+                                },
+                            ],
                         },
                     },
                     volumeClaimTemplates: [
@@ -249,10 +271,43 @@ export class Elasticsearch extends pulumi.ComponentResource {
 
         this.connection = {
             url: `https://${elasticsearchName}.${ns}.svc.cluster.local:9200`,
-            credentialsSecret: `${elasticsearchName}-credentials`,
+            credentials: realm.credentials,
             caSecret: tlsSecret,
             podSelector: selector,
         };
         this.registerOutputs({ url: this.connection.url });
+    }
+
+    /**
+     * A generated password per client, its Secret for the client, and the file realm Elasticsearch
+     * reads them from (bcrypt hashes in a Secret, the roles in a ConfigMap).
+     */
+    private fileRealm(name: string, ns: string, labels: Record<string, string>, indexPrefix: string): { credentials: Record<StorageClient, string>; usersSecret: string; rolesConfigMap: string } {
+        const credentials = {} as Record<StorageClient, string>;
+        const hashes = {} as Record<StorageClient, pulumi.Output<string>>;
+        for (const client of storageClients) {
+            const user = storageUser[client];
+            const password = new random.RandomPassword(`${name}-${user}`, { length: 32, special: false }, { parent: this });
+            hashes[client] = password.bcryptHash;
+            credentials[client] = `${elasticsearchName}-${user}`;
+            new k8s.core.v1.Secret(
+                `${name}-${user}`,
+                { metadata: { name: credentials[client], namespace: ns, labels }, type: "Opaque", stringData: { username: user, password: password.result } },
+                { parent: this },
+            );
+        }
+        const usersSecret = `${elasticsearchName}-realm`;
+        new k8s.core.v1.Secret(
+            `${name}-realm`,
+            {
+                metadata: { name: usersSecret, namespace: ns, labels },
+                type: "Opaque",
+                stringData: { users: pulumi.all(hashes).apply((h) => renderUsers(h)), users_roles: renderUsersRoles() },
+            },
+            { parent: this },
+        );
+        const rolesConfigMap = `${elasticsearchName}-roles`;
+        new k8s.core.v1.ConfigMap(`${name}-roles`, { metadata: { name: rolesConfigMap, namespace: ns, labels }, data: { "roles.yml": renderRoles(indexPrefix) } }, { parent: this });
+        return { credentials, usersSecret, rolesConfigMap };
     }
 }

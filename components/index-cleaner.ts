@@ -22,8 +22,8 @@ export function indexCleanerEnv(args: Pick<IndexCleanerArgs, "indexPrefix" | "el
     const es = args.elasticsearch;
     return [
         { name: "INDEX_PREFIX", value: args.indexPrefix },
-        { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "username" } } },
-        { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "password" } } },
+        { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: es.credentials.cleaner, key: "username" } } },
+        { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.credentials.cleaner, key: "password" } } },
         // Without ES_TLS_ENABLED the cleaner would skip certificate checks on an https URL.
         { name: "ES_TLS_ENABLED", value: "true" },
         ...(es.caSecret === undefined ? [] : [{ name: "ES_TLS_CA", value: `${caDir}/ca.crt` }]),

@@ -114,8 +114,8 @@ export class Jaeger extends pulumi.ComponentResource {
                                         args: ["--config=/etc/jaeger/config.yaml"],
                                         env: [
                                             ...downwardEnv,
-                                            { name: esCredentialEnv.username, valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "username" } } },
-                                            { name: esCredentialEnv.password, valueFrom: { secretKeyRef: { name: es.credentialsSecret, key: "password" } } },
+                                            { name: esCredentialEnv.username, valueFrom: { secretKeyRef: { name: es.credentials[d.role], key: "username" } } },
+                                            { name: esCredentialEnv.password, valueFrom: { secretKeyRef: { name: es.credentials[d.role], key: "password" } } },
                                         ],
                                         ports,
                                         resources: resources(args.cpu, args.memoryMiB),

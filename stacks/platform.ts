@@ -51,10 +51,16 @@ export function deployPlatform(config: StackConfig) {
                       issuerName: certManager.issuerName,
                       certManagerReady: certManager.ready,
                       protect: config.protectData,
+                      indexPrefix: esConfig.indexPrefix,
                   },
                   inNamespace,
               ).connection
-            : { url: esConfig.url, credentialsSecret: esConfig.credentialsSecret, caSecret: esConfig.caSecret };
+            : {
+                  url: esConfig.url,
+                  // An external cluster's users are its owners' business: one Secret serves every client.
+                  credentials: { collector: esConfig.credentialsSecret, query: esConfig.credentialsSecret, combined: esConfig.credentialsSecret, cleaner: esConfig.credentialsSecret },
+                  caSecret: esConfig.caSecret,
+              };
 
     const jaeger = new Jaeger(
         "jaeger",

@@ -61,7 +61,9 @@ function revealSecrets(value: unknown): unknown {
 function generatedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     if (type !== "random:index/randomPassword:RandomPassword") return {};
     const length = typeof inputs.length === "number" ? inputs.length : 16;
-    return { result: `mock${name.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(length, "x").slice(0, length) };
+    const placeholder = `mock${name.replace(/[^A-Za-z0-9]/g, "")}`;
+    // A bcrypt hash has this shape: $2a$<cost>$<22 characters of salt><31 of hash>.
+    return { result: placeholder.padEnd(length, "x").slice(0, length), bcryptHash: `$2a$10$${placeholder.padEnd(53, "x").slice(0, 53)}` };
 }
 
 /**

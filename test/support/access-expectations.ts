@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import type { SimulatedResource } from "../../stacks/simulate";
 import type { StackRun } from "./program";
 import { configMapYaml, find, obj, Obj, ofType } from "./resources";
@@ -55,6 +56,25 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             expect(pdb).toHaveLength(es.nodes > 1 ? 1 : 0);
         });
 
+        it("gives Jaeger and the cleaner least-privilege Elasticsearch users, never the superuser", () => {
+            const secretUser = (name: string): unknown => obj(find(resources(), "kubernetes:core/v1:Secret", name).inputs.stringData).username;
+            const credentialsOf = (container: Obj): string => String(obj(obj(list(container.env).find((e) => e.name === "ES_USERNAME")?.valueFrom).secretKeyRef).name);
+            const jaegers = ofType(resources(), "kubernetes:apps/v1:Deployment").filter((d) => String(obj(d.inputs.metadata).name).startsWith("jaeger"));
+            const users = Object.fromEntries(jaegers.map((d) => [String(obj(d.inputs.metadata).name), secretUser(credentialsOf(list(podSpec(d).containers)[0]))]));
+            expect(users).toEqual(config().jaeger.roles === "combined" ? { jaeger: "jaeger" } : { "jaeger-collector": "jaeger-writer", "jaeger-query": "jaeger-reader" });
+            const cleaner = list(podSpec(find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner")).containers)[0];
+            expect(secretUser(credentialsOf(cleaner))).toBe("jaeger-index-cleaner");
+            // The realm Elasticsearch reads them from: each user, its roles, the roles confined to Jaeger's indices.
+            const sts = find(resources(), "kubernetes:apps/v1:StatefulSet", "elasticsearch");
+            const mounts = list(list(podSpec(sts).containers)[0].volumeMounts).map((m) => String(m.mountPath));
+            expect(mounts).toEqual(expect.arrayContaining(["/usr/share/elasticsearch/config/users", "/usr/share/elasticsearch/config/users_roles", "/usr/share/elasticsearch/config/roles.yml"]));
+            const realm = obj(find(resources(), "kubernetes:core/v1:Secret", "elasticsearch-realm").inputs.stringData);
+            expect(String(realm.users).split("\n").filter(Boolean).map((l) => l.split(":")[0]).sort()).toEqual(["jaeger", "jaeger-index-cleaner", "jaeger-reader", "jaeger-writer"]);
+            expect(String(realm.users)).not.toContain("elastic:");
+            const roles = parse(String(obj(find(resources(), "kubernetes:core/v1:ConfigMap", "elasticsearch-roles").inputs.data)["roles.yml"])) as Record<string, { indices: { names: string[] }[] }>;
+            for (const role of Object.values(roles)) for (const i of role.indices) expect(i.names).toEqual([`${config().elasticsearch.indexPrefix}-*`]);
+        });
+
         it("enforces retention with the index cleaner: the stack's days, credentials from the Secret, TLS on", () => {
             const cron = find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner");
             const spec = obj(cron.inputs.spec);
@@ -62,7 +82,7 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             const container = list(podSpec(cron).containers)[0];
             expect(container.args).toEqual([String(config().retentionDays), "https://elasticsearch.tracing.svc.cluster.local:9200"]);
             const env = list(container.env);
-            expect(env).toContainEqual({ name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "elasticsearch-credentials", key: "password" } } });
+            expect(env).toContainEqual({ name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "elasticsearch-jaeger-index-cleaner", key: "password" } } });
             expect(env).toContainEqual({ name: "ES_TLS_ENABLED", value: "true" });
             expect(env).toContainEqual({ name: "INDEX_PREFIX", value: config().elasticsearch.indexPrefix });
             expect(obj(container.resources).limits).toBeDefined();

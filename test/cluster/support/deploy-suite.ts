@@ -57,6 +57,8 @@ export function podReferences(spec: Obj): { kind: "Secret" | "ConfigMap" | "Pers
         for (const source of list(obj(v.projected).sources)) {
             const s = obj(source.secret);
             for (const i of list(s.items)) if (s.optional !== true) refs.push({ kind: "Secret", name: String(s.name), key: String(i.key) });
+            const c = obj(source.configMap);
+            for (const i of list(c.items)) if (c.optional !== true) refs.push({ kind: "ConfigMap", name: String(c.name), key: String(i.key) });
         }
     }
     for (const c of [...list(spec.initContainers), ...list(spec.containers)]) {
