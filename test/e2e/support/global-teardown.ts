@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 
 /**
- * After every e2e test, passed or failed: kills whatever a suite left running (normally nothing: each
+ * After every e2e (and cluster) test run, passed or failed: kills whatever a suite left running (normally nothing: each
  * suite stops its own processes in afterAll), dismisses the reaper, and removes the bulky data
  * directories (PostgreSQL's cluster, RabbitMQ's database, the persistent queues). Logs, rendered
  * configs and the traces the tests looked at stay in the run directory.
@@ -17,6 +17,8 @@ export default function globalTeardown(): void {
     if (leftovers !== "") process.stderr.write(`e2e teardown killed what was still running: ${leftovers}\n`);
     for (const entry of readdirSync(runDir)) {
         if (entry === "pgdata" || entry.endsWith("-queue")) rmSync(join(runDir, entry), { recursive: true, force: true });
+        // The cluster suite's control planes: their etcd stores (logs and certificates stay).
+        if (entry.startsWith("cluster-")) rmSync(join(runDir, entry, "etcd"), { recursive: true, force: true });
     }
     rmSync(join(runDir, "rabbitmq", "mnesia"), { recursive: true, force: true });
 }
