@@ -101,13 +101,18 @@ export async function startControlPlane(name = "cluster"): Promise<ControlPlane>
     const kubectl = new Kubectl(kubeconfig);
     await waitFor("kube-apiserver /readyz", () => apiServerReady(kubectl), 60000, 500);
 
-    run("kube-controller-manager", clusterTool("kubeControllerManager"), [
+    // What the controller manager and the scheduler share: the admin kubeconfig, one instance each,
+    // their own HTTPS endpoints on loopback.
+    const componentFlags = async (): Promise<string[]> => [
         `--kubeconfig=${kubeconfig}`,
         `--authentication-kubeconfig=${kubeconfig}`,
         `--authorization-kubeconfig=${kubeconfig}`,
         "--bind-address=127.0.0.1",
         `--secure-port=${await freePort()}`,
         "--leader-elect=false",
+    ];
+    run("kube-controller-manager", clusterTool("kubeControllerManager"), [
+        ...(await componentFlags()),
         `--service-account-private-key-file=${pki.serviceAccountKey}`,
         `--root-ca-file=${pki.caCert}`,
         `--service-cluster-ip-range=${serviceRange}`,
@@ -115,14 +120,7 @@ export async function startControlPlane(name = "cluster"): Promise<ControlPlane>
         // Nodes are kwok's: their leases are kept, no eviction is needed while the suite runs.
         "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service,-route",
     ]);
-    run("kube-scheduler", clusterTool("kubeScheduler"), [
-        `--kubeconfig=${kubeconfig}`,
-        `--authentication-kubeconfig=${kubeconfig}`,
-        `--authorization-kubeconfig=${kubeconfig}`,
-        "--bind-address=127.0.0.1",
-        `--secure-port=${await freePort()}`,
-        "--leader-elect=false",
-    ]);
+    run("kube-scheduler", clusterTool("kubeScheduler"), await componentFlags());
 
     const stages = readdirSync(clusterTool("kwokStages"))
         .filter((f) => f.endsWith(".yaml"))
