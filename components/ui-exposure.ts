@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "../stacks/schema";
+import { renderVpnEnforcement, VpnEnforcement } from "../renderers/vpn-enforcement";
 import { CertificateSpec, customResource } from "./custom-resources";
 import { platformLabels } from "./pod-hardening";
 
@@ -16,14 +17,12 @@ export interface UiExposureArgs {
 
 export const uiName = "jaeger-ui";
 export const uiTlsSecret = "jaeger-ui-tls";
-/** Where an HTTPRoute records the VPN ranges its Gateway must enforce. */
-export const routeSourceRangesAnnotation = "tracing-platform/source-ranges";
 
 /** Typed specs for the Gateway API objects (gateway.networking.k8s.io/v1 and v1beta1). */
 interface HTTPRouteSpec {
     parentRefs: { name: string; namespace: string; sectionName?: string }[];
     hostnames: string[];
-    rules: { matches: { path: { type: "PathPrefix"; value: string } }[]; backendRefs: { name: string; port: number }[] }[];
+    rules: { matches: { path: { type: "PathPrefix"; value: string } }[]; filters?: VpnEnforcement["routeFilters"]; backendRefs: { name: string; port: number }[] }[];
 }
 
 interface ReferenceGrantSpec {
@@ -63,6 +62,19 @@ export class UiExposure extends pulumi.ComponentResource {
             { parent: this, dependsOn: args.certManagerReady },
         );
 
+        // What keeps everyone but the VPN out, in the form the configured controller enforces.
+        const vpn = renderVpnEnforcement({
+            mode: e.mode,
+            controller: e.controller,
+            sourceRanges: e.sourceRanges,
+            namespace: ns,
+            routeName: uiName,
+            customAnnotation: e.sourceRangeAnnotation,
+        });
+        const enforcers = vpn.objects.map((o) =>
+            customResource<Record<string, unknown>>(`${name}-${o.kind.toLowerCase()}`, { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: ns, labels }, spec: o.spec }, { parent: this }),
+        );
+
         if (e.mode === "ingress") {
             new k8s.networking.v1.Ingress(
                 name,
@@ -72,7 +84,7 @@ export class UiExposure extends pulumi.ComponentResource {
                         namespace: ns,
                         labels,
                         annotations: {
-                            [e.sourceRangeAnnotation]: e.sourceRanges.join(","),
+                            ...vpn.annotations,
                             // Pulumi waits up to 10 minutes for status.loadBalancer, which internal
                             // controllers often never publish: wait only when told to.
                             ...(e.awaitAddress ? {} : { "pulumi.com/skipAwait": "true" }),
@@ -97,7 +109,8 @@ export class UiExposure extends pulumi.ComponentResource {
                         ],
                     },
                 },
-                { parent: this, dependsOn: [certificate] },
+                // The route only after what guards it: never a moment open to more than the VPN.
+                { parent: this, dependsOn: [certificate, ...enforcers] },
             );
         } else {
             const gateway = e.gateway;
@@ -107,14 +120,20 @@ export class UiExposure extends pulumi.ComponentResource {
                 {
                     apiVersion: "gateway.networking.k8s.io/v1",
                     kind: "HTTPRoute",
-                    metadata: { name: uiName, namespace: ns, labels, annotations: { [routeSourceRangesAnnotation]: e.sourceRanges.join(",") } },
+                    metadata: { name: uiName, namespace: ns, labels, ...(Object.keys(vpn.annotations).length > 0 ? { annotations: vpn.annotations } : {}) },
                     spec: {
                         parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
                         hostnames: [e.host],
-                        rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: args.backendService, port: args.backendPort }] }],
+                        rules: [
+                            {
+                                matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                                ...(vpn.routeFilters.length > 0 ? { filters: vpn.routeFilters } : {}),
+                                backendRefs: [{ name: args.backendService, port: args.backendPort }],
+                            },
+                        ],
                     },
                 },
-                { parent: this },
+                { parent: this, dependsOn: enforcers },
             );
             // Lets the Gateway's TLS listener use the certificate issued here.
             customResource<ReferenceGrantSpec>(

@@ -8,6 +8,8 @@ export interface PackConfig {
     maxRetentionDays: number;
     allowedIngressClasses: string[];
     allowedSourceRanges: string[];
+    /** Annotations a controller of yours enforces source ranges from, besides the ones the pack knows. */
+    sourceRangeAnnotations: string[];
     maxStorageGi: number;
 }
 
@@ -16,6 +18,7 @@ export const defaultConfig: PackConfig = {
     allowedIngressClasses: ["nginx-internal", "internal", "traefik-internal"],
     // Private and carrier-grade NAT ranges only: the UI must never answer the Internet.
     allowedSourceRanges: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
+    sourceRangeAnnotations: [],
     maxStorageGi: 500,
 };
 
@@ -46,6 +49,12 @@ export const configSchemaProperties: Record<ConfigKey, SettingSchema> = {
         items: { type: "string", pattern: cidrPattern },
         default: defaultConfig.allowedSourceRanges,
         description: "IPv4 CIDRs every source-range allowlist must stay inside.",
+    },
+    sourceRangeAnnotations: {
+        type: "array",
+        items: { type: "string" },
+        default: defaultConfig.sourceRangeAnnotations,
+        description: "Annotations your own ingress controller enforces source ranges from (HAProxy's and ingress-nginx's are known).",
     },
     maxStorageGi: { type: "integer", minimum: 1, default: defaultConfig.maxStorageGi, description: "Largest volume claim, in GiB, per claim (not summed)." },
 };

@@ -18,6 +18,8 @@
 #   cert-manager  the real cert-manager controller (see versions.json for the version gap), and the
 #                 CRDs of the deployed cert-manager chart version (deploy/crds of the root module)
 #   gateway-api   the Gateway API CRDs, standard channel
+#   controller-crds  the CRDs of the ingress controllers whose VPN enforcement we render: Traefik's
+#                 (Middleware) and Envoy Gateway's (SecurityPolicy)
 #
 # A binary already in the cache and built by the same recipe (versions, manifest, flags: kept in
 # <tool>-<version>/recipe) is reused, so a second run builds nothing. Go's module and build caches
@@ -25,10 +27,10 @@
 # Binaries are static (CGO_ENABLED=0) like the upstream release builds. `npm run tools`.
 #
 # Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen kubernetes etcd kwok
-# cert-manager gateway-api (default: all); the benchmark asks only for what it runs.
+# cert-manager gateway-api controller-crds (default: all); the benchmark asks only for what it runs.
 set -Eeuo pipefail
 
-all_tools="otelcol jaeger oauth2-proxy telemetrygen kubernetes etcd kwok cert-manager gateway-api"
+all_tools="otelcol jaeger oauth2-proxy telemetrygen kubernetes etcd kwok cert-manager gateway-api controller-crds"
 for t in "$@"; do
     [[ " $all_tools " == *" $t "* ]] || { echo "install-tools: error: unknown tool \"$t\" (known: $all_tools)" >&2; exit 64; }
 done
@@ -356,6 +358,23 @@ fetch_gateway_api() {
 }
 tool_dir gateway-api "$gateway_api" "crds/gateway.networking.k8s.io_httproutes.yaml crds/gateway.networking.k8s.io_referencegrants.yaml" \
     "sigs.k8s.io/gateway-api@v$gateway_api config/crd/standard" fetch_gateway_api
+fi
+
+# --- Ingress controllers' CRDs: what enforces the VPN ranges ---------------------------------------
+if want controller-crds; then
+traefik=$(pin testCluster.traefik.version)
+envoy_gateway=$(pin testCluster.envoyGateway.version)
+fetch_controller_crds() {
+    local out=$1 dir
+    mkdir -p "$out/traefik" "$out/envoy-gateway"
+    dir=$(module_info "github.com/traefik/traefik/v3@v$traefik" Dir)
+    cp "$dir/docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml" "$out/traefik/crds.yaml"
+    dir=$(module_info "github.com/envoyproxy/gateway@v$envoy_gateway" Dir)
+    cp "$dir"/charts/gateway-helm/charts/crds/crds/generated/gateway.envoyproxy.io_*.yaml "$out/envoy-gateway/"
+    if grep -l '{{' "$out"/*/*.yaml; then die "a controller's CRDs hold templates, not plain YAML"; fi
+}
+tool_dir controller-crds "traefik-$traefik-envoy-gateway-$envoy_gateway" "traefik/crds.yaml envoy-gateway/gateway.envoyproxy.io_securitypolicies.yaml" \
+    "github.com/traefik/traefik/v3@v$traefik github.com/envoyproxy/gateway@v$envoy_gateway CRDs" fetch_controller_crds
 fi
 
 echo "tools ready in $cache:$wanted"

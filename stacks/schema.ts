@@ -297,16 +297,29 @@ const sso = z
         path: ["providerCa"],
     });
 
+/** The controllers whose VPN-only enforcement the program renders (custom: an annotation you name). */
+export const ingressControllers = ["traefik", "haproxy", "ingress-nginx", "custom"] as const;
+export const gatewayControllers = ["envoy-gateway", "traefik", "custom"] as const;
+export type IngressController = (typeof ingressControllers)[number];
+export type GatewayController = (typeof gatewayControllers)[number];
+
 const exposure = z
     .strictObject({
         /** `ingress`: an Ingress on an internal class; `gateway-api`: an HTTPRoute on an existing internal Gateway. */
         mode: z.enum(["ingress", "gateway-api"], { error: "ingress or gateway-api" }).default("ingress"),
         host: hostname,
-        ingressClassName: dnsLabel.default("nginx-internal"),
+        ingressClassName: dnsLabel.default("traefik-internal"),
+        /**
+         * The controller behind the class or Gateway: what enforces the VPN-only rule is rendered in its own
+         * form (a Traefik Middleware, an Envoy Gateway SecurityPolicy, HAProxy's or ingress-nginx's
+         * annotation). `custom` names the annotation yours reads (sourceRangeAnnotation). Default: Traefik
+         * for an Ingress, Envoy Gateway for a Gateway.
+         */
+        controller: z.enum([...new Set([...ingressControllers, ...gatewayControllers])] as [string, ...string[]], { error: `one of ${[...new Set([...ingressControllers, ...gatewayControllers])].join(", ")}` }).optional(),
         /** The VPN's address ranges: the only clients the UI answers. */
         sourceRanges: cidrList,
-        /** Annotation the ingress controller reads source ranges from. */
-        sourceRangeAnnotation: z.string().min(1).default("nginx.ingress.kubernetes.io/whitelist-source-range"),
+        /** With controller custom: the annotation it reads source ranges from. */
+        sourceRangeAnnotation: z.string({ error: "an annotation name" }).min(1, { error: "an annotation name" }).optional(),
         /** Addresses of the ingress controller / gateway pods: the only proxies oauth2-proxy trusts for X-Forwarded-*. */
         proxyRanges: cidrList,
         /**
@@ -321,7 +334,19 @@ const exposure = z
     .refine((e) => e.mode !== "gateway-api" || e.gateway !== undefined, {
         error: "the Gateway to attach to ({ name, namespace }; required in gateway-api mode)",
         path: ["gateway"],
-    });
+    })
+    .refine((e) => e.controller === undefined || (e.mode === "ingress" ? (ingressControllers as readonly string[]) : (gatewayControllers as readonly string[])).includes(e.controller), {
+        error: `a controller that enforces source ranges in this mode (ingress: ${ingressControllers.join(", ")}; gateway-api: ${gatewayControllers.join(", ")})`,
+        path: ["controller"],
+    })
+    .refine((e) => (e.controller === "custom") === (e.sourceRangeAnnotation !== undefined), {
+        error: "set exactly when controller is custom: the annotation your controller reads source ranges from (for a known controller the program renders its own enforcement)",
+        path: ["sourceRangeAnnotation"],
+    })
+    .transform((e) => ({
+        ...e,
+        controller: (e.controller ?? (e.mode === "ingress" ? "traefik" : "envoy-gateway")) as IngressController | GatewayController,
+    }));
 
 const network = z.strictObject(
     {

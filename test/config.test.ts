@@ -68,6 +68,16 @@ describe("stack configuration", () => {
         ]);
     });
 
+    it("knows which controller enforces the VPN ranges, and refuses one it cannot render for unless its annotation is named", () => {
+        const exposure = (e: Record<string, unknown>): string => JSON.stringify({ ...exposureConfig, ...e });
+        expect(parseStackConfig(requiredConfig).exposure.controller).toBe("traefik");
+        expect(parseStackConfig({ ...requiredConfig, "tracing:exposure": exposure({ mode: "gateway-api", gateway: { name: "g", namespace: "n" } }) }).exposure.controller).toBe("envoy-gateway");
+        expect(problems({ "tracing:exposure": exposure({ controller: "envoy-gateway" }) })[0]).toMatch(/^tracing:exposure\.controller must be a controller that enforces source ranges in this mode/);
+        expect(problems({ "tracing:exposure": exposure({ controller: "kong" }) })[0]).toMatch(/^tracing:exposure\.controller must be one of traefik, haproxy, ingress-nginx, custom, envoy-gateway, got "kong"/);
+        expect(problems({ "tracing:exposure": exposure({ controller: "custom" }) })[0]).toMatch(/^tracing:exposure\.sourceRangeAnnotation must be set exactly when controller is custom/);
+        expect(problems({ "tracing:exposure": exposure({ sourceRangeAnnotation: "x/allow" }) })[0]).toMatch(/^tracing:exposure\.sourceRangeAnnotation must be set exactly when controller is custom/);
+    });
+
     it("names a bad chart source or image mirror", () => {
         expect(problems({ "tracing:charts": '{"certManager": {"repo": "https://a.example", "oci": "oci://b.example/c"}}' })).toEqual([
             'tracing:charts.certManager must be exactly one of repo and oci, got {"repo":"https://a.example","oci":"oci://b.example/c"}',

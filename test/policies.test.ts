@@ -88,7 +88,7 @@ describe("policy settings", () => {
     });
 
     it("allowedIngressClasses replaces the default list", () => {
-        expect(policiesFailing(stacks.prod, { "ingress-internal-class": { allowedIngressClasses: ["traefik-internal"] } })).toEqual(["ingress-internal-class"]);
+        expect(policiesFailing(stacks.prod, { "ingress-internal-class": { allowedIngressClasses: ["nginx-internal"] } })).toEqual(["ingress-internal-class"]);
     });
 
     it("an enforcement level can be lowered, a policy disabled, or every level set with all", () => {
@@ -106,7 +106,7 @@ describe("policy settings", () => {
     it.each([
         [{ "retention-within-limit": { maxRetentionDays: 7 } }, "retention-within-limit: no such policy in the pack"],
         [{ "retention-within-limits": { maxRetentionDay: 7 } }, "retention-within-limits.maxRetentionDay: not a setting of this policy (its settings: maxRetentionDays)"],
-        [{ "ingress-vpn-only": { maxRetentionDays: 7 } }, "ingress-vpn-only.maxRetentionDays: not a setting of this policy (its settings: allowedSourceRanges)"],
+        [{ "ingress-vpn-only": { maxRetentionDays: 7 } }, "ingress-vpn-only.maxRetentionDays: not a setting of this policy (its settings: allowedSourceRanges, sourceRangeAnnotations)"],
         [{ "retention-within-limits": { maxRetentionDays: "7" } }, 'retention-within-limits.maxRetentionDays: must be an integer, got "7"'],
         [{ "retention-within-limits": { maxRetentionDays: 0 } }, "retention-within-limits.maxRetentionDays: must be at least 1, got 0"],
         [{ "ingress-vpn-only": { allowedSourceRanges: "10.0.0.0/8" } }, "ingress-vpn-only.allowedSourceRanges: must be an array of strings"],

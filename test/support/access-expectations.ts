@@ -128,7 +128,11 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
         it("exposes the UI only through an internal Ingress: class, TLS, VPN ranges, oauth2-proxy backend", () => {
             const e = config().exposure;
             const ing = find(resources(), "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui");
-            expect(obj(obj(ing.inputs.metadata).annotations)[e.sourceRangeAnnotation]).toBe(e.sourceRanges.join(","));
+            // Both stacks sit behind Traefik: a Middleware with the VPN's ranges guards the Ingress.
+            expect(e.controller).toBe("traefik");
+            const middleware = find(resources(), "kubernetes:traefik.io/v1alpha1:Middleware", "jaeger-ui-vpn-only");
+            expect(middleware.inputs.spec).toEqual({ ipAllowList: { sourceRange: e.sourceRanges } });
+            expect(obj(obj(ing.inputs.metadata).annotations)["traefik.ingress.kubernetes.io/router.middlewares"]).toBe(`${config().namespace}-jaeger-ui-vpn-only@kubernetescrd`);
             const spec = obj(ing.inputs.spec);
             expect(spec.ingressClassName).toBe(e.ingressClassName);
             expect(spec.tls).toEqual([{ hosts: [e.host], secretName: "jaeger-ui-tls" }]);

@@ -37,6 +37,28 @@ const route = (rs: PolicyInput[]): Json => {
     if (r === undefined) throw new Error("no Ingress or HTTPRoute jaeger-ui");
     return r.props;
 };
+/** The objects that enforce the VPN ranges of the UI's route (a Traefik Middleware, an Envoy Gateway SecurityPolicy). */
+const guardKinds = ["traefik.io/v1alpha1:Middleware", "gateway.envoyproxy.io/v1alpha1:SecurityPolicy"];
+const isGuard = (r: PolicyInput): boolean => guardKinds.some((k) => r.type === `kubernetes:${k}`);
+
+/** Sets the ranges the route's guard admits, whatever form it has. */
+function setGuardRanges(rs: PolicyInput[], ranges: string[]): void {
+    const guards = rs.filter(isGuard);
+    if (guards.length === 0) throw new Error("the route has no guarding object");
+    for (const g of guards) {
+        const spec = g.props.spec as Json;
+        if (g.type.endsWith(":Middleware")) (spec.ipAllowList as Json).sourceRange = ranges;
+        else for (const rule of (spec.authorization as Json).rules as Json[]) (rule.principal as Json).clientCIDRs = ranges;
+    }
+}
+
+/** Removes what guards the route: the guarding objects, their annotation and filters. */
+function removeGuards(rs: PolicyInput[]): void {
+    for (let i = rs.length - 1; i >= 0; i--) if (isGuard(rs[i])) rs.splice(i, 1);
+    delete (route(rs).metadata as Json).annotations;
+    for (const rule of ((route(rs).spec as Json).rules as Json[] | undefined) ?? []) delete rule.filters;
+}
+
 const agentConfig = (rs: PolicyInput[]): Json => named(rs, "kubernetes:core/v1:ConfigMap", "otel-agent").data as Json;
 
 /** A way of breaking a stack: what it does, the policies it must trip (and no others), the mutation. */
@@ -49,15 +71,16 @@ export const commonVariants: Variant[] = [
     ["externalIPs on a Service", "no-external-service", (rs) => ((named(rs, "kubernetes:core/v1:Service", "otel-agent").spec as Json).externalIPs = ["203.0.113.7"])],
     ["hostNetwork on the agent", "no-host-network", (rs) => (podOf(named(rs, "kubernetes:apps/v1:DaemonSet", "otel-agent")).hostNetwork = true)],
     ["a hostPort on the agent", "no-host-network", (rs) => ((firstContainer(named(rs, "kubernetes:apps/v1:DaemonSet", "otel-agent")).ports as Json[])[1].hostPort = 4318)],
+    ["a route open to the Internet", "ingress-vpn-only", (rs) => setGuardRanges(rs, ["0.0.0.0/0"])],
+    ["a route without a source-range allowlist", "ingress-vpn-only", (rs) => removeGuards(rs)],
     [
-        "a route open to the Internet",
+        "a route guarded only by an annotation no controller reads",
         "ingress-vpn-only",
         (rs) => {
-            const annotations = (route(rs).metadata as Json).annotations as Json;
-            for (const k of Object.keys(annotations)) annotations[k] = "0.0.0.0/0";
+            removeGuards(rs);
+            (route(rs).metadata as Json).annotations = { "tracing-platform/source-ranges": "10.8.0.0/16" };
         },
     ],
-    ["a route without a source-range allowlist", "ingress-vpn-only", (rs) => delete (route(rs).metadata as Json).annotations],
     [
         "a GRPCRoute straight to Jaeger's query API",
         ["ingress-vpn-only", "ui-only-through-sso"],
@@ -211,10 +234,11 @@ export const httpRouteVariants: Variant[] = [
         "ui-only-through-sso",
         (rs) => ((((named(rs, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "jaeger-ui").spec as Json).rules as Json[])[0].backendRefs as Json[])[0].namespace = "default"),
     ],
+    ["an HTTPRoute admitting a public range", "ingress-vpn-only", (rs) => setGuardRanges(rs, ["10.8.0.0/16", "198.51.100.0/24"])],
     [
-        "an HTTPRoute admitting a public range",
+        "a SecurityPolicy that allows everyone by default",
         "ingress-vpn-only",
-        (rs) => (((named(rs, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "jaeger-ui").metadata as Json).annotations as Json)["tracing-platform/source-ranges"] = "10.8.0.0/16,198.51.100.0/24"),
+        (rs) => ((namedLike(rs, "SecurityPolicy", "jaeger-ui").spec as Json).authorization as Json).defaultAction = "Allow",
     ],
 ];
 

@@ -23,6 +23,8 @@ const paths = {
     /** The CRDs of the deployed cert-manager chart version. */
     certManagerCrds: join(toolsDir, `cert-manager-${pinned.certManagerController.version}`, `crds-${versions.certManager.chartVersion}`),
     gatewayApiCrds: join(toolsDir, `gateway-api-${pinned.gatewayApi.version}`, "crds"),
+    traefikCrds: join(toolsDir, `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`, "traefik"),
+    envoyGatewayCrds: join(toolsDir, `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`, "envoy-gateway"),
 };
 
 export type ClusterTool = keyof typeof paths;

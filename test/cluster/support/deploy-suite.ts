@@ -10,7 +10,7 @@ import { obj, Obj, projectDir, simulateVariant } from "../../support/resources";
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
-import { gatewayApiCrds, installCrds, operatorCrds, startCertManager } from "./stand-ins";
+import { controllerCrds, gatewayApiCrds, installCrds, operatorCrds, startCertManager } from "./stand-ins";
 
 /** The field manager of the Pulumi Kubernetes provider's server-side apply (one per patch resource). */
 export const pulumiManager = "pulumi-kubernetes";
@@ -114,6 +114,9 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
         certManager = await startCertManager(cp);
         await installCrds(cp.kubectl, operatorCrds());
         if (config.exposure.mode === "gateway-api") await installCrds(cp.kubectl, gatewayApiCrds());
+        // The ingress controller in front is the cluster's: its CRDs come with it.
+        const controller = controllerCrds(config.exposure.controller);
+        if (controller.length > 0) await installCrds(cp.kubectl, controller);
         await createPrerequisites(cp, config);
         const notes = [
             `stack ${label}: ${plan.objects.length} objects to apply, ${plan.reads.length} to read (must exist)`,
