@@ -84,6 +84,8 @@ export function simulateVariant(stack: string, overrides: Record<string, string>
         cwd: projectDir,
         encoding: "utf8",
         maxBuffer: 64 * 1024 * 1024,
+        // A refused configuration is an expected outcome in some tests: its message is in the error.
+        stdio: ["ignore", "pipe", "pipe"],
     });
     return JSON.parse(out) as SimulatedResource[];
 }

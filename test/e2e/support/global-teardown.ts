@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
 
 /**
@@ -18,7 +18,7 @@ export default function globalTeardown(): void {
     for (const entry of readdirSync(runDir)) {
         if (entry === "pgdata" || entry.endsWith("-queue")) rmSync(join(runDir, entry), { recursive: true, force: true });
         // The cluster suite's control planes: their etcd stores (logs and certificates stay).
-        if (entry.startsWith("cluster-")) rmSync(join(runDir, entry, "etcd"), { recursive: true, force: true });
+        if (entry.startsWith("cluster-") && statSync(join(runDir, entry)).isDirectory()) rmSync(join(runDir, entry, "etcd"), { recursive: true, force: true });
     }
     rmSync(join(runDir, "rabbitmq", "mnesia"), { recursive: true, force: true });
 }
