@@ -49,6 +49,10 @@ export function renderOAuth2ProxyArgs(input: OAuth2ProxyInput): string[] {
         "--cookie-httponly=true",
         `--cookie-samesite=${input.cookieSameSite}`,
         `--cookie-expire=${input.cookieExpire}`,
+        // The session cookie keeps who the user is and their groups, not the IdP's tokens (nothing here
+        // passes them on): an ID token repeats every group, and with hundreds of groups the cookies
+        // outgrow a reverse proxy's header buffer (502 "upstream sent too big header" behind nginx).
+        "--session-cookie-minimal=true",
         "--skip-provider-button=true",
         "--ping-path=/ping",
         "--ready-path=/ready",

@@ -62,7 +62,17 @@ export function renderVpnEnforcement(input: VpnEnforcementInput): VpnEnforcement
             // Traefik reads middlewares from the Ingress as <namespace>-<name>@kubernetescrd.
             return { ...none, annotations: { "traefik.ingress.kubernetes.io/router.middlewares": `${input.namespace}-${middleware}@kubernetescrd` }, objects: [traefikMiddleware(middleware, ranges)] };
         }
-        if (input.controller === "haproxy" || input.controller === "ingress-nginx") return { ...none, annotations: { [allowlistAnnotation[input.controller]]: ranges.join(",") } };
+        if (input.controller === "ingress-nginx") {
+            return {
+                ...none,
+                annotations: {
+                    [allowlistAnnotation[input.controller]]: ranges.join(","),
+                    // Its 4k default cannot hold the session cookies of a user with many groups (a 502).
+                    "nginx.ingress.kubernetes.io/proxy-buffer-size": "16k",
+                },
+            };
+        }
+        if (input.controller === "haproxy") return { ...none, annotations: { [allowlistAnnotation[input.controller]]: ranges.join(",") } };
         throw new Error(`${input.controller} is not an Ingress controller`);
     }
     if (input.controller === "traefik") {
