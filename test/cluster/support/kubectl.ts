@@ -34,29 +34,15 @@ export class Kubectl {
     }
 
     list(kind: string, namespace?: string): Obj[] {
-        const r = this.get(kind, undefined, namespace ?? undefined);
+        const r = this.get(kind, undefined, namespace);
         return ((r?.items as Obj[] | undefined) ?? []).filter((o) => o !== null);
     }
 
     /**
-     * Server-side apply as the Pulumi Kubernetes provider does it, with strict field validation: an
-     * unknown or duplicate field is an error, not a warning.
+     * Server-side apply of what the suite itself puts in (CRDs, prerequisites), strictly validated.
+     * The program's objects go through ApiClient, as the Pulumi provider sends them.
      */
-    applyServerSide(object: Obj, fieldManager: string, options: { dryRun?: boolean; force?: boolean } = {}): KubectlResult {
-        return this.run(
-            [
-                "apply",
-                "--server-side",
-                `--field-manager=${fieldManager}`,
-                "--validate=strict",
-                ...(options.force === true ? ["--force-conflicts"] : []),
-                ...(options.dryRun === true ? ["--dry-run=server"] : []),
-                "-o",
-                "json",
-                "-f",
-                "-",
-            ],
-            JSON.stringify(object),
-        );
+    applyServerSide(object: Obj, fieldManager: string): KubectlResult {
+        return this.run(["apply", "--server-side", `--field-manager=${fieldManager}`, "--validate=strict", "-o", "json", "-f", "-"], JSON.stringify(object));
     }
 }
