@@ -81,7 +81,7 @@ expected_components="receivers: otlp
 processors: attributes batch k8s_attributes memory_limiter redaction resource tail_sampling transform
 exporters: debug load_balancing nop otlp_grpc otlp_http
 connectors:
-extensions: file_storage health_check"
+extensions: file_storage health_check pprof"
 
 mkdir -p "$cache"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/install-tools.XXXXXX")
