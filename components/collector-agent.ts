@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { renderAgentConfig } from "../renderers/agent-config";
+import { AgentConfigInput, renderAgentConfig } from "../renderers/agent-config";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
 import type { PiiConfig } from "../stacks/schema";
@@ -17,6 +17,7 @@ export interface CollectorAgentArgs {
     orderIdPathPattern: string;
     userIdHeader: string;
     pii: PiiConfig;
+    exportCompression: AgentConfigInput["exportCompression"];
     /** Headless Service of the gateway, which the load_balancing exporter resolves through the API. */
     gatewayService: string;
     gatewayPort: number;
@@ -52,6 +53,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
                 pii: args.pii,
                 gatewayResolver: { k8s: { service: `${args.gatewayService}.${ns}`, ports: [args.gatewayPort] } },
                 kubernetesMetadata: true,
+                exportCompression: args.exportCompression,
             }),
         );
 

@@ -2,7 +2,7 @@ import type { Rule } from "./rule";
 import { ingressInternalClass, ingressTls, ingressVpnOnly, noExternalService, noHostNetwork, uiOnlyThroughSso } from "./rules/exposure";
 import { instrumentationAgentsPinned, networkPolicyCoverage, workloadHardening } from "./rules/hardening";
 import { egressNotOpen } from "./rules/network";
-import { piiScrubbedBeforeExport } from "./rules/pii";
+import { clientAddressNotStored, piiScrubbedBeforeExport } from "./rules/pii";
 import { memoryStoreCapped, retentionWithinLimits, storageWithinLimits } from "./rules/retention";
 import { secretsFromSecretStore } from "./rules/secrets";
 import { ssoInFrontOfUi, ssoProxySecure } from "./rules/sso";
@@ -21,6 +21,7 @@ export const rules: Rule[] = [
     storageWithinLimits,
     memoryStoreCapped,
     piiScrubbedBeforeExport,
+    clientAddressNotStored,
     secretsFromSecretStore,
     workloadHardening,
     instrumentationAgentsPinned,

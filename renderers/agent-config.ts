@@ -1,7 +1,8 @@
 import type { PiiConfig } from "../stacks/schema";
-import type { CollectorConfig, ListenAddresses, LoadBalancingResolver } from "./collector-types";
-import { escapeCollectorDollars, ottlAttribute, ottlString } from "./escape";
+import type { CollectorConfig, ListenAddresses, LoadBalancingResolver, OtlpGrpcExporterConfig } from "./collector-types";
+import { ottlAttribute, ottlString } from "./escape";
 import { memoryLimiter, telemetry } from "./collector-common";
+import { redactionConfig, scrubGroups, unmaskedKeys } from "./pii";
 
 export interface AgentConfigInput {
     listen: ListenAddresses;
@@ -16,19 +17,9 @@ export interface AgentConfigInput {
     gatewayResolver: LoadBalancingResolver;
     /** Off only where there is no Kubernetes API (local end-to-end runs). */
     kubernetesMetadata: boolean;
+    /** Of the export to the gateway; the collector's own default is gzip. */
+    exportCompression: NonNullable<OtlpGrpcExporterConfig["compression"]>;
 }
-
-/** Attributes whose text is scrubbed of personal data substring by substring, besides the span name. */
-export const scrubbedTextAttributes = [
-    "db.statement",
-    "db.query.text",
-    "url.full",
-    "url.path",
-    "url.query",
-    "http.url",
-    "http.target",
-    "messaging.destination.name",
-] as const;
 
 /**
  * The attribute names under which the language agents record a captured header: HTTP semantic
@@ -43,17 +34,13 @@ export function headerAttributeKeys(header: string): string[] {
 
 /**
  * OTTL that sets `target` from the first captured header value, whichever form the agent used (a
- * list from most agents, a plain string from .NET when there is one value).
+ * list from most agents, a plain string from .NET when there is one value). Two statements, not
+ * two per form: each statement costs on every span.
  */
 export function copyHeaderStatements(header: string, target: string): string[] {
     const to = ottlAttribute(target);
-    return headerAttributeKeys(header).flatMap((key) => {
-        const from = ottlAttribute(key);
-        return [
-            `set(${to}, ${from}[0]) where ${to} == nil and IsList(${from})`,
-            `set(${to}, ${from}) where ${to} == nil and IsString(${from})`,
-        ];
-    });
+    const from = headerAttributeKeys(header).map((k) => ottlAttribute(k));
+    return [`set(${to}, Coalesce([${from.join(", ")}])) where ${to} == nil`, `set(${to}, ${to}[0]) where IsList(${to})`];
 }
 
 /** Attributes holding the request path, old and new semantic conventions. */
@@ -65,18 +52,8 @@ export const urlPathAttributes = ["url.path", "http.target", "http.route"] as co
  */
 export function orderIdFromPathStatements(pattern: string, target: string): string[] {
     const to = ottlAttribute(target);
-    return urlPathAttributes.map((key) => {
-        const from = ottlAttribute(key);
-        return `set(${to}, ExtractPatterns(${from}, ${ottlString(pattern)})["id"]) where ${to} == nil and IsString(${from}) and IsMatch(${from}, ${ottlString(pattern)})`;
-    });
-}
-
-/** OTTL that masks every configured pattern in the span name and the free-text attributes. */
-export function scrubStatements(pii: PiiConfig): string[] {
-    return pii.masks.flatMap(({ pattern }) => [
-        `replace_pattern(span.name, ${ottlString(pattern)}, "****")`,
-        ...scrubbedTextAttributes.map((key) => `replace_pattern(${ottlAttribute(key)}, ${ottlString(pattern)}, "****")`),
-    ]);
+    const path = `Coalesce([${urlPathAttributes.map((k) => ottlAttribute(k)).join(", ")}])`;
+    return [`set(${to}, ExtractPatterns(${path}, ${ottlString(pattern)})["id"]) where ${to} == nil and IsMatch(${path}, ${ottlString(pattern)})`];
 }
 
 /**
@@ -95,7 +72,7 @@ export const agentProcessorOrder = [
 
 export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
     const { listen, pii } = input;
-    const idKeys = [input.orderIdHeader].flatMap(headerAttributeKeys);
+    const keepKeys = unmaskedKeys({ orderIdKeys: headerAttributeKeys(input.orderIdHeader), userIdKeys: headerAttributeKeys(input.userIdHeader) });
     return {
         receivers: {
             otlp: {
@@ -130,26 +107,19 @@ export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
             "attributes/drop_pii": {
                 actions: pii.deleteKeys.map((key) => ({ key, action: "delete" as const })),
             },
-            "redaction/pii": {
-                allow_all_keys: true,
-                // Captured headers arrive as lists, which are only scanned with this on.
-                redact_all_types: true,
-                blocked_values: pii.masks.map((m) => escapeCollectorDollars(m.pattern)),
-                // The order id must stay searchable even when it looks like a phone number, and a service
-                // name is never personal data (a long number in one was masked as a card number).
-                ignored_keys: ["order.id", "service.name", ...idKeys],
-                summary: pii.summary,
-            },
-            "transform/scrub_pii": {
-                error_mode: "ignore",
-                trace_statements: scrubStatements(pii),
-            },
+            "redaction/pii": redactionConfig(pii, keepKeys),
+            "transform/scrub_pii": { error_mode: "ignore", trace_statements: scrubGroups(pii) },
             "transform/order_ids": {
                 error_mode: "ignore",
                 trace_statements: [
-                    ...copyHeaderStatements(input.orderIdHeader, "order.id"),
-                    ...(input.orderIdPathPattern === undefined ? [] : orderIdFromPathStatements(input.orderIdPathPattern, "order.id")),
-                    ...copyHeaderStatements(input.userIdHeader, "user.id"),
+                    {
+                        context: "span",
+                        statements: [
+                            ...copyHeaderStatements(input.orderIdHeader, "order.id"),
+                            ...(input.orderIdPathPattern === undefined ? [] : orderIdFromPathStatements(input.orderIdPathPattern, "order.id")),
+                            ...copyHeaderStatements(input.userIdHeader, "user.id"),
+                        ],
+                    },
                 ],
             },
             batch: { timeout: "200ms", send_batch_size: 1024, send_batch_max_size: 2048 },
@@ -160,6 +130,7 @@ export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
                 protocol: {
                     otlp: {
                         tls: { insecure: true },
+                        compression: input.exportCompression,
                         timeout: "5s",
                         retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "10s", max_elapsed_time: "120s" },
                         sending_queue: { enabled: true, num_consumers: 4, queue_size: 2000 },

@@ -39,13 +39,22 @@ export interface RedactionConfig {
     allow_all_keys: boolean;
     redact_all_types: boolean;
     blocked_values: string[];
+    /** Values matching one of these are not scanned for blocked values. */
+    allowed_values?: string[];
     ignored_keys: string[];
     summary: "silent" | "info" | "debug";
 }
 
+/** OTTL statements in one context; with conditions, they run only where one of them holds. */
+export interface StatementGroup {
+    context: "resource" | "scope" | "span" | "spanevent";
+    conditions?: string[];
+    statements: string[];
+}
+
 export interface TransformConfig {
     error_mode: "ignore" | "propagate" | "silent";
-    trace_statements: string[];
+    trace_statements: StatementGroup[];
 }
 
 export type TailSamplingPolicy =
@@ -79,6 +88,7 @@ export interface SendingQueueConfig {
 
 export interface OtlpGrpcExporterConfig {
     endpoint: string;
+    compression?: "none" | "snappy" | "zstd" | "gzip";
     tls: { insecure: boolean; ca_file?: string };
     timeout?: string;
     retry_on_failure?: RetryConfig;

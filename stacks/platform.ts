@@ -109,6 +109,7 @@ export function deployPlatform(config: StackConfig) {
             orderIdPathPattern: config.orderIdPathPattern,
             userIdHeader: config.userIdHeader,
             pii: config.pii,
+            exportCompression: config.collector.agent.exportCompression,
             gatewayService: gateway.serviceName,
             gatewayPort: gateway.port,
         },

@@ -84,11 +84,35 @@ const workload = z
         path: ["goTargetExecutable"],
     });
 
+/** Separators people and encoders put between the digits of a number: space, ( ) + -, %20 %28 %29. */
+const digitSeparator = "(?:[ ()+-]|%20|%2[89])";
+/** Between a card's digit groups: space, dash, and a space form-encoded (+, %20). */
+const cardSeparator = "(?:[ +-]|%20)";
+
+/**
+ * The masks applied when `tracing:pii.masks` is not set, in the order they apply (a URL's credentials
+ * before the e-mail-like `password@host` inside them). `clues` says what every match contains; see
+ * the schema below. The shapes each one catches and leaves alone are in the README ("Personal data").
+ */
 export const defaultPiiMasks = [
-    // URL-encoded forms too (%40, +, %20): HTTP agents record query strings as sent.
-    { name: "email", pattern: "[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}" },
-    { name: "phone", pattern: "(?:\\+|%2B)?[0-9](?:[0-9 ()+-]|%20|%2[89]){8,}[0-9]" },
-    { name: "card", pattern: "\\b(?:[0-9](?:[ +-]|%20)?){12,18}[0-9]\\b" },
+    // user:password@ in a URL: the user name may be a person's, the password is a secret.
+    { name: "url-credentials", pattern: "//[^/\\s:@]+:[^/\\s@]*@", clues: { text: ["@"] } },
+    // URL-encoded forms too (%40): HTTP agents record query strings as sent.
+    { name: "email", pattern: "[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", clues: { text: ["@", "%40"] } },
+    // International with + (or %2B), 10 to 15 digits; Russian domestic: 7 or 8 and ten digits, as a whole number.
+    {
+        name: "phone",
+        pattern: `(?:\\+|%2B)[0-9](?:${digitSeparator}{0,2}[0-9]){9,14}|\\b[78](?:${digitSeparator}{0,2}[0-9]){10}\\b`,
+        clues: { digits: 10 },
+    },
+    // Payment card: issuer digit 2-6 (Mir, Mastercard, Amex, JCB, Diners, Visa, Discover, UnionPay,
+    // Maestro), 13 to 19 digits as a whole number, unbroken or grouped as cards print them (4-4-4-4,
+    // 4-4-4-4-3, Amex 4-6-5, Diners 4-6-4): a UUID's digit groups (8-4-4-4-12) never fit.
+    {
+        name: "card",
+        pattern: `\\b[2-6][0-9]{12,18}\\b|\\b[2-6][0-9]{3}${cardSeparator}(?:[0-9]{4}${cardSeparator}[0-9]{4}${cardSeparator}[0-9]{1,4}(?:${cardSeparator}[0-9]{1,3})?|[0-9]{6}${cardSeparator}[0-9]{4,5})\\b`,
+        clues: { digits: 13 },
+    },
 ] as const;
 
 export const defaultPiiDeleteKeys = [
@@ -104,17 +128,45 @@ export const defaultPiiDeleteKeys = [
     "http.response.header.set-cookie",
 ] as const;
 
+export const clientAddressModes = ["truncate", "drop", "keep"] as const;
+
+const maskClues = z
+    .strictObject({
+        /** Every match contains one of these strings, */
+        text: z.array(z.string({ error: "a non-empty string" }).min(1, { error: "a non-empty string" })).min(1, { error: "a non-empty list of strings" }).optional(),
+        /** or at least this many ASCII digits. */
+        digits: intRange(1, 64).optional(),
+    })
+    .refine((c) => c.text !== undefined || c.digits !== undefined, { error: "text (strings every match contains) or digits (how many digits every match has at least), or both" });
+
 const pii = z.strictObject({
     deleteKeys: z
         .array(z.string({ error: "an attribute key" }).min(1, { error: "a non-empty attribute key" }))
         .min(1, { error: "a non-empty list of attribute keys (the collector's attributes processor needs at least one action)" })
         .default([...defaultPiiDeleteKeys]),
     masks: z
-        .array(z.strictObject({ name: dnsLabel, pattern: re2Pattern }))
+        .array(
+            z.strictObject({
+                name: dnsLabel,
+                pattern: re2Pattern,
+                /**
+                 * What every match of `pattern` contains. When every mask has clues, a value holding none of them
+                 * is not scanned at all (the agent's main saving); a mask without clues makes every value scanned.
+                 */
+                clues: maskClues.optional(),
+            }),
+        )
         .min(1, { error: "a non-empty list of masks (personal data must be scrubbed)" })
-        .default(defaultPiiMasks.map((m) => ({ ...m }))),
+        .refine((masks) => new Set(masks.map((m) => m.name)).size === masks.length, { error: "masks with distinct names" })
+        .default(defaultPiiMasks.map((m) => ({ name: m.name, pattern: m.pattern, clues: "text" in m.clues ? { text: [...m.clues.text] } : { digits: m.clues.digits } }))),
     /** What the redaction processor records about what it removed: `silent` keeps even that out of storage. */
     summary: z.enum(["silent", "info", "debug"], { error: "one of silent, info, debug" }).default("info"),
+    /**
+     * The customer's network address on server spans (client.address, http.client_ip, the peer address,
+     * forwarded-for headers): `truncate` keeps the network (IPv4 /24, IPv6 /48), `drop` removes it,
+     * `keep` stores it as sent. Peer addresses of client spans (databases, RabbitMQ) always stay.
+     */
+    clientAddress: z.enum(clientAddressModes, { error: `one of ${clientAddressModes.join(", ")}` }).default("truncate"),
 });
 
 const sampling = z.strictObject({
@@ -130,9 +182,17 @@ const sampling = z.strictObject({
     decisionWaitSeconds: intRange(1, 120).default(10),
 });
 
+export const exportCompressions = ["none", "snappy", "zstd", "gzip"] as const;
+
 const agent = z.strictObject({
     cpu: quantity.default("200m"),
     memoryMiB: intRange(128, 8192).default(512),
+    /**
+     * Compression of the agent's export to the gateway, inside the cluster. gzip (the collector's own
+     * default) was a sixth of the agent's CPU in its profile (docs/performance.md) for bandwidth a
+     * cluster network does not miss; zstd or snappy where nodes talk across paid links.
+     */
+    exportCompression: z.enum(exportCompressions, { error: `one of ${exportCompressions.join(", ")}` }).default("none"),
 });
 
 const gateway = z.strictObject({

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
-import { agentProcessorOrder, copyHeaderStatements, renderAgentConfig, scrubStatements } from "../renderers/agent-config";
+import { copyHeaderStatements, renderAgentConfig } from "../renderers/agent-config";
+import { maskPattern, scrubGroups } from "../renderers/pii";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen, RedactionConfig, TransformConfig } from "../renderers/collector-types";
 import { parseStackConfig } from "../stacks/config";
@@ -14,6 +15,7 @@ const input = {
     pii: config.pii,
     gatewayResolver: { k8s: { service: "otel-gateway.tracing", ports: [4317] } },
     kubernetesMetadata: true,
+    exportCompression: "none" as const,
 };
 
 describe("agent collector config", () => {
@@ -33,7 +35,8 @@ describe("agent collector config", () => {
 
     it("runs memory_limiter first, metadata and ids before scrubbing, and batch last", () => {
         const processors = parsed.service.pipelines.traces.processors;
-        expect(processors).toEqual([...agentProcessorOrder]);
+        // Ids are named before anything masks them (an order id in a path can look like a phone number).
+        expect(processors).toEqual(["memory_limiter", "k8s_attributes", "transform/order_ids", "attributes/drop_pii", "redaction/pii", "transform/scrub_pii", "batch"]);
         expect(processors[0]).toBe("memory_limiter");
         expect(processors.indexOf("k8s_attributes")).toBeLessThan(processors.indexOf("redaction/pii"));
         expect(processors.indexOf("transform/order_ids")).toBeLessThan(processors.indexOf("redaction/pii"));
@@ -49,16 +52,27 @@ describe("agent collector config", () => {
         expect(parsed.processors.k8s_attributes).toMatchObject({ passthrough: false, filter: { node_from_env_var: "K8S_NODE_NAME" } });
     });
 
-    it("masks every configured pattern and keeps the order id searchable", () => {
+    it("masks every configured pattern in every attribute, and keeps the ids searchable", () => {
         const redaction = parsed.processors["redaction/pii"] as RedactionConfig;
-        expect(redaction.blocked_values).toEqual(config.pii.masks.map((m) => m.pattern));
-        expect(redaction.ignored_keys).toEqual(expect.arrayContaining(["order.id", "service.name"]));
+        expect(redaction.blocked_values).toEqual([maskPattern(config.pii)]);
+        expect(redaction.allowed_values).toHaveLength(1);
+        expect(redaction.ignored_keys).toEqual(expect.arrayContaining(["order.id", "user.id", "service.name", "http.request.header.x-order-id"]));
         expect(redaction.redact_all_types).toBe(true);
         expect(redaction.summary).toBe("info");
+    });
+
+    it("masks what redaction does not visit: span name, status message, event names", () => {
         const scrub = parsed.processors["transform/scrub_pii"] as TransformConfig;
-        expect(scrub.trace_statements).toEqual(scrubStatements(config.pii));
-        expect(scrub.trace_statements.some((s) => s.startsWith("replace_pattern(span.name,"))).toBe(true);
-        expect(scrub.trace_statements.some((s) => s.includes('span.attributes["db.statement"]'))).toBe(true);
+        expect(scrub.trace_statements).toEqual(scrubGroups(config.pii));
+        const statements = scrub.trace_statements.flatMap((g) => g.statements.map((st) => `${g.context}: ${st}`));
+        for (const field of ["span: replace_pattern(span.name,", "span: replace_pattern(span.status.message,", "spanevent: replace_pattern(spanevent.name,"]) {
+            expect(statements.some((st) => st.startsWith(field))).toBe(true);
+        }
+    });
+
+    it("sends to the gateway uncompressed unless told otherwise", () => {
+        expect(parsed.exporters.load_balancing).toMatchObject({ protocol: { otlp: { compression: "none" } } });
+        expect(renderAgentConfig({ ...input, exportCompression: "zstd" }).exporters.load_balancing).toMatchObject({ protocol: { otlp: { compression: "zstd" } } });
     });
 
     it("deletes the configured personal-data keys", () => {
@@ -68,29 +82,23 @@ describe("agent collector config", () => {
     });
 
     it("copies the captured order and user id headers to order.id and user.id", () => {
-        const ids = parsed.processors["transform/order_ids"] as TransformConfig;
-        expect(ids.trace_statements).toEqual([...copyHeaderStatements("x-order-id", "order.id"), ...copyHeaderStatements("x-user-id", "user.id")]);
-        expect(ids.trace_statements[0]).toBe(
-            'set(span.attributes["order.id"], span.attributes["http.request.header.x-order-id"][0]) where span.attributes["order.id"] == nil and IsList(span.attributes["http.request.header.x-order-id"])',
-        );
-        expect(ids.trace_statements.join("\n")).toContain('span.attributes["messaging.header.x_order_id"]');
-    });
-
-    it("reads the Python agent's header naming (underscores) too", () => {
-        const ids = (parsed.processors["transform/order_ids"] as TransformConfig).trace_statements.join("\n");
-        expect(ids).toContain('span.attributes["http.request.header.x_order_id"]');
+        const [ids] = (parsed.processors["transform/order_ids"] as TransformConfig).trace_statements;
+        expect(ids.statements).toEqual([...copyHeaderStatements("x-order-id", "order.id"), ...copyHeaderStatements("x-user-id", "user.id")]);
+        expect(ids.statements.slice(0, 2)).toEqual([
+            'set(span.attributes["order.id"], Coalesce([span.attributes["http.request.header.x-order-id"], span.attributes["http.request.header.x_order_id"], span.attributes["messaging.header.x_order_id"]])) where span.attributes["order.id"] == nil',
+            'set(span.attributes["order.id"], span.attributes["order.id"][0]) where IsList(span.attributes["order.id"])',
+        ]);
     });
 
     it("takes the order id from the request path when no header carried it", () => {
         const withPath = renderAgentConfig({ ...input, orderIdPathPattern: "/orders/(?P<id>[0-9]+)" });
-        const statements = (withPath.processors["transform/order_ids"] as TransformConfig).trace_statements;
-        const fromPath = statements.filter((s) => s.includes("ExtractPatterns"));
-        expect(fromPath).toHaveLength(3);
-        expect(fromPath[0]).toBe(
-            'set(span.attributes["order.id"], ExtractPatterns(span.attributes["url.path"], "/orders/(?P<id>[0-9]+)")["id"]) where span.attributes["order.id"] == nil and IsString(span.attributes["url.path"]) and IsMatch(span.attributes["url.path"], "/orders/(?P<id>[0-9]+)")',
-        );
-        // Headers win: the path rules come after every header rule for order.id.
-        expect(statements.indexOf(fromPath[0])).toBeGreaterThan(statements.findIndex((s) => s.includes("messaging.header.x_order_id")));
+        const [ids] = (withPath.processors["transform/order_ids"] as TransformConfig).trace_statements;
+        const fromPath = ids.statements.filter((st) => st.includes("ExtractPatterns"));
+        expect(fromPath).toEqual([
+            'set(span.attributes["order.id"], ExtractPatterns(Coalesce([span.attributes["url.path"], span.attributes["http.target"], span.attributes["http.route"]]), "/orders/(?P<id>[0-9]+)")["id"]) where span.attributes["order.id"] == nil and IsMatch(Coalesce([span.attributes["url.path"], span.attributes["http.target"], span.attributes["http.route"]]), "/orders/(?P<id>[0-9]+)")',
+        ]);
+        // Headers win: the path rule comes after the header rules for order.id.
+        expect(ids.statements.indexOf(fromPath[0])).toBe(2);
     });
 
     it("routes whole traces to one gateway through load_balancing", () => {
@@ -109,8 +117,8 @@ describe("agent collector config", () => {
     });
 
     it("writes OTTL string literals with escaped backslashes and quotes", () => {
-        const [first] = scrubStatements({ ...config.pii, masks: [{ name: "digits", pattern: '\\d{4}"' }] });
-        expect(first).toBe('replace_pattern(span.name, "\\\\d{4}\\"", "****")');
+        const [names] = scrubGroups({ ...config.pii, masks: [{ name: "digits", pattern: '\\d{4}"' }] });
+        expect(names.statements[0]).toBe('replace_pattern(span.name, "\\\\d{4}\\"", "****")');
     });
 
     it("turns enrichment into passthrough where there is no Kubernetes API", () => {

@@ -20,7 +20,9 @@ describe("stack configuration", () => {
         expect(config.namespace).toBe("tracing");
         expect(config.orderIdHeader).toBe("x-order-id");
         expect(config.sampling).toEqual({ percent: 100, keepErrors: true, slowTraceMs: 2000, headPercent: 100, decisionWaitSeconds: 10 });
-        expect(config.pii.masks.map((m) => m.name)).toEqual(["email", "phone", "card"]);
+        expect(config.pii.masks.map((m) => m.name)).toEqual(["url-credentials", "email", "phone", "card"]);
+        expect(config.pii.clientAddress).toBe("truncate");
+        expect(config.collector.agent.exportCompression).toBe("none");
         expect(config.tls).toEqual({ installCertManager: true });
     });
 
@@ -115,6 +117,11 @@ describe("stack configuration", () => {
         ["tracing:pii", '{"deleteKeys": []}', "tracing:pii.deleteKeys must be a non-empty list of attribute keys"],
         ["tracing:pii", '{"masks": [{"name":"x","pattern":"(a"}]}', "tracing:pii.masks[0].pattern must be a valid regular expression"],
         ["tracing:pii", '{"masks": [{"name":"x","pattern":"(?!a)b"}]}', "tracing:pii.masks[0].pattern must be an RE2 regular expression"],
+        ["tracing:pii", '{"masks": [{"name":"x","pattern":"a"},{"name":"x","pattern":"b"}]}', "tracing:pii.masks must be masks with distinct names"],
+        ["tracing:pii", '{"masks": [{"name":"x","pattern":"a","clues":{}}]}', "tracing:pii.masks[0].clues must be text (strings every match contains) or digits"],
+        ["tracing:pii", '{"masks": [{"name":"x","pattern":"a","clues":{"digits":0}}]}', "tracing:pii.masks[0].clues.digits must be an integer from 1 to 64, got 0"],
+        ["tracing:pii", '{"clientAddress": "hash"}', 'tracing:pii.clientAddress must be one of truncate, drop, keep, got "hash"'],
+        ["tracing:collector", '{"agent": {"exportCompression": "lz4"}}', 'tracing:collector.agent.exportCompression must be one of none, snappy, zstd, gzip, got "lz4"'],
         ["tracing:collector", '{"gateway": {"replicas": 0}}', "tracing:collector.gateway.replicas must be an integer from 1 to 20, got 0"],
         ["tracing:collector", '{"agent": {"cpu": "lots"}}', 'tracing:collector.agent.cpu must be a Kubernetes quantity such as 500m, 256Mi or 1Gi, got "lots"'],
         ["tracing:operator", '{"webhookFailurePolicy": "Maybe"}', 'tracing:operator.webhookFailurePolicy must be Fail or Ignore, got "Maybe"'],

@@ -266,10 +266,8 @@ describe("orders are found by order.id", () => {
         expect(spans.every((s) => tag(s, "order.id") === phoneLikeHeaderId)).toBe(true);
     });
 
-    // Known defect of renderers/agent-config.ts (agentProcessorOrder): redaction/pii and
-    // transform/scrub_pii mask the phone-like id inside url.path ("/orders/****/active") before
-    // transform/order_ids reads the path, so the order gets no order.id at all. Running
-    // transform/order_ids before redaction/pii fixes it (order.id is in redaction's ignored_keys).
+    // transform/order_ids reads the path before redaction/pii could mask a phone-like id in it, and
+    // order.id is never masked (renderers/pii.ts unmaskedKeys).
     it("an order id that looks like a phone number stays searchable when it comes from the path", async () => {
         // Sent with the active-orders request: once that trace is in Jaeger, this one has been decided too.
         await traceOf("mes-api", orderId("active"), ["mes-api"]);
@@ -288,11 +286,9 @@ describe("personal data arrives masked or not at all", () => {
         expect(lookup).toMatch(/^SELECT email FROM shop_customers WHERE email = '\*\*\*\*' OR phone = ' ?\*\*\*\*' OR card_number = '\*\*\*\*'$/);
     });
 
-    // Known defect of the default masks (stacks/schema.ts defaultPiiMasks, rendered into redaction/pii
-    // and transform/scrub_pii): @opentelemetry/instrumentation-http records url.query form-encoded
-    // ("email=anna%40example.com&phone=+7+912+345+67+89&card=4111+1111+1111+1111"), and no mask
-    // allows "%40" for "@" or "+"/"%20" between digits, so all three arrive in Jaeger in clear.
-    // Masks that also match the encoded forms fix it (checked on otelcol 0.159.0): see the e2e report.
+    // @opentelemetry/instrumentation-http records url.query form-encoded
+    // ("email=anna%40example.com&phone=+7+912+345+67+89&card=4111+1111+1111+1111"): the default masks
+    // (stacks/schema.ts defaultPiiMasks) match those forms too.
     it("e-mail, phone and card number are masked in the URL as the HTTP instrumentation records it (encoded)", async () => {
         const t = await traceOf("shop-api", orderId("pii"), ["shop-api"]);
         const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));

@@ -111,7 +111,7 @@ describe("the checks can fail", () => {
         const broken = configYaml(dev, "otel-agent").replace("IsMatch(", "IsMatchy(");
         const result = validateCollector(write("broken-agent-ottl.yaml", broken));
         expect(result.status).not.toBe(0);
-        expect(result.output).toContain('does not support the function "IsMatchy"');
+        expect(result.output).toContain('undefined function "IsMatchy"');
     });
 
     it("otelcol rejects an exporter type that does not exist", () => {

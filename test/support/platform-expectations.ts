@@ -177,7 +177,8 @@ export function describeFoundation(stack: string): () => StackRun {
             const cfg = configMapYaml(find(run.sim.resources, "kubernetes:core/v1:ConfigMap", "otel-agent"));
             const processors = obj(cfg.processors);
             expect(obj(processors["redaction/pii"]).summary).toBe(run.config.pii.summary);
-            expect(obj(processors["redaction/pii"]).blocked_values).toEqual(run.config.pii.masks.map((m) => m.pattern.replace(/\$/g, "$$$$")));
+            const [blocked] = (obj(processors["redaction/pii"]).blocked_values ?? []) as string[];
+            for (const m of run.config.pii.masks) expect(blocked).toContain(`(?:${m.pattern.replace(/\$/g, "$$$$")})`);
             expect(JSON.stringify(processors["transform/order_ids"])).toContain(`http.request.header.${run.config.orderIdHeader}`);
             expect(obj(obj(cfg.exporters).load_balancing).resolver).toEqual({ k8s: { service: `otel-gateway.${run.config.namespace}`, ports: [4317] } });
         });

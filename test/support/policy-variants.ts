@@ -150,13 +150,37 @@ export const commonVariants: Variant[] = [
     ],
     [
         "a second agent traces pipeline that skips the scrubbing",
-        "pii-scrubbed-before-export",
+        ["pii-scrubbed-before-export", "client-address-not-stored"],
         (rs) => {
             const data = agentConfig(rs);
             data["config.yaml"] = String(data["config.yaml"]).replace(
                 /^(\s+)pipelines:\n/m,
                 (_m, indent: string) => `${indent}pipelines:\n${indent}  traces/raw:\n${indent}    receivers: [otlp]\n${indent}    processors: [batch]\n${indent}    exporters: [load_balancing]\n`,
             );
+        },
+    ],
+    [
+        "an agent that leaves status messages unmasked",
+        "pii-scrubbed-before-export",
+        (rs) => {
+            const data = agentConfig(rs);
+            data["config.yaml"] = String(data["config.yaml"]).replace(/^\s+- replace_pattern\(span\.status\.message,.*\n/m, "");
+        },
+    ],
+    [
+        "an agent whose redaction scans strings only (captured headers are lists)",
+        "pii-scrubbed-before-export",
+        (rs) => {
+            const data = agentConfig(rs);
+            data["config.yaml"] = String(data["config.yaml"]).replace("redact_all_types: true", "redact_all_types: false");
+        },
+    ],
+    [
+        "an agent that keeps the customer's address",
+        "client-address-not-stored",
+        (rs) => {
+            const data = agentConfig(rs);
+            data["config.yaml"] = String(data["config.yaml"]).replace(/^(\s+)- span\.kind == SPAN_KIND_SERVER\n/gm, "$1- span.kind == SPAN_KIND_CLIENT\n");
         },
     ],
     ["a literal Elasticsearch password", "secrets-from-secret-store", (rs) => (cleaner(rs).env as Json[]).push({ name: "ES_PASSWORD", value: "hunter2" })],

@@ -65,19 +65,24 @@ export async function startGateway(name: string, sampling: SamplingConfig, jaege
  * The agent with the stack's PII and id rules. Adapted only where there is no cluster: loopback
  * ports, k8s_attributes in passthrough (no Kubernetes API), a static resolver naming the gateway.
  */
-export async function startAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number, memoryMiB = 512): Promise<Collector> {
+export async function startAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number, memoryMiB = 512, probes: Record<string, { endpoint: string }> = {}): Promise<Collector> {
     const listen = await loopback();
-    const yaml = toCollectorYaml(
-        renderAgentConfig({
-            listen,
-            memoryLimitMiB: memoryMiB,
-            orderIdHeader: config.orderIdHeader,
-            orderIdPathPattern: config.orderIdPathPattern,
-            userIdHeader: config.userIdHeader,
-            pii: config.pii,
-            gatewayResolver: { static: { hostnames: [`127.0.0.1:${gatewayOtlpGrpcPort}`] } },
-            kubernetesMetadata: false,
-        }),
-    );
+    const rendered = renderAgentConfig({
+        listen,
+        memoryLimitMiB: memoryMiB,
+        orderIdHeader: config.orderIdHeader,
+        orderIdPathPattern: config.orderIdPathPattern,
+        userIdHeader: config.userIdHeader,
+        pii: config.pii,
+        gatewayResolver: { static: { hostnames: [`127.0.0.1:${gatewayOtlpGrpcPort}`] } },
+        kubernetesMetadata: false,
+        exportCompression: config.collector.agent.exportCompression,
+    });
+    // Measurement probes (the benchmark's pprof endpoint) are extensions; they change no span.
+    const yaml = toCollectorYaml({
+        ...rendered,
+        extensions: { ...rendered.extensions, ...probes },
+        service: { ...rendered.service, extensions: [...rendered.service.extensions, ...Object.keys(probes)] },
+    });
     return startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) });
 }
