@@ -13,7 +13,7 @@ import { projectDir } from "../test/support/resources";
 import type { StackConfig } from "../stacks/schema";
 import { BenchResults, renderReport } from "./report";
 import { backendOutage, gatewayRestart } from "../test/e2e/support/resilience";
-import { dev, memoryBurst, startAgent, startBare, stop, throughput } from "./throughput";
+import { captureProfile, dev, memoryBurst, pairedCost, prod as prodStack, profileShares, startAgent, startBare, startProfiledAgent, stop, throughput } from "./throughput";
 import { instrumentationOverhead, wireSize } from "./wire";
 
 let args: { quick?: boolean; "report-only"?: string; out?: string };
@@ -59,9 +59,9 @@ async function main(): Promise<void> {
     const started = Date.now();
     const log = (s: string): void => void process.stdout.write(`bench: ${s} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 
-    // 1. Throughput: our agent pipeline (to a sink collector) and a bare collector, side by side.
+    // 1. Throughput: the prod stack's agent pipeline (to a sink collector) and a bare collector, side by side.
     const sink = await startBare("sink");
-    const agent = await startAgent("bench-agent", dev, sink.listen.otlpGrpcPort, dev.collector.agent.memoryMiB);
+    const { agent, pprofPort } = await startProfiledAgent("bench-agent", prodStack, sink.listen.otlpGrpcPort, prodStack.collector.agent.memoryMiB);
     const bare = await startBare("bare");
     const [agentRun, bareRun] = await throughput(
         [
@@ -73,11 +73,23 @@ async function main(): Promise<void> {
     );
     log(`agent held ${agentRun.heldSpansPerSecond} spans/s, bare ${bareRun.heldSpansPerSecond} spans/s`);
 
-    // 2. Memory bound: ten times the held rate into the agent bounded like the dev stack.
+    // 1b. CPU per span, agent against bare, in alternating windows at a rate both hold; the agent is
+    // profiled in the middle round to say where its time goes.
+    const costRate = Math.max(2000, Math.min(agentRun.heldSpansPerSecond, bareRun.heldSpansPerSecond));
+    const dir = outDir ?? join(projectDir, "bench", "results");
+    mkdirSync(dir, { recursive: true });
+    const profileFile = join(dir, "agent-cpu.pprof");
+    const cost = await pairedCost(agent, bare, costRate, 3, quick ? 6 : 20, (seconds) => captureProfile(pprofPort, seconds, profileFile));
+    const profile = profileShares(profileFile);
+    log(`agent/bare CPU per span: ${cost.rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (median ${cost.medianRatio.toFixed(2)})`);
+    for (const c of [agent, bare]) await stop(c.process);
+
+    // 2. Memory bound: ten times the held rate into an agent bounded like the dev stack.
+    const devAgent = await startAgent("burst-agent", dev, sink.listen.otlpGrpcPort, dev.collector.agent.memoryMiB);
     const burstRate = Math.max(agentRun.heldSpansPerSecond, 2000) * 10;
-    const burst = await memoryBurst(agent, sink, dev.collector.agent.memoryMiB, burstRate, quick ? 8 : 45);
+    const burst = await memoryBurst(devAgent, sink, dev.collector.agent.memoryMiB, burstRate, quick ? 8 : 45);
     log(`burst peak RSS ${burst.peakRssMiB} MiB`);
-    for (const c of [agent, bare, sink]) await stop(c.process);
+    for (const c of [devAgent, sink]) await stop(c.process);
 
     // 3, 4 and 6a. Gateway restarts and crashes, a Jaeger outage, bytes per span: light loads (400
     // spans/s) whose results are counts, not timings, so they share the machine and run together.
@@ -110,7 +122,7 @@ async function main(): Promise<void> {
         measuredAt: new Date().toISOString(),
         quick,
         machine: { cores: (await import("os")).cpus().length, node: process.version },
-        throughput: { agent: agentRun, bare: bareRun, ratio: bareRun.heldSpansPerSecond > 0 ? agentRun.heldSpansPerSecond / bareRun.heldSpansPerSecond : NaN },
+        throughput: { agent: agentRun, bare: bareRun, ratio: bareRun.heldSpansPerSecond > 0 ? agentRun.heldSpansPerSecond / bareRun.heldSpansPerSecond : NaN, cost, profile },
         memoryBurst: burst,
         gatewayRestart: restarts,
         backendOutage: outage,
@@ -120,8 +132,6 @@ async function main(): Promise<void> {
         suite,
         durationSeconds: Math.round((Date.now() - started) / 1000),
     };
-    const dir = outDir ?? join(projectDir, "bench", "results");
-    mkdirSync(dir, { recursive: true });
     const file = join(dir, `${results.measuredAt.replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(reportFile, renderReport(results, stacks));

@@ -1,12 +1,18 @@
+import { execFileSync } from "child_process";
+import { writeFileSync } from "fs";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../stacks/stack-file";
+import type { StackConfig } from "../stacks/schema";
 import { Collector, loopback, startAgent, startCollector } from "../test/e2e/support/pipeline";
-import { sleep, stop } from "../test/e2e/support/processes";
+import { freePort, sleep, stop } from "../test/e2e/support/processes";
+import { tools } from "../test/e2e/support/tools";
 import { projectDir } from "../test/support/resources";
 import { sendLoad } from "../test/e2e/support/load";
 import { cpuSeconds, median, metric, rssMiB } from "../test/e2e/support/metrics";
 
 export const dev = parseStackConfig(readStackFile(projectDir, "dev"));
+/** The cost is measured with the prod stack's agent: its PII rules are the ones that run at volume. */
+export const prod = parseStackConfig(readStackFile(projectDir, "prod"));
 
 /** OTLP in, nothing out: the floor a collector costs. */
 function bareConfig(listen: { host: string; otlpGrpcPort: number; healthPort: number; metricsPort: number }): string {
@@ -96,6 +102,93 @@ export interface Throughput {
 export const rates = [2000, 4000, 8000, 16000, 32000];
 /** The confirmation run is measured in this many windows; their median is quoted. */
 export const confirmationWindows = 3;
+
+export interface CostRound {
+    agent: number;
+    bare: number;
+    ratio: number;
+}
+
+export interface PairedCost {
+    spansPerSecond: number;
+    windowSeconds: number;
+    /** CPU-seconds per 10 000 spans of each pipeline in each round, and their ratio. */
+    rounds: CostRound[];
+    medianRatio: number;
+    agentMedian: number;
+    bareMedian: number;
+}
+
+/**
+ * The agent's CPU per span against the bare collector's, at one rate both hold: `rounds` rounds of an
+ * agent window then a bare window, so that both see the machine as it is at that moment (a shared
+ * 2-core machine drifts by more than the difference being measured). The median of the rounds' ratios
+ * is quoted, with every round. `during` runs alongside all the rounds (the agent is idle in the bare
+ * windows, so a profile taken by it holds the agent's loaded windows only).
+ */
+export async function pairedCost(agent: Collector, bare: Collector, rate: number, rounds: number, windowSeconds: number, during?: (seconds: number) => Promise<void>): Promise<PairedCost> {
+    const out: CostRound[] = [];
+    // step() waits 1.5 s after each load for the counters to settle.
+    const probe = during === undefined ? Promise.resolve() : during(rounds * 2 * (windowSeconds + 1.5));
+    for (let r = 0; r < rounds; r++) {
+        const a = await step(agent, rate, windowSeconds, "agent-cost");
+        const b = await step(bare, rate, windowSeconds, "bare-cost");
+        const [agentCpu, bareCpu] = [a.windowCpuPer10kSpans[0], b.windowCpuPer10kSpans[0]];
+        out.push({ agent: agentCpu, bare: bareCpu, ratio: agentCpu / bareCpu });
+    }
+    await probe;
+    return {
+        spansPerSecond: rate,
+        windowSeconds,
+        rounds: out,
+        medianRatio: median(out.map((r) => r.ratio)),
+        agentMedian: median(out.map((r) => r.agent)),
+        bareMedian: median(out.map((r) => r.bare)),
+    };
+}
+
+/** Where the agent's CPU goes: the share of profile samples whose stack passes through each part. */
+export const profileParts: { part: string; focus: string }[] = [
+    { part: "OTLP receive (gRPC, protobuf decoding)", focus: "ptraceotlp.*Unmarshal|codecV2\\)\\.Unmarshal|http2Server|grpc\\.\\(\\*Server\\)\\.handleRawConn" },
+    { part: "memory_limiter", focus: "memorylimiterprocessor" },
+    { part: "k8s_attributes", focus: "k8sattributesprocessor" },
+    { part: "transform (order ids, scrubbing)", focus: "transformprocessor" },
+    { part: "attributes/drop_pii", focus: "attributesprocessor" },
+    { part: "redaction", focus: "redactionprocessor" },
+    { part: "batch (its own work)", focus: "batchprocessor", },
+    { part: "export (load_balancing, OTLP client, compression)", focus: "loadbalancingexporter|exporterhelper|otlpexporter|grpc\\.\\(\\*ClientConn\\)|loopyWriter" },
+    { part: "garbage collection (background)", focus: "gcBgMarkWorker" },
+];
+
+export interface ProfileShare {
+    part: string;
+    percent: number;
+}
+
+/** Samples the agent's CPU for `seconds` through its pprof endpoint and writes the profile to `file`. */
+export async function captureProfile(pprofPort: number, seconds: number, file: string): Promise<void> {
+    const res = await fetch(`http://127.0.0.1:${pprofPort}/debug/pprof/profile?seconds=${Math.max(1, Math.round(seconds))}`);
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+}
+
+/** The share of each part in a CPU profile, read with `go tool pprof` (Go is a prerequisite of the tools). */
+export function profileShares(file: string): ProfileShare[] {
+    const share = (focus: string): number => {
+        // Every node shown, so that the header's total is every sample the focus keeps.
+        const args = ["tool", "pprof", "-top", "-nodefraction=0", "-nodecount=1000000", `-focus=${focus}`, tools.otelcol(), file];
+        const text = execFileSync("go", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const m = /Showing nodes accounting for [^,]+, ([0-9.]+)% of/.exec(text);
+        return m === null ? 0 : Number(m[1]);
+    };
+    return profileParts.map(({ part, focus }) => ({ part, percent: share(focus) }));
+}
+
+/** The agent as the bench runs it: the rendered config plus a pprof endpoint to profile it. */
+export async function startProfiledAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number, memoryMiB: number): Promise<{ agent: Collector; pprofPort: number }> {
+    const pprofPort = await freePort();
+    const agent = await startAgent(name, config, gatewayOtlpGrpcPort, memoryMiB, { pprof: { endpoint: `127.0.0.1:${pprofPort}` } });
+    return { agent, pprofPort };
+}
 
 /**
  * Rising rates in short steps, the pipelines side by side at each rate (each until one does not

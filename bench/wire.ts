@@ -5,7 +5,7 @@ import { freePort, sleep, start, stop } from "../test/e2e/support/processes";
 import { tools } from "../test/e2e/support/tools";
 import { servicesDir } from "../test/e2e/support/stand-ins";
 import { cpuSeconds, median } from "../test/e2e/support/metrics";
-import { dev, startBare } from "./throughput";
+import { prod, startBare } from "./throughput";
 
 /** A TCP relay that counts the bytes clients send. */
 async function countingRelay(targetPort: number): Promise<{ port: number; bytes: () => number; close: () => void }> {
@@ -34,11 +34,15 @@ export interface WireSize {
     storedJsonBytesPerSpan: number;
 }
 
-/** Bytes per span as telemetrygen sends OTLP/gRPC, and as Jaeger returns the stored span (its JSON model). */
+/**
+ * Bytes per span as telemetrygen sends OTLP/gRPC, and as Jaeger returns the stored span (its JSON
+ * model), through the prod stack's agent: what it adds (the redaction summary, none with `silent`)
+ * is stored too, and prod is the stack whose storage matters. The gateway keeps every trace here.
+ */
 export async function wireSize(): Promise<WireSize> {
     const jaeger: Jaeger = await startJaeger("wire-jaeger");
-    const gateway: Collector = await startGateway("wire-gateway", { ...dev.sampling, percent: 100 }, jaeger.otlpGrpc);
-    const agent = await startAgent("wire-agent", dev, gateway.listen.otlpGrpcPort);
+    const gateway: Collector = await startGateway("wire-gateway", { ...prod.sampling, percent: 100 }, jaeger.otlpGrpc);
+    const agent = await startAgent("wire-agent", prod, gateway.listen.otlpGrpcPort);
     const relay = await countingRelay(agent.listen.otlpGrpcPort);
     const traces = 2000;
     const service = `wire-${Date.now().toString(36)}`;
@@ -49,7 +53,7 @@ export async function wireSize(): Promise<WireSize> {
     const spans = traces * 2;
     const otlpBytesPerSpan = relay.bytes() / spans;
     relay.close();
-    await sleep((dev.sampling.decisionWaitSeconds + 5) * 1000);
+    await sleep((prod.sampling.decisionWaitSeconds + 5) * 1000);
     const res = await fetch(`${jaeger.queryUrl}/api/traces?${new URLSearchParams({ service, limit: "50000", lookback: "1h" }).toString()}`);
     const body = (await res.json()) as { data: { spans: unknown[] }[] };
     const stored = body.data.flatMap((t) => t.spans);
