@@ -11,6 +11,8 @@ export interface PackConfig {
     /** Annotations a controller of yours enforces source ranges from, besides the ones the pack knows. */
     sourceRangeAnnotations: string[];
     maxStorageGi: number;
+    /** Namespaces of the ingress controllers (or Gateways) that may reach the SSO proxy. */
+    ingressControllerNamespaces: string[];
 }
 
 export const defaultConfig: PackConfig = {
@@ -20,6 +22,7 @@ export const defaultConfig: PackConfig = {
     allowedSourceRanges: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
     sourceRangeAnnotations: [],
     maxStorageGi: 500,
+    ingressControllerNamespaces: ["ingress-internal"],
 };
 
 export type ConfigKey = keyof PackConfig;
@@ -57,6 +60,12 @@ export const configSchemaProperties: Record<ConfigKey, SettingSchema> = {
         description: "Annotations your own ingress controller enforces source ranges from (HAProxy's and ingress-nginx's are known).",
     },
     maxStorageGi: { type: "integer", minimum: 1, default: defaultConfig.maxStorageGi, description: "Largest volume claim, in GiB, per claim (not summed)." },
+    ingressControllerNamespaces: {
+        type: "array",
+        items: { type: "string" },
+        default: defaultConfig.ingressControllerNamespaces,
+        description: "Namespaces of the ingress controllers or Gateways in front of the UI: the only sources the SSO proxy's NetworkPolicy may admit (tracing:exposure.controllerNamespace).",
+    },
 };
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";

@@ -1,7 +1,7 @@
 import type { Rule } from "./rule";
 import { ingressInternalClass, ingressTls, ingressVpnOnly, noExternalService, noHostNetwork, uiOnlyThroughSso } from "./rules/exposure";
-import { instrumentationAgentsPinned, networkPolicyCoverage, workloadHardening } from "./rules/hardening";
-import { egressNotOpen } from "./rules/network";
+import { instrumentationAgentsPinned, networkPolicyCoverage, platformPodsRestricted, workloadHardening } from "./rules/hardening";
+import { egressNotOpen, ingressFromNamedPeers, uiOnlyFromIngressController } from "./rules/network";
 import { clientAddressNotStored, piiScrubbedBeforeExport } from "./rules/pii";
 import { memoryStoreCapped, retentionWithinLimits, storageWithinLimits } from "./rules/retention";
 import { secretsFromSecretStore } from "./rules/secrets";
@@ -23,8 +23,11 @@ export const rules: Rule[] = [
     piiScrubbedBeforeExport,
     clientAddressNotStored,
     secretsFromSecretStore,
+    platformPodsRestricted,
     workloadHardening,
     instrumentationAgentsPinned,
     networkPolicyCoverage,
     egressNotOpen,
+    ingressFromNamedPeers,
+    uiOnlyFromIngressController,
 ];

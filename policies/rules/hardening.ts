@@ -1,20 +1,63 @@
-import { containers, isKind, labels, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec } from "../resource-view";
+import { containers, isKind, labels, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, strings } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 
 const pinned = (image: string): boolean => image.includes("@sha256:") || (/:[^/:]+$/.test(image) && !image.endsWith(":latest"));
 
+/** Volume types Pod Security `restricted` admits. */
+const restrictedVolumes = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+
+const ours = (r: PolicyInput): boolean => labels(r)["app.kubernetes.io/part-of"] === "tracing-platform" || podLabels(r)["app.kubernetes.io/part-of"] === "tracing-platform";
+
+/**
+ * The fields Pod Security `restricted` checks, for the platform's own pods: the namespace enforces
+ * them at admission, so a pod that breaks one is refused at deploy time; this says which field first.
+ */
+export const platformPodsRestricted: ResourceRule = {
+    kind: "resource",
+    name: "platform-pods-restricted",
+    description: "Every pod of the platform passes Pod Security restricted: non-root, no privilege or escalation, all capabilities dropped, RuntimeDefault seccomp, no host PID/IPC namespaces or host paths.",
+    enforcementLevel: "mandatory",
+    validateResource(r) {
+        const pod = podSpec(r);
+        if (pod === null || !ours(r)) return [];
+        const podSec = obj(pod.securityContext);
+        const out: string[] = [];
+        // hostNetwork and hostPort: no-host-network.
+        for (const ns of ["hostPID", "hostIPC"]) if (pod[ns] === true) out.push(`${metadataName(r)}: spec.${ns} must be unset or false (Pod Security restricted).`);
+        if (podSec.runAsUser === 0) out.push(`${metadataName(r)}: spec.securityContext.runAsUser must not be 0 (root).`);
+        for (const v of list(pod.volumes)) {
+            const type = Object.keys(v).find((k) => k !== "name");
+            if (type !== undefined && !restrictedVolumes.includes(type)) out.push(`${metadataName(r)}: volume ${String(v.name)} is of type ${type}; Pod Security restricted admits ${restrictedVolumes.join(", ")}.`);
+        }
+        for (const c of containers(pod)) {
+            const where = `${metadataName(r)}/${String(c.name)}`;
+            const sec = obj(c.securityContext);
+            if ((sec.runAsNonRoot ?? podSec.runAsNonRoot) !== true) out.push(`${where}: securityContext.runAsNonRoot must be true (in the pod's or the container's securityContext).`);
+            if (sec.runAsUser === 0) out.push(`${where}: securityContext.runAsUser must not be 0 (root).`);
+            if (sec.privileged === true) out.push(`${where}: securityContext.privileged must not be true.`);
+            if (sec.allowPrivilegeEscalation !== false) out.push(`${where}: securityContext.allowPrivilegeEscalation must be false.`);
+            const drop = obj(sec.capabilities).drop;
+            if (!(Array.isArray(drop) && drop.includes("ALL"))) out.push(`${where}: securityContext.capabilities.drop must include ALL.`);
+            const added = strings(obj(sec.capabilities).add).filter((cap) => cap !== "NET_BIND_SERVICE");
+            if (added.length > 0) out.push(`${where}: securityContext.capabilities.add may hold NET_BIND_SERVICE only, not ${added.join(", ")}.`);
+            const seccomp = obj(sec.seccompProfile ?? podSec.seccompProfile).type;
+            if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") out.push(`${where}: securityContext.seccompProfile.type must be RuntimeDefault (in the pod's or the container's securityContext).`);
+        }
+        return out;
+    },
+};
+
+/** Advice beyond admission (platform-pods-restricted holds what admission checks): resources, probes, pinned images. */
 export const workloadHardening: ResourceRule = {
     kind: "resource",
     name: "workload-hardening",
-    description: "Every container of ours has requests and limits, probes, a restricted security context and a pinned image.",
+    description: "Every container of ours has requests and limits, probes and a pinned image.",
     enforcementLevel: "advisory",
     validateResource(r) {
         const pod = podSpec(r);
         if (pod === null) return [];
         const longRunning = !isKind(r, "Job") && !isKind(r, "CronJob");
-        const podSec = obj(pod.securityContext);
         const out: string[] = [];
-        for (const ns of ["hostPID", "hostIPC"]) if (pod[ns] === true) out.push(`${metadataName(r)}: do not share the node's ${ns === "hostPID" ? "process" : "IPC"} namespace (${ns}).`);
         for (const c of containers(pod)) {
             const where = `${metadataName(r)}/${String(c.name)}`;
             const res = obj(c.resources);
@@ -22,12 +65,6 @@ export const workloadHardening: ResourceRule = {
             if (longRunning && list(pod.initContainers).every((i) => i !== c) && (c.livenessProbe === undefined || c.readinessProbe === undefined)) {
                 out.push(`${where}: add liveness and readiness probes.`);
             }
-            const sec = obj(c.securityContext);
-            if ((sec.runAsNonRoot ?? podSec.runAsNonRoot) !== true) out.push(`${where}: run as non-root (runAsNonRoot: true).`);
-            if (sec.privileged === true) out.push(`${where}: do not run privileged.`);
-            if (sec.allowPrivilegeEscalation !== false) out.push(`${where}: set allowPrivilegeEscalation: false.`);
-            if (!(Array.isArray(obj(sec.capabilities).drop) && (obj(sec.capabilities).drop as unknown[]).includes("ALL"))) out.push(`${where}: drop all capabilities.`);
-            if (obj(sec.seccompProfile ?? podSec.seccompProfile).type !== "RuntimeDefault") out.push(`${where}: use the RuntimeDefault seccomp profile.`);
             if (!pinned(String(c.image))) out.push(`${where}: pin the image to a version tag or digest instead of ${String(c.image)}.`);
         }
         return out;

@@ -1,5 +1,5 @@
-import { isKind, list, metadataName, obj } from "../resource-view";
-import type { ResourceRule } from "../rule";
+import { containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, podLabels, podSpec, type Json, type PolicyInput } from "../resource-view";
+import { at, type ResourceRule, type StackRule, type Violation } from "../rule";
 
 /** A prefix this short reaches most of the address space: /0 is everything, /1 half of it. */
 const openPrefix = 8;
@@ -29,6 +29,86 @@ export const egressNotOpen: ResourceRule = {
                 }
             }
         });
+        return out;
+    },
+};
+
+const emptySelector = (sel: unknown): boolean => sel !== undefined && Object.keys(obj(obj(sel).matchLabels)).length === 0 && list(obj(sel).matchExpressions).length === 0;
+
+/** What a peer of an ingress rule lets in too widely, or null when it names its sources. */
+function widePeer(peer: Json): string | null {
+    const cidr = obj(peer.ipBlock).cidr;
+    if (typeof cidr === "string" && prefixOf(cidr) < openPrefix) return `${cidr}, almost any address`;
+    if (peer.namespaceSelector !== undefined && emptySelector(peer.namespaceSelector) && (peer.podSelector === undefined || emptySelector(peer.podSelector))) return "every pod of every namespace";
+    if (peer.namespaceSelector === undefined && peer.ipBlock === undefined && emptySelector(peer.podSelector)) return "every pod of its namespace";
+    return null;
+}
+
+export const ingressFromNamedPeers: ResourceRule = {
+    kind: "resource",
+    name: "ingress-from-named-peers",
+    description: "No NetworkPolicy of ours admits traffic from anywhere: every ingress rule names the pods, namespaces or ranges it admits.",
+    enforcementLevel: "mandatory",
+    validateResource(r) {
+        if (!isKind(r, "NetworkPolicy")) return [];
+        const out: string[] = [];
+        list(obj(r.props.spec).ingress).forEach((rule, i) => {
+            const from = list(obj(rule).from);
+            if (from.length === 0) out.push(`${metadataName(r)}: ingress rule ${i} has no sources (no from), so it admits every source. Name the pods, namespaces or ranges it admits.`);
+            for (const peer of from) {
+                const wide = widePeer(peer);
+                if (wide !== null) out.push(`${metadataName(r)}: ingress rule ${i} admits ${wide}. Name the pods, namespaces or ranges it admits.`);
+            }
+        });
+        return out;
+    },
+};
+
+/** The namespaces a peer names by kubernetes.io/metadata.name, or null when it selects otherwise. */
+function namedNamespaces(peer: Json): string[] | null {
+    if (peer.ipBlock !== undefined || peer.namespaceSelector === undefined) return null;
+    const sel = obj(peer.namespaceSelector);
+    const byLabel = obj(sel.matchLabels)["kubernetes.io/metadata.name"];
+    if (typeof byLabel === "string" && Object.keys(obj(sel.matchLabels)).length === 1 && list(sel.matchExpressions).length === 0) return [byLabel];
+    const expr = list(sel.matchExpressions);
+    if (Object.keys(obj(sel.matchLabels)).length === 0 && expr.length === 1 && expr[0].key === "kubernetes.io/metadata.name" && expr[0].operator === "In") return list(expr[0].values).map(String);
+    return null;
+}
+
+const selects = (np: PolicyInput, pod: PolicyInput): boolean => {
+    const sel = obj(obj(obj(np.props.spec).podSelector).matchLabels);
+    const labels = podLabels(pod);
+    return metadataNamespace(np) === metadataNamespace(pod) && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
+};
+
+export const uiOnlyFromIngressController: StackRule = {
+    kind: "stack",
+    name: "ui-only-from-ingress-controller",
+    description: "The SSO proxy in front of the UI admits traffic only from the ingress controller's (or Gateway's) namespace.",
+    enforcementLevel: "mandatory",
+    config: ["ingressControllerNamespaces"],
+    validateStack(resources, config) {
+        const proxies = resources.filter((r) => isSsoProxy(r) && podSpec(r) !== null && containers(podSpec(r) ?? {}).length > 0);
+        const policies = resources.filter((r) => isKind(r, "NetworkPolicy"));
+        const out: Violation[] = [];
+        for (const proxy of proxies) {
+            for (const np of policies.filter((p) => selects(p, proxy))) {
+                list(obj(np.props.spec).ingress).forEach((rule, i) => {
+                    for (const peer of list(obj(rule).from)) {
+                        const names = namedNamespaces(peer);
+                        const outside = names === null ? null : names.filter((n) => !config.ingressControllerNamespaces.includes(n));
+                        if (outside === null || outside.length > 0) {
+                            out.push(
+                                at(
+                                    np,
+                                    `${metadataName(np)}: ingress rule ${i} lets ${outside === null ? JSON.stringify(peer) : `namespace ${outside.join(", ")}`} reach the SSO proxy; only the ingress controller's namespace (${config.ingressControllerNamespaces.join(", ")}) may. Set tracing:exposure.controllerNamespace, or name yours in the pack's ingressControllerNamespaces.`,
+                                ),
+                            );
+                        }
+                    }
+                });
+            }
+        }
         return out;
     },
 };

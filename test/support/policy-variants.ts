@@ -200,8 +200,20 @@ export const commonVariants: Variant[] = [
     ["an untagged image", "workload-hardening", (rs) => (cleaner(rs).image = "jaegertracing/jaeger-es-index-cleaner")],
     ["a container without limits", "workload-hardening", (rs) => delete oauth2Proxy(rs).resources],
     ["a container without probes", "workload-hardening", (rs) => delete oauth2Proxy(rs).readinessProbe],
-    ["a privileged container", "workload-hardening", (rs) => ((oauth2Proxy(rs).securityContext as Json).privileged = true)],
-    ["a container that may run as root", "workload-hardening", (rs) => ((oauth2Proxy(rs).securityContext as Json).runAsNonRoot = false)],
+    ["a privileged container", "platform-pods-restricted", (rs) => ((oauth2Proxy(rs).securityContext as Json).privileged = true)],
+    ["a container that may run as root", "platform-pods-restricted", (rs) => ((oauth2Proxy(rs).securityContext as Json).runAsNonRoot = false)],
+    [
+        "a gateway container running as root",
+        "platform-pods-restricted",
+        (rs) => {
+            const pod = ((named(rs, "kubernetes:apps/v1:StatefulSet", "otel-gateway").spec as Json).template as Json).spec as Json;
+            for (const c of [...((pod.initContainers as Json[] | undefined) ?? []), ...(pod.containers as Json[])]) c.securityContext = { ...(c.securityContext as Json), runAsNonRoot: false, runAsUser: 0 };
+            pod.securityContext = { ...(pod.securityContext as Json), runAsNonRoot: false, runAsUser: 0 };
+        },
+    ],
+    ["a cleaner that may escalate privileges", "platform-pods-restricted", (rs) => ((cleaner(rs).securityContext as Json).allowPrivilegeEscalation = true)],
+    ["a container that keeps its capabilities", "platform-pods-restricted", (rs) => ((oauth2Proxy(rs).securityContext as Json).capabilities = { add: ["NET_ADMIN"] })],
+    ["a container without a seccomp profile", "platform-pods-restricted", (rs) => ((oauth2Proxy(rs).securityContext as Json).seccompProfile = { type: "Unconfined" })],
     [
         "an Instrumentation that leaves the Node.js agent to the Operator's default",
         "instrumentation-agents-pinned",
@@ -219,11 +231,35 @@ export const commonVariants: Variant[] = [
         "egress-not-open",
         (rs) => (((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "otel-agent").spec as Json).egress as Json[])[1].to = [{ ipBlock: { cidr: "0.0.0.0/0" } }]),
     ],
+    ["an ingress rule without sources", "ingress-from-named-peers", (rs) => delete (((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "otel-gateway").spec as Json).ingress as Json[])[0].from)],
+    [
+        "the Jaeger query admitting 0.0.0.0/0",
+        "ingress-from-named-peers",
+        (rs) => (((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "jaeger-query").spec as Json).ingress as Json[])[0].from = [{ ipBlock: { cidr: "0.0.0.0/0" } }]),
+    ],
+    [
+        "the SSO proxy open to every namespace",
+        ["ingress-from-named-peers", "ui-only-from-ingress-controller"],
+        (rs) => (((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "oauth2-proxy").spec as Json).ingress as Json[])[0].from = [{ namespaceSelector: {} }]),
+    ],
+    [
+        "the SSO proxy reachable from an application namespace",
+        "ui-only-from-ingress-controller",
+        (rs) => (((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "oauth2-proxy").spec as Json).ingress as Json[])[0].from = [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "shop" } } }]),
+    ],
     ["an egress rule without destinations", "egress-not-open", (rs) => delete ((named(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "otel-gateway").spec as Json).egress as Json[])[0].to],
 ];
 
 /** Broken copies of a stack that exposes the UI through an Ingress. */
 export const ingressVariants: Variant[] = [
+    [
+        "an Elasticsearch container running as root (in-cluster Elasticsearch, as both stacks run it)",
+        "platform-pods-restricted",
+        (rs) => {
+            const pod = ((named(rs, "kubernetes:apps/v1:StatefulSet", "elasticsearch").spec as Json).template as Json).spec as Json;
+            for (const c of pod.containers as Json[]) c.securityContext = { ...(c.securityContext as Json), runAsUser: 0 };
+        },
+    ],
     ["a public ingress class", "ingress-internal-class", (rs) => ((named(rs, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").spec as Json).ingressClassName = "nginx")],
     ["an Ingress without TLS", "ingress-tls-required", (rs) => delete (named(rs, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").spec as Json).tls],
     [
