@@ -9,7 +9,7 @@ export interface BenchResults {
     quick: boolean;
     machine: { cores: number; node: string };
     /** cost and profile: absent before 2026-12-01 (the ratio came from separate confirmation runs). */
-    throughput: { agent: Throughput; bare: Throughput; ratio: number; cost?: PairedCost; profile?: ProfileShare[] };
+    throughput: { agent: Throughput; bare: Throughput; ratio: number; cost?: PairedCost; costAtHalf?: PairedCost; profile?: ProfileShare[] };
     memoryBurst: MemoryBurst;
     gatewayRestart: Restart[];
     backendOutage: Outage;
@@ -82,25 +82,31 @@ function chart(title: string, x: string[], yLabel: string, bar: number[], line: 
 
 /** The agent's CPU per span against the bare collector's in alternating windows, and its profile. */
 function costSection(r: BenchResults): string {
-    const { cost, profile } = r.throughput;
+    const { cost, costAtHalf, profile } = r.throughput;
     if (cost === undefined) return "";
     const ratios = cost.rounds.map((x) => x.ratio);
-    const rows = cost.rounds.map((x, i) => `| ${i + 1} | ${n(x.agent, 3)} | ${n(x.bare, 3)} | ${n(x.ratio, 2)} |`);
+    const rows = [cost, ...(costAtHalf === undefined ? [] : [costAtHalf])].flatMap((c) =>
+        c.rounds.map((x, i) => `| ${n(c.spansPerSecond)} | ${i + 1} | ${n(x.agent, 3)} | ${n(x.bare, 3)} | ${n(x.ratio, 2)} |`),
+    );
     const parts = (profile ?? []).map((p) => `| ${p.part} | ${n(p.percent, 1)} % |`);
     return `
 ### CPU per span against the bare collector
 
 The confirmation runs above are a minute apart, and this machine drifts by more than the difference
-they measure. So the cost is measured again at ${n(cost.spansPerSecond)} spans/s in ${cost.rounds.length} rounds of
+they measure. So the cost is measured again at ${n(cost.spansPerSecond)} spans/s${costAtHalf === undefined ? "" : ` (and at ${n(costAtHalf.spansPerSecond)})`} in ${cost.rounds.length} rounds of
 ${cost.windowSeconds} s, each round an agent window then a bare window, and the ratio is taken within each round.
 
-| round | agent CPU-s per 10 000 spans | bare | agent / bare |
-| --- | --- | --- | --- |
+| spans/s | round | agent CPU-s per 10 000 spans | bare | agent / bare |
+| --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 
-**Agent / bare: ${n(cost.medianRatio, 2)}×** (median of the rounds; spread ${n(Math.min(...ratios), 2)}–${n(Math.max(...ratios), 2)}).
+**Agent / bare at ${n(cost.spansPerSecond)} spans/s: ${n(cost.medianRatio, 2)}×** (median of the rounds; spread ${n(Math.min(...ratios), 2)}–${n(Math.max(...ratios), 2)})${
+        costAtHalf === undefined
+            ? "."
+            : `; at ${n(costAtHalf.spansPerSecond)} spans/s ${n(costAtHalf.medianRatio, 2)}×: the ratio depends on the rate, so compare ratios measured at the same one.`
+    }
 ${parts.length === 0 ? "" : `
-Where the agent's CPU goes, from a CPU profile of the agent over all its rounds (the collector's
+Where the agent's CPU goes, from a CPU profile of the agent over its rounds at ${n(cost.spansPerSecond)} spans/s (the collector's
 pprof extension; \`go tool pprof -focus\`: the share of samples whose stack passes through each part;
 parts overlap where one calls another, and the rest is the collector's own plumbing and the Go
 runtime). The profile is kept next to the results (\`agent-cpu.pprof\`).
