@@ -63,9 +63,10 @@ export async function startGateway(name: string, sampling: SamplingConfig, jaege
 
 /**
  * The agent with the stack's PII and id rules. Adapted only where there is no cluster: loopback
- * ports, k8s_attributes in passthrough (no Kubernetes API), a static resolver naming the gateway.
+ * ports, k8s_attributes in passthrough (no Kubernetes API), a static resolver naming the gateways
+ * (the Kubernetes resolver lists the gateway replicas' addresses the same way).
  */
-export async function startAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number, memoryMiB = 512, probes: Record<string, { endpoint: string }> = {}): Promise<Collector> {
+export async function startAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number | number[], memoryMiB = 512, probes: Record<string, { endpoint: string }> = {}): Promise<Collector> {
     const listen = await loopback();
     const rendered = renderAgentConfig({
         listen,
@@ -74,7 +75,7 @@ export async function startAgent(name: string, config: StackConfig, gatewayOtlpG
         orderIdPathPattern: config.orderIdPathPattern,
         userIdHeader: config.userIdHeader,
         pii: config.pii,
-        gatewayResolver: { static: { hostnames: [`127.0.0.1:${gatewayOtlpGrpcPort}`] } },
+        gatewayResolver: { static: { hostnames: [gatewayOtlpGrpcPort].flat().map((port) => `127.0.0.1:${port}`) } },
         kubernetesMetadata: false,
         exportCompression: config.collector.agent.exportCompression,
     });
