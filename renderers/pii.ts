@@ -77,8 +77,8 @@ const ipv4 = "((?:::ffff:)?[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.)[0-9]{1,3}";
  * within them (then what precedes it is kept, which may keep less than 48 bits: never more).
  */
 const ipv6 = "(?:([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}):[0-9A-Fa-f:.]*[0-9A-Fa-f]|((?:[0-9A-Fa-f]{1,4}:){0,2}[0-9A-Fa-f]{1,4})::[0-9A-Fa-f:.]*[0-9A-Fa-f])";
-const ipv4Network = "${1}0";
-const ipv6Network = "${1}${2}::";
+/** What a match becomes (Go's regexp.Expand syntax): the kept network, host part zeroed or cut. */
+export const addressReplacements = { ipv4: "${1}0", ipv6: "${1}${2}::" };
 
 /** The address fields hold one address: an anchored pattern fails at once on anything else. */
 export const addressPatterns = { ipv4: `^${ipv4}$`, ipv6: `^${ipv6}$` };
@@ -87,8 +87,8 @@ export const addressInTextPatterns = { ipv4: `\\b${ipv4}\\b`, ipv6: `\\b${ipv6}`
 
 function truncateStatements(path: string, patterns: { ipv4: string; ipv6: string }): string[] {
     return [
-        `replace_pattern(${path}, ${ottlString(patterns.ipv4)}, ${ottlString(ipv4Network)})`,
-        `replace_pattern(${path}, ${ottlString(patterns.ipv6)}, ${ottlString(ipv6Network)})`,
+        `replace_pattern(${path}, ${ottlString(patterns.ipv4)}, ${ottlString(addressReplacements.ipv4)})`,
+        `replace_pattern(${path}, ${ottlString(patterns.ipv6)}, ${ottlString(addressReplacements.ipv6)})`,
     ];
 }
 

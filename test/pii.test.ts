@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { addressInTextPatterns, addressPatterns, maskPattern, redactionConfig, scrubGroups, unscannablePattern } from "../renderers/pii";
+import { addressInTextPatterns, addressPatterns, addressReplacements, maskPattern, redactionConfig, scrubGroups, unscannablePattern } from "../renderers/pii";
 import { parseStackConfig } from "../stacks/config";
 import { requiredConfig } from "./support/minimal-config";
 import { credentialsArb, maskedOnPurpose, mustSurvive, mustSurviveArb, personalData, personalDataArb } from "./support/pii-shapes";
@@ -14,9 +14,10 @@ const pii = parseStackConfig(requiredConfig).pii;
 const mask = new RegExp(maskPattern(pii), "g");
 const scrub = (text: string): string => text.replace(mask, "****");
 const unscannable = new RegExp(unscannablePattern(pii) ?? "(?!)");
-/** Go's `${1}` is JavaScript's `$1`. */
+/** The rendered replacements, Go's `${1}` written as JavaScript's `$1`. */
+const js = (replacement: string): string => replacement.replace(/\$\{(\d)\}/g, "$$$1");
 const truncate = (value: string, p: { ipv4: string; ipv6: string }): string =>
-    value.replace(new RegExp(p.ipv4, "g"), "$10").replace(new RegExp(p.ipv6, "g"), "$1$2::");
+    value.replace(new RegExp(p.ipv4, "g"), js(addressReplacements.ipv4)).replace(new RegExp(p.ipv6, "g"), js(addressReplacements.ipv6));
 
 describe("the default masks", () => {
     it.each(personalData.map((s) => [s.kind, s.value]))("mask %s (%s) inside text", (_, value) => {
@@ -52,6 +53,22 @@ describe("the default masks", () => {
             }),
             { numRuns: 3000 },
         );
+    });
+});
+
+describe("the statements for what redaction does not visit", () => {
+    it("mask span names, status messages and event names, each guarded by a look at its own field", () => {
+        const [spans, events] = scrubGroups(pii);
+        const guard = unscannablePattern(pii) ?? "";
+        const q = (t: string): string => JSON.stringify(t.replace(/\$/g, "$$$$"));
+        expect(spans).toEqual({
+            context: "span",
+            statements: [
+                `replace_pattern(span.name, ${q(maskPattern(pii))}, "****") where not IsMatch(span.name, ${q(guard)})`,
+                `replace_pattern(span.status.message, ${q(maskPattern(pii))}, "****") where span.status.message != "" and not IsMatch(span.status.message, ${q(guard)})`,
+            ],
+        });
+        expect(events).toEqual({ context: "spanevent", statements: [`replace_pattern(spanevent.name, ${q(maskPattern(pii))}, "****") where not IsMatch(spanevent.name, ${q(guard)})`] });
     });
 });
 
@@ -111,7 +128,12 @@ describe("the customer's address", () => {
 
     it("is handled on server spans only, in the configured way", () => {
         const groups = (mode: "truncate" | "drop" | "keep") => scrubGroups({ ...pii, clientAddress: mode }).filter((g) => g.conditions !== undefined);
-        expect(groups("truncate").every((g) => g.conditions?.every((c) => c.startsWith("span.kind == SPAN_KIND_SERVER")))).toBe(true);
+        expect(groups("truncate")).toHaveLength(2);
+        for (const g of groups("truncate")) {
+            expect(g.context).toBe("span");
+            expect(g.conditions).toHaveLength(1);
+            expect(g.conditions?.[0]).toMatch(/^span\.kind == SPAN_KIND_SERVER( and \(.* != nil( or .* != nil)+\))?$/);
+        }
         expect(JSON.stringify(groups("truncate"))).toContain('span.attributes[\\"client.address\\"]');
         expect(groups("drop")).toEqual([
             {
