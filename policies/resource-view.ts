@@ -42,6 +42,14 @@ export function podLabels(r: PolicyInput): Record<string, string> {
     return obj(obj(template.metadata).labels) as Record<string, string>;
 }
 
+/** Whether a non-empty matchLabels selector picks a pod with these labels. */
+export const selectorMatches = (matchLabels: Json, labels: Record<string, string>): boolean =>
+    Object.keys(matchLabels).length > 0 && Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
+
+/** Whether a NetworkPolicy (by its own, non-empty pod selector) applies to a workload's pods. */
+export const networkPolicySelects = (np: PolicyInput, workload: PolicyInput): boolean =>
+    metadataNamespace(np) === metadataNamespace(workload) && selectorMatches(obj(obj(obj(np.props.spec).podSelector).matchLabels), podLabels(workload));
+
 export const containers = (pod: Json): Json[] => [...list(pod.initContainers), ...list(pod.containers)];
 
 /** The workload of ours that the SSO proxy runs in (by the container name our component uses). */

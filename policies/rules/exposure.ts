@@ -1,5 +1,5 @@
 import { withinAny } from "../cidr";
-import { annotations, containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, strings } from "../resource-view";
+import { annotations, containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, selectorMatches, strings } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 
 export const noExternalService: ResourceRule = {
@@ -188,9 +188,6 @@ function backends(r: PolicyInput): Backend[] {
     );
 }
 
-const selects = (selector: Record<string, unknown>, podLabelSet: Record<string, string>): boolean =>
-    Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => podLabelSet[k] === v);
-
 export const uiOnlyThroughSso: StackRule = {
     kind: "stack",
     name: "ui-only-through-sso",
@@ -204,7 +201,7 @@ export const uiOnlyThroughSso: StackRule = {
             for (const backend of backends(route)) {
                 const svc = services.find((s) => metadataName(s) === backend.name && metadataNamespace(s) === backend.namespace);
                 const selector = obj(obj(svc?.props.spec).selector);
-                const toProxy = svc !== undefined && proxies.some((p) => metadataNamespace(p) === metadataNamespace(svc) && selects(selector, podLabels(p)));
+                const toProxy = svc !== undefined && proxies.some((p) => metadataNamespace(p) === metadataNamespace(svc) && selectorMatches(selector, podLabels(p)));
                 if (toProxy) continue;
                 const why = svc === undefined ? `which is no Service of this stack in namespace ${String(backend.namespace)}` : "whose pods are not the SSO proxy (oauth2-proxy)";
                 out.push(at(route, `${metadataName(route)} routes to ${backend.name}, ${why}. Route the UI only to the oauth2-proxy Service.`));

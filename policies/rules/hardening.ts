@@ -1,4 +1,4 @@
-import { containers, isKind, labels, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, strings } from "../resource-view";
+import { containers, isKind, labels, list, metadataName, metadataNamespace, networkPolicySelects, obj, PolicyInput, podLabels, podSpec, strings } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 
 const pinned = (image: string): boolean => image.includes("@sha256:") || (/:[^/:]+$/.test(image) && !image.endsWith(":latest"));
@@ -117,12 +117,7 @@ export const networkPolicyCoverage: StackRule = {
             }
         }
         for (const w of workloads) {
-            const pl = podLabels(w);
-            const own = policies.some((p) => {
-                const sel = obj(obj(obj(p.props.spec).podSelector).matchLabels);
-                return metadataNamespace(p) === metadataNamespace(w) && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => pl[k] === v);
-            });
-            if (!own) out.push(at(w, `${metadataName(w)} is selected by no NetworkPolicy of its own. Add one that allows only the flows it needs.`));
+            if (!policies.some((p) => networkPolicySelects(p, w))) out.push(at(w, `${metadataName(w)} is selected by no NetworkPolicy of its own. Add one that allows only the flows it needs.`));
         }
         return out;
     },

@@ -1,4 +1,4 @@
-import { containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, podLabels, podSpec, type Json, type PolicyInput } from "../resource-view";
+import { containers, isKind, isSsoProxy, list, metadataName, networkPolicySelects, obj, podSpec, type Json } from "../resource-view";
 import { at, type ResourceRule, type StackRule, type Violation } from "../rule";
 
 /** A prefix this short reaches most of the address space: /0 is everything, /1 half of it. */
@@ -75,12 +75,6 @@ function namedNamespaces(peer: Json): string[] | null {
     return null;
 }
 
-const selects = (np: PolicyInput, pod: PolicyInput): boolean => {
-    const sel = obj(obj(obj(np.props.spec).podSelector).matchLabels);
-    const labels = podLabels(pod);
-    return metadataNamespace(np) === metadataNamespace(pod) && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
-};
-
 export const uiOnlyFromIngressController: StackRule = {
     kind: "stack",
     name: "ui-only-from-ingress-controller",
@@ -92,7 +86,7 @@ export const uiOnlyFromIngressController: StackRule = {
         const policies = resources.filter((r) => isKind(r, "NetworkPolicy"));
         const out: Violation[] = [];
         for (const proxy of proxies) {
-            for (const np of policies.filter((p) => selects(p, proxy))) {
+            for (const np of policies.filter((p) => networkPolicySelects(p, proxy))) {
                 list(obj(np.props.spec).ingress).forEach((rule, i) => {
                     for (const peer of list(obj(rule).from)) {
                         const names = namedNamespaces(peer);
