@@ -71,8 +71,14 @@ export function renderInstrumentationSpec(input: InstrumentationInput): Instrume
         exporter: { endpoint: input.agentEndpoint },
         propagators: ["tracecontext", "baggage"],
         sampler: { type: "parentbased_traceidratio", argument: (input.headPercent / 100).toString() },
-        // Every agent sends OTLP/HTTP to :4318; Node.js would otherwise pick gRPC in some Operator versions.
-        env: [{ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" }],
+        env: [
+            // Every agent sends OTLP/HTTP to :4318; Node.js would otherwise pick gRPC in some Operator versions.
+            { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" },
+            // The node agent takes traces only. The Java agent exports metrics and logs by default and
+            // the Operator turns Node.js metrics on: each would be refused (404) and retried by every pod.
+            { name: "OTEL_METRICS_EXPORTER", value: "none" },
+            { name: "OTEL_LOGS_EXPORTER", value: "none" },
+        ],
         java: lang("java"),
         nodejs: lang("nodejs"),
         python: lang("python"),

@@ -17,6 +17,11 @@ describe("Instrumentation spec", () => {
         expect(spec.propagators).toEqual(["tracecontext", "baggage"]);
     });
 
+    it("turns off the agents' metrics and logs exporters: the node agent serves traces only", () => {
+        expect(spec.env).toContainEqual({ name: "OTEL_METRICS_EXPORTER", value: "none" });
+        expect(spec.env).toContainEqual({ name: "OTEL_LOGS_EXPORTER", value: "none" });
+    });
+
     it("names each language's agent image, so the Operator's defaults cannot change under us", () => {
         expect([spec.java.image, spec.nodejs.image, spec.python.image, spec.dotnet.image, spec.go.image]).toEqual([
             "java:1",
