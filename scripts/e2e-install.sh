@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests run besides the pinned Go binaries (npm run tools): RabbitMQ and
 # PostgreSQL from Debian (the tests start their own throwaway instances on loopback, on free ports)
-# and the stand-ins' npm packages (e2e/package-lock.json). Idempotent: installs only what is missing.
+# the stand-ins' npm packages (e2e/package-lock.json), and the Java CRM API: the OpenTelemetry Java agent
+# at versions.json autoInstrumentation.java.version from Maven Central into the tools cache
+#   ${TRACING_TOOLS_DIR:-$HOME/.cache/tracing-platform/tools}/java-agent-<version>/opentelemetry-javaagent.jar
+# and e2e/crm-api-java built with Maven (its dependencies cached in ~/.m2). Needs a JDK 17 or newer
+# (java, javac); Maven is installed from Debian when missing. Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +14,7 @@ missing=()
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 { command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing+=(postgresql)
 command -v runuser >/dev/null || missing+=(util-linux)
+command -v mvn >/dev/null || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "e2e-install: apt-get install ${missing[*]}"
     $sudo apt-get update -qq
@@ -28,3 +33,17 @@ else
     echo "e2e-install: RabbitMQ and PostgreSQL already installed"
 fi
 npm ci --prefix e2e --no-audit --no-fund
+
+command -v javac >/dev/null || { echo "e2e-install: error: a JDK 17 or newer is required for the Java CRM API (no javac on PATH)" >&2; exit 1; }
+cache=${TRACING_TOOLS_DIR:-$HOME/.cache/tracing-platform/tools}
+java_agent=$(node -p 'require("./versions.json").autoInstrumentation.java.version')
+agent_jar="$cache/java-agent-$java_agent/opentelemetry-javaagent.jar"
+if [ ! -s "$agent_jar" ]; then
+    echo "e2e-install: OpenTelemetry Java agent $java_agent from Maven Central"
+    mvn -q -B dependency:copy -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$java_agent" \
+        -DoutputDirectory="$(dirname "$agent_jar")" -Dmdep.stripVersion=true
+fi
+# The agent prints its own version: the jar the tests run is the one versions.json pins.
+[ "$(java -jar "$agent_jar")" = "$java_agent" ] || { echo "e2e-install: error: $agent_jar is not version $java_agent" >&2; exit 1; }
+echo "e2e-install: building the Java CRM API (e2e/crm-api-java)"
+mvn -q -B -f e2e/crm-api-java/pom.xml package -Dmaven.test.skip=true

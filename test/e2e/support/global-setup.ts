@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { projectDir } from "../../support/resources";
-import { missingTools } from "./tools";
+import { crmApiJar, missingTools } from "./tools";
 
 /**
  * Before any e2e test: one scratch directory for the run (E2E_RUN_DIR, inherited by the tests) and a
@@ -12,7 +12,8 @@ import { missingTools } from "./tools";
 export default function globalSetup(): void {
     const problems: string[] = [];
     const tools = missingTools();
-    if (tools.length > 0) problems.push(`missing upstream binaries (run npm run tools):\n${tools.map((t) => `    ${t}`).join("\n")}`);
+    if (tools.length > 0) problems.push(`missing upstream binaries (run npm run tools, and bash scripts/e2e-install.sh for the Java agent):\n${tools.map((t) => `    ${t}`).join("\n")}`);
+    if (!existsSync(crmApiJar)) problems.push(`the Java CRM API is not built (${crmApiJar}): run bash scripts/e2e-install.sh`);
     const e2eModules = ["@opentelemetry/auto-instrumentations-node", "pg", "amqplib"].filter((m) => !existsSync(join(projectDir, "e2e", "node_modules", m, "package.json")));
     if (e2eModules.length > 0) problems.push(`the stand-ins' packages are not installed (${e2eModules.join(", ")}): run bash scripts/e2e-install.sh (or npm ci --prefix e2e)`);
     if (!existsSync("/usr/lib/rabbitmq/bin/rabbitmq-server")) problems.push("RabbitMQ is not installed: run bash scripts/e2e-install.sh");

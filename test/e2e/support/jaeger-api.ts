@@ -12,7 +12,7 @@ export interface JaegerSpan {
 export interface JaegerTrace {
     traceID: string;
     spans: JaegerSpan[];
-    processes: Record<string, { serviceName: string }>;
+    processes: Record<string, { serviceName: string; tags?: { key: string; value: unknown }[] }>;
 }
 
 async function get<T>(url: string): Promise<T | null> {
@@ -34,6 +34,8 @@ export async function services(queryUrl: string): Promise<string[]> {
 
 export const tag = (span: JaegerSpan, key: string): unknown => span.tags.find((t) => t.key === key)?.value;
 export const serviceOf = (trace: JaegerTrace, span: JaegerSpan): string => trace.processes[span.processID]?.serviceName ?? "";
+/** A resource attribute of the span's process (Jaeger's process tags). */
+export const processTag = (trace: JaegerTrace, span: JaegerSpan, key: string): unknown => trace.processes[span.processID]?.tags?.find((t) => t.key === key)?.value;
 export const servicesIn = (trace: JaegerTrace): string[] => [...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort();
 
 /** One whole trace by id: `/api/traces/<traceId>`. */

@@ -17,6 +17,8 @@ export interface Postgres {
     url(database: string): string;
     /** Runs SQL through psql, outside the traced services (test fixtures). */
     sql(database: string, statement: string): void;
+    /** A query's result as psql prints it unaligned, rows on lines, columns joined by "|". */
+    query(database: string, statement: string): string;
     server: Started;
 }
 
@@ -51,7 +53,9 @@ export async function startPostgres(): Promise<Postgres> {
         psql("postgres", `CREATE DATABASE ${db}`);
         for (const sql of statements) psql(db, sql);
     }
-    return { port, url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`, sql: psql, server };
+    const query = (db: string, sql: string): string =>
+        execFileSync("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-tAc", sql], { encoding: "utf8" }).trim();
+    return { port, url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`, sql: psql, query, server };
 }
 
 export interface RabbitMq {

@@ -2,6 +2,7 @@ import { existsSync } from "fs";
 import { homedir } from "os";
 import { join } from "path";
 import { versions } from "../../../components/versions";
+import { projectDir } from "../../support/resources";
 
 /**
  * Where `npm run tools` (scripts/install-tools.sh) puts the pinned upstream binaries:
@@ -15,10 +16,12 @@ const paths = {
     jaeger: () => join(toolsDir, `jaeger-${versions.jaeger.version}`, "bin", "jaeger"),
     oauth2Proxy: () => join(toolsDir, `oauth2-proxy-${versions.oauth2Proxy.version}`, "bin", "oauth2-proxy"),
     telemetrygen: () => join(toolsDir, `telemetrygen-${versions.telemetrygen.version}`, "bin", "telemetrygen"),
+    // From Maven Central, by scripts/e2e-install.sh.
+    javaAgent: () => join(toolsDir, `java-agent-${versions.autoInstrumentation.java.version}`, "opentelemetry-javaagent.jar"),
 };
 
 function resolve(path: string): string {
-    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run tools`);
+    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run tools and bash scripts/e2e-install.sh`);
     return path;
 }
 
@@ -27,6 +30,7 @@ export const tools = {
     jaeger: () => resolve(paths.jaeger()),
     oauth2Proxy: () => resolve(paths.oauth2Proxy()),
     telemetrygen: () => resolve(paths.telemetrygen()),
+    javaAgent: () => resolve(paths.javaAgent()),
 };
 
 /** The pinned binaries not in the cache. */
@@ -35,3 +39,6 @@ export function missingTools(): string[] {
         .map((p) => p())
         .filter((p) => !existsSync(p));
 }
+
+/** The Java CRM API stand-in, built by scripts/e2e-install.sh. */
+export const crmApiJar = join(projectDir, "e2e", "crm-api-java", "target", "crm-api.jar");
