@@ -45,12 +45,19 @@ function canListen(port: number): Promise<boolean> {
     });
 }
 
+/**
+ * Ports the Fetch standard blocks ("bad ports", above 1024): Node's fetch refuses them with "bad
+ * port", so a health check probed with fetch would never pass on one (a gateway-restart run once
+ * drew 6668 for an agent's health endpoint).
+ */
+const fetchBlockedPorts = new Set([1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+
 /** A free TCP port on loopback, outside the ephemeral range, not handed out before in this run. */
 export async function freePort(): Promise<number> {
     for (let tries = 0; tries < portRange.to - portRange.from; tries++) {
         const port = nextPort;
         nextPort = nextPort >= portRange.to ? portRange.from : nextPort + 1;
-        if (handedOut.has(port)) continue;
+        if (handedOut.has(port) || fetchBlockedPorts.has(port)) continue;
         handedOut.add(port);
         if (await canListen(port)) return port;
     }
