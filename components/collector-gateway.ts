@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import { gatewayTerminationGraceSeconds, queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
+import { gatewayTerminationGraceSeconds, queueBytesFor, renderGatewayConfig, spanMetricsPodPort } from "../renderers/gateway-config";
 import type { SamplingConfig } from "../stacks/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
@@ -25,6 +25,7 @@ export interface CollectorGatewayArgs {
 
 export const gatewayName = "otel-gateway";
 const queueDirectory = "/var/lib/otelcol/queue";
+export const spanMetricsContainerPort = { name: "span-metrics", containerPort: spanMetricsPodPort, protocol: "TCP" } as const;
 
 /**
  * The tail-sampling gateway: a StatefulSet behind a headless Service, so that the agents'
@@ -51,6 +52,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                 exportEndpoint: args.exportEndpoint,
                 queueDirectory,
                 queueBytes: queueBytesFor(args.queueStorageGi),
+                spanMetricsPort: spanMetricsPodPort,
             }),
         );
 
@@ -104,7 +106,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                                     image: args.image,
                                     memoryMiB: args.memoryMiB,
                                     cpu: args.cpu,
-                                    ports: [otlpPorts.grpc, otlpPorts.metrics],
+                                    ports: [otlpPorts.grpc, otlpPorts.metrics, spanMetricsContainerPort],
                                     volumeMounts: [{ name: "queue", mountPath: queueDirectory }],
                                 }),
                             ],

@@ -1,3 +1,4 @@
+import type { SpanMetricsConnectorConfig } from "./span-metrics";
 /**
  * The subset of the OpenTelemetry Collector configuration our renderers produce, typed so a renamed
  * or misspelt key is a compile error. Component ids follow the 2026 names (`otlp_grpc`,
@@ -55,6 +56,11 @@ export interface StatementGroup {
 export interface TransformConfig {
     error_mode: "ignore" | "propagate" | "silent";
     trace_statements: StatementGroup[];
+}
+
+export interface MetricTransformConfig {
+    error_mode: "ignore" | "propagate" | "silent";
+    metric_statements: { context: "resource" | "datapoint"; statements: string[] }[];
 }
 
 export type TailSamplingPolicy =
@@ -123,17 +129,24 @@ export interface Pipeline {
     exporters: string[];
 }
 
+export interface PrometheusExporterConfig {
+    endpoint: string;
+    enable_open_metrics: boolean;
+    resource_to_telemetry_conversion: { enabled: boolean };
+}
+
 export interface CollectorConfig {
     receivers: Record<string, OtlpReceiverConfig>;
     processors: Record<
         string,
-        MemoryLimiterConfig | BatchConfig | K8sAttributesConfig | AttributesConfig | RedactionConfig | TransformConfig | TailSamplingConfig
+        MemoryLimiterConfig | BatchConfig | K8sAttributesConfig | AttributesConfig | RedactionConfig | TransformConfig | MetricTransformConfig | TailSamplingConfig
     >;
-    exporters: Record<string, OtlpGrpcExporterConfig | LoadBalancingExporterConfig>;
+    exporters: Record<string, OtlpGrpcExporterConfig | LoadBalancingExporterConfig | PrometheusExporterConfig>;
+    connectors?: Record<string, SpanMetricsConnectorConfig | Record<string, never>>;
     extensions: Record<string, HealthCheckConfig | FileStorageConfig>;
     service: {
         extensions: string[];
-        pipelines: { traces: Pipeline };
+        pipelines: { traces: Pipeline } & Record<string, Pipeline>;
         telemetry: {
             logs: { level: "debug" | "info" | "warn" | "error"; encoding: "json" | "console" };
             metrics: { level: "none" | "basic" | "normal" | "detailed"; readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] };

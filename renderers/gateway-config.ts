@@ -1,6 +1,7 @@
 import type { SamplingConfig } from "../stacks/schema";
 import type { CollectorConfig, ListenAddresses, TailSamplingPolicy } from "./collector-types";
 import { memoryLimiter, telemetry } from "./collector-common";
+import { renderSpanMetricsConnector, semconvStatements } from "./span-metrics";
 
 export interface GatewayConfigInput {
     listen: ListenAddresses;
@@ -17,7 +18,12 @@ export interface GatewayConfigInput {
     queueDirectory?: string;
     /** What the sending queue may hold while Jaeger is unreachable, in bytes of serialized spans. */
     queueBytes: number;
+    /** Where Prometheus scrapes the span metrics (RED per service and operation, from every span). */
+    spanMetricsPort: number;
 }
+
+/** The span metrics' port in a pod. */
+export const spanMetricsPodPort = 8889;
 
 /**
  * The share of the queue's volume the queue may fill. The file_storage extension keeps the queue in a
@@ -36,7 +42,13 @@ export const queueBytesFor = (volumeGi: number): number => Math.floor(volumeGi *
  */
 export const gatewayTerminationGraceSeconds = 60;
 
-export const gatewayProcessorOrder = ["memory_limiter", "tail_sampling", "batch"] as const;
+/**
+ * Two trace pipelines joined by the forward connector: every span passes `traces/all` (memory
+ * limit, stable attribute names) into spanmetrics and on to `traces`, where tail sampling keeps a
+ * share. Metrics counted after sampling would count the kept share only.
+ */
+export const gatewayIntakeOrder = ["memory_limiter", "transform/semconv"] as const;
+export const gatewayProcessorOrder = ["tail_sampling", "batch"] as const;
 
 /** Tail-sampling policies, OR-ed by the processor: a trace is kept when any of them says so. */
 export function samplingPolicies(sampling: SamplingConfig): TailSamplingPolicy[] {
@@ -66,6 +78,16 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
                 policies: samplingPolicies(input.sampling),
             },
             batch: { timeout: "1s", send_batch_size: 1024, send_batch_max_size: 2048 },
+            "transform/semconv": { error_mode: "ignore", trace_statements: semconvStatements() },
+            // One series per service: the resource of the first span seen would name a pod.
+            "transform/span_metrics_resource": {
+                error_mode: "ignore",
+                metric_statements: [{ context: "resource", statements: ['keep_keys(resource.attributes, ["service.name"])'] }],
+            },
+        },
+        connectors: {
+            span_metrics: renderSpanMetricsConnector(),
+            forward: {},
         },
         exporters: {
             "otlp_grpc/jaeger": {
@@ -77,6 +99,12 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
                 // Measured in bytes, so a full queue is a known share of the volume (in batches it is not: a
                 // batch holds up to send_batch_max_size spans of any size).
                 sending_queue: { enabled: true, num_consumers: 4, sizer: "bytes", queue_size: input.queueBytes, ...(persistent ? { storage: "file_storage/queue" } : {}) },
+            },
+            "prometheus/span_metrics": {
+                endpoint: `${listen.host}:${input.spanMetricsPort}`,
+                // OpenMetrics carries the exemplars (trace ids) a dashboard links from.
+                enable_open_metrics: true,
+                resource_to_telemetry_conversion: { enabled: false },
             },
         },
         extensions: {
@@ -95,7 +123,9 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
         service: {
             extensions: persistent ? ["health_check", "file_storage/queue"] : ["health_check"],
             pipelines: {
-                traces: { receivers: ["otlp"], processors: [...gatewayProcessorOrder], exporters: ["otlp_grpc/jaeger"] },
+                "traces/all": { receivers: ["otlp"], processors: [...gatewayIntakeOrder], exporters: ["span_metrics", "forward"] },
+                traces: { receivers: ["forward"], processors: [...gatewayProcessorOrder], exporters: ["otlp_grpc/jaeger"] },
+                "metrics/spans": { receivers: ["span_metrics"], processors: ["transform/span_metrics_resource"], exporters: ["prometheus/span_metrics"] },
             },
             telemetry: telemetry(listen),
         },

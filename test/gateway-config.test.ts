@@ -1,7 +1,8 @@
 import { parse } from "yaml";
 import { toCollectorYaml } from "../renderers/collector-common";
-import { OtlpGrpcExporterConfig, podListen, TailSamplingConfig } from "../renderers/collector-types";
-import { gatewayProcessorOrder, queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
+import { OtlpGrpcExporterConfig, podListen, TailSamplingConfig, TransformConfig } from "../renderers/collector-types";
+import { queueBytesFor, renderGatewayConfig, spanMetricsPodPort } from "../renderers/gateway-config";
+import type { SpanMetricsConnectorConfig } from "../renderers/span-metrics";
 
 const sampling = { percent: 10, keepErrors: true, slowTraceMs: 1500, headPercent: 100, decisionWaitSeconds: 7 };
 const input = {
@@ -11,6 +12,7 @@ const input = {
     exportEndpoint: "jaeger-collector.tracing.svc.cluster.local:4317",
     queueDirectory: "/var/lib/otelcol/queue",
     queueBytes: queueBytesFor(2),
+    spanMetricsPort: spanMetricsPodPort,
 };
 
 describe("gateway collector config", () => {
@@ -18,9 +20,31 @@ describe("gateway collector config", () => {
     const parsed = parse(toCollectorYaml(rendered)) as typeof rendered;
     const tail = parsed.processors.tail_sampling as TailSamplingConfig;
 
-    it("limits memory first, samples, then batches", () => {
-        expect(parsed.service.pipelines.traces.processors).toEqual([...gatewayProcessorOrder]);
-        expect(gatewayProcessorOrder[0]).toBe("memory_limiter");
+    it("limits memory first, counts every span into the span metrics, then samples and batches what goes to Jaeger", () => {
+        expect(parsed.service.pipelines["traces/all"]).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "transform/semconv"], exporters: ["span_metrics", "forward"] });
+        expect(parsed.service.pipelines.traces).toEqual({ receivers: ["forward"], processors: ["tail_sampling", "batch"], exporters: ["otlp_grpc/jaeger"] });
+        expect(parsed.service.pipelines["metrics/spans"]).toEqual({ receivers: ["span_metrics"], processors: ["transform/span_metrics_resource"], exporters: ["prometheus/span_metrics"] });
+    });
+
+    it("serves RED metrics with exemplars, bounded label sets and no order or user id, on the span metrics port", () => {
+        const connector = parsed.connectors?.span_metrics as SpanMetricsConnectorConfig;
+        const labels = connector.dimensions.map((d) => d.name);
+        expect(labels).toEqual(["http.response.status_code", "messaging.system", "messaging.destination.name", "messaging.rabbitmq.destination.routing_key"]);
+        expect(labels.some((l) => /order|user/.test(l))).toBe(false);
+        expect(connector.histogram.explicit.buckets[0]).toBe("5ms");
+        expect(connector.histogram.explicit.buckets.at(-1)).toBe("300000ms");
+        expect(connector.exemplars.enabled).toBe(true);
+        expect(connector.aggregation_cardinality_limit).toBeGreaterThan(0);
+        expect(parsed.exporters["prometheus/span_metrics"]).toMatchObject({ endpoint: `\${env:MY_POD_IP}:${spanMetricsPodPort}`, enable_open_metrics: true });
+    });
+
+    it("copies the pre-stable messaging and HTTP names to the stable ones, only where the stable one is missing", () => {
+        const statements = (parsed.processors["transform/semconv"] as TransformConfig).trace_statements.flatMap((g) => g.statements);
+        expect(statements).toContain('set(span.attributes["messaging.destination.name"], span.attributes["messaging.destination"]) where span.attributes["messaging.destination.name"] == nil and span.attributes["messaging.destination"] != nil');
+        expect(statements).toContain(
+            'set(span.attributes["messaging.rabbitmq.destination.routing_key"], span.attributes["messaging.rabbitmq.routing_key"]) where span.attributes["messaging.rabbitmq.destination.routing_key"] == nil and span.attributes["messaging.rabbitmq.routing_key"] != nil',
+        );
+        expect(statements).toContain('set(span.attributes["http.response.status_code"], span.attributes["http.status_code"]) where span.attributes["http.response.status_code"] == nil and span.attributes["http.status_code"] != nil');
     });
 
     it("keeps errors, slow traces and the configured share of the rest", () => {

@@ -23,8 +23,8 @@ async function get<T>(url: string): Promise<T | null> {
 }
 
 /** Traces of a service matching the tags; none (not an error) for a service Jaeger never saw. */
-export async function findTraces(queryUrl: string, service: string, tags: Record<string, string>, lookback = "1h"): Promise<JaegerTrace[]> {
-    const q = new URLSearchParams({ service, tags: JSON.stringify(tags), lookback, limit: "20" });
+export async function findTraces(queryUrl: string, service: string, tags: Record<string, string>, lookback = "1h", limit = "20"): Promise<JaegerTrace[]> {
+    const q = new URLSearchParams({ service, tags: JSON.stringify(tags), lookback, limit });
     return (await get<JaegerTrace[]>(`${queryUrl}/api/traces?${q.toString()}`)) ?? [];
 }
 

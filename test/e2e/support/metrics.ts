@@ -32,3 +32,27 @@ export const median = (xs: number[]): number => {
     const s = [...xs].sort((a, b) => a - b);
     return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+export interface Sample {
+    name: string;
+    labels: Record<string, string>;
+    value: number;
+}
+
+/** Every sample on a Prometheus endpoint, with its labels (the text format; `_total` kept in the name). */
+export async function samples(metricsPort: number): Promise<Sample[]> {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const out: Sample[] = [];
+    for (const line of text.split("\n")) {
+        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+([0-9.eE+-]+|NaN|[+-]Inf)/.exec(line);
+        if (m === null) continue;
+        const labels: Record<string, string> = {};
+        for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+        out.push({ name: m[1], labels, value: Number(m[3]) });
+    }
+    return out;
+}
+
+/** The sum of `name`'s samples whose labels include `where`. */
+export const sumWhere = (all: Sample[], name: string, where: Record<string, string> = {}): number =>
+    all.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);

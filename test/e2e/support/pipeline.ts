@@ -38,6 +38,8 @@ export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
 export interface Collector {
     listen: ListenAddresses;
     process: Started;
+    /** The gateway's span metrics (Prometheus). */
+    spanMetricsPort?: number;
 }
 
 export async function startCollector(name: string, yaml: string, listen: ListenAddresses, env: Record<string, string> = {}): Promise<Collector> {
@@ -57,8 +59,9 @@ export async function startGateway(name: string, sampling: SamplingConfig, jaege
     const listen = reuse ?? (await loopback());
     const queueDirectory = persistentQueue ? join(runDir, `${name}-queue`) : undefined;
     if (queueDirectory !== undefined) mkdirSync(queueDirectory, { recursive: true });
-    const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueBytes: queueBytesFor(1) }));
-    return startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) });
+    const spanMetricsPort = await freePort();
+    const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueBytes: queueBytesFor(1), spanMetricsPort }));
+    return { ...(await startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) })), spanMetricsPort };
 }
 
 /**

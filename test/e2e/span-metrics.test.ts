@@ -1,0 +1,101 @@
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { spanMetricNames } from "../../renderers/span-metrics";
+import { parseStackConfig } from "../../stacks/config";
+import type { StackConfig } from "../../stacks/schema";
+import { readStackFile } from "../../stacks/stack-file";
+import { projectDir } from "../support/resources";
+import { findTraces } from "./support/jaeger-api";
+import { samples, sumWhere } from "./support/metrics";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
+import { stopAll, waitFor } from "./support/processes";
+import { tools } from "./support/tools";
+
+/*
+ * The gateway's span metrics count every span, before tail sampling keeps its share: two pipelines
+ * as the dev stack renders them, one with the keep-percentage at 0 and one at 10, each fed the same
+ * number of ordinary traces by telemetrygen. Adapted only where there is no cluster: loopback ports,
+ * a static resolver naming the gateway.
+ */
+
+const dev: StackConfig = parseStackConfig(readStackFile(projectDir, "dev"));
+const traces = 300;
+/** telemetrygen's traces: a parent and one child span each. */
+const spansPerTrace = 2;
+const run = Date.now().toString(36);
+
+interface Pipeline {
+    percent: number;
+    service: string;
+    agent: Collector;
+    gateway: Collector;
+}
+
+let jaeger: Jaeger;
+let pipelines: Pipeline[];
+
+jest.setTimeout(120000);
+
+beforeAll(async () => {
+    jaeger = await startJaeger("span-metrics-jaeger");
+    pipelines = await Promise.all(
+        [0, 10].map(async (percent) => {
+            const gateway = await startGateway(`span-metrics-gateway-${percent}`, { ...dev.sampling, percent }, jaeger.otlpGrpc);
+            const agent = await startAgent(`span-metrics-agent-${percent}`, dev, gateway.listen.otlpGrpcPort);
+            return { percent, service: `ordinary-${percent}-${run}`, agent, gateway };
+        }),
+    );
+    await Promise.all(
+        pipelines.map((p) =>
+            promisify(execFile)(tools.telemetrygen(), ["traces", "--otlp-endpoint", `127.0.0.1:${p.agent.listen.otlpGrpcPort}`, "--otlp-insecure", "--traces", String(traces), "--rate", "200", "--service", p.service], {
+                timeout: 60000,
+            }),
+        ),
+    );
+}, 120000);
+
+afterAll(async () => {
+    await stopAll();
+});
+
+describe.each([0, 10])("with the keep-percentage at %i", (percent) => {
+    const pipeline = (): Pipeline => pipelines.find((p) => p.percent === percent) as Pipeline;
+
+    it(`the gateway's span metrics count all ${traces * spansPerTrace} spans sent, while Jaeger holds only the kept share`, async () => {
+        const p = pipeline();
+        const port = p.gateway.spanMetricsPort as number;
+        let counted = 0;
+        await waitFor(
+            "the span metrics to count every span",
+            async () => {
+                counted = sumWhere(await samples(port), spanMetricNames.calls, { service_name: p.service });
+                return counted >= traces * spansPerTrace;
+            },
+            60000,
+            500,
+        );
+        expect(counted).toBe(traces * spansPerTrace);
+        // What the agent took in is what was counted: the metrics saw every span, not a sample.
+        expect(sumWhere(await samples(p.agent.listen.metricsPort), "otelcol_receiver_accepted_spans")).toBe(traces * spansPerTrace);
+
+        // Wait for the sampling decision on every trace (the gateway's own counter), then read Jaeger.
+        const decided = async (sampled: "true" | "false"): Promise<number> =>
+            sumWhere(await samples(p.gateway.listen.metricsPort), "otelcol_processor_tail_sampling_global_count_traces_sampled", { sampled });
+        await waitFor("every trace decided", async () => (await decided("true")) + (await decided("false")) === traces, 60000, 500);
+        const kept = await decided("true");
+        let inJaeger = -1;
+        await waitFor(
+            "the kept traces in Jaeger",
+            async () => {
+                inJaeger = (await findTraces(jaeger.queryUrl, p.service, {}, "1h", String(traces))).length;
+                return inJaeger === kept;
+            },
+            30000,
+            500,
+        );
+        expect(inJaeger).toBe(kept);
+        // At 10 % of 300, between 1 and 74 kept in all but one run in millions.
+        const expected = percent === 0 ? { min: 0, max: 0 } : { min: 1, max: traces * 0.25 - 1 };
+        expect(kept >= expected.min && kept <= expected.max).toBe(true);
+    });
+});
