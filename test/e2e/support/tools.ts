@@ -16,6 +16,7 @@ const paths = {
     jaeger: () => join(toolsDir, `jaeger-${versions.jaeger.version}`, "bin", "jaeger"),
     oauth2Proxy: () => join(toolsDir, `oauth2-proxy-${versions.oauth2Proxy.version}`, "bin", "oauth2-proxy"),
     telemetrygen: () => join(toolsDir, `telemetrygen-${versions.telemetrygen.version}`, "bin", "telemetrygen"),
+    promtool: () => join(toolsDir, `promtool-${versions.promtool.version}`, "bin", "promtool"),
     // From Maven Central, by scripts/e2e-install.sh.
     javaAgent: () => join(toolsDir, `java-agent-${versions.autoInstrumentation.java.version}`, "opentelemetry-javaagent.jar"),
 };
@@ -30,6 +31,7 @@ export const tools = {
     jaeger: () => resolve(paths.jaeger()),
     oauth2Proxy: () => resolve(paths.oauth2Proxy()),
     telemetrygen: () => resolve(paths.telemetrygen()),
+    promtool: () => resolve(paths.promtool()),
     javaAgent: () => resolve(paths.javaAgent()),
 };
 
