@@ -19,6 +19,8 @@ export interface JaegerArgs {
     indexPrefix: string;
     shards: number;
     replicas: number;
+    /** Prometheus' HTTP API with the span metrics, for the Monitor tab (SPM). */
+    prometheusUrl?: string;
 }
 
 export const jaegerCollectorService = "jaeger-collector";
@@ -73,6 +75,7 @@ export class Jaeger extends pulumi.ComponentResource {
                         shards: args.shards,
                         replicas: args.replicas,
                     },
+                    prometheusUrl: args.prometheusUrl,
                 }),
             );
             const configMap = new k8s.core.v1.ConfigMap(
@@ -94,6 +97,7 @@ export class Jaeger extends pulumi.ComponentResource {
                       ]
                     : []),
                 { name: "health", containerPort: jaegerPodListen.healthPort },
+                { name: "metrics", containerPort: jaegerPodListen.metricsPort },
             ];
             new k8s.apps.v1.Deployment(
                 `${name}-${d.name}`,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { oauth2ProxyPort, renderOAuth2ProxyArgs, secretEnv } from "../renderers/oauth2-proxy";
+import { oauth2ProxyMetricsPort, oauth2ProxyPort, renderOAuth2ProxyArgs, secretEnv } from "../renderers/oauth2-proxy";
 import type { SsoConfig } from "../stacks/schema";
 import { httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
 
@@ -65,6 +65,7 @@ export class SsoProxy extends pulumi.ComponentResource {
             cookieExpire: sso.cookieExpire,
             trustedProxyRanges: args.trustedProxyRanges,
             listenAddress: `0.0.0.0:${oauth2ProxyPort}`,
+            metricsAddress: `0.0.0.0:${oauth2ProxyMetricsPort}`,
             ...(sso.providerCa === undefined ? {} : { providerCaFile: `${providerCaDir}/${providerCaFile}` }),
         });
         const providerCa =
@@ -96,7 +97,10 @@ export class SsoProxy extends pulumi.ComponentResource {
                                         { name: secretEnv.clientSecret, valueFrom: { secretKeyRef: clientSecretRef } },
                                         { name: secretEnv.cookieSecret, valueFrom: { secretKeyRef: { name: ownSecret.metadata.name, key: "cookie-secret" } } },
                                     ],
-                                    ports: [{ name: "http", containerPort: oauth2ProxyPort }],
+                                    ports: [
+                                        { name: "http", containerPort: oauth2ProxyPort },
+                                        { name: "metrics", containerPort: oauth2ProxyMetricsPort },
+                                    ],
                                     resources: resources("100m", 128),
                                     securityContext: restrictedContainerSecurity,
                                     livenessProbe: httpProbe("/ping", "http"),

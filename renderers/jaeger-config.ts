@@ -1,4 +1,5 @@
 import { toGoYaml } from "./yaml";
+import { spanMetricsPromNamespace } from "./span-metrics";
 
 /**
  * Jaeger v2 configuration (a collector-style YAML; the binary has no flags), for the pinned v2.13:
@@ -72,6 +73,13 @@ export interface JaegerConfigInput {
     role: JaegerRole;
     storage: JaegerStorageInput;
     listen: JaegerListen;
+    /** Prometheus' HTTP API holding the gateway's span metrics: the UI's Monitor tab (SPM) reads it. */
+    prometheusUrl?: string;
+}
+
+/** The span metrics as the gateway exports them (renderers/span-metrics.ts): calls_total and duration_milliseconds. */
+export interface PrometheusMetricsBackend {
+    prometheus: { endpoint: string; metric_namespace: string; latency_unit: "ms"; normalize_calls: true; normalize_duration: true };
 }
 
 export interface JaegerConfig {
@@ -85,9 +93,9 @@ export interface JaegerConfig {
     };
     extensions: {
         healthcheckv2: { use_v2: true; http: { endpoint: string; status: { enabled: true; path: "/status" } } };
-        jaeger_storage: { backends: Record<string, ElasticsearchBackend | MemoryBackend> };
+        jaeger_storage: { backends: Record<string, ElasticsearchBackend | MemoryBackend>; metric_backends?: Record<string, PrometheusMetricsBackend> };
         jaeger_query?: {
-            storage: { traces: string };
+            storage: { traces: string; metrics?: string };
             base_path: "/";
             http: { endpoint: string };
             grpc: { endpoint: string };
@@ -99,6 +107,7 @@ export interface JaegerConfig {
 }
 
 export const storageName = "traces";
+export const metricsStorageName = "span_metrics";
 
 /** Environment variables the Elasticsearch credentials are read from (set from a Secret). */
 export const esCredentialEnv = { username: "ES_USERNAME", password: "ES_PASSWORD" } as const;
@@ -152,8 +161,16 @@ export function renderJaegerConfig(input: JaegerConfigInput): JaegerConfig {
     };
     if (ingests) config.processors = { batch: { timeout: "1s", send_batch_size: 1000 } };
     if (serves) {
+        const spm = input.prometheusUrl;
+        if (spm !== undefined) {
+            config.extensions.jaeger_storage.metric_backends = {
+                [metricsStorageName]: {
+                    prometheus: { endpoint: spm, metric_namespace: spanMetricsPromNamespace, latency_unit: "ms", normalize_calls: true, normalize_duration: true },
+                },
+            };
+        }
         config.extensions.jaeger_query = {
-            storage: { traces: storageName },
+            storage: spm === undefined ? { traces: storageName } : { traces: storageName, metrics: metricsStorageName },
             base_path: "/",
             http: { endpoint: `${listen.host}:${listen.queryHttpPort}` },
             grpc: { endpoint: `${listen.host}:${listen.queryGrpcPort}` },

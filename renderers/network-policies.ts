@@ -51,7 +51,12 @@ export interface NetworkFlowsInput {
     providerRanges: string[];
     apiServerRanges: string[];
     dnsNamespace: string;
+    /** The Prometheus that scrapes the metrics ports; none may scrape without it. */
+    prometheus?: { namespace: string; port: number; queriedByJaeger: boolean };
 }
+
+/** The metrics ports of each pod group (the collector's own telemetry, the span metrics, oauth2-proxy's). */
+export const metricsPorts = { collector: 8888, spanMetrics: 8889, jaeger: 8888, ssoProxy: 44180 } as const;
 
 const tcp = (...ports: number[]): Port[] => ports.map((port) => ({ port, protocol: "TCP" as const }));
 const pods = (labels: Labels): Peer => ({ podSelector: { matchLabels: labels } });
@@ -79,6 +84,11 @@ function policy(name: string, selector: Labels, ingress: Rule[], egress: Rule[])
 
 export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
     const s = input.selectors;
+    const prometheus = input.prometheus;
+    /** Prometheus may scrape these ports of the pods, and nothing else. */
+    const scrape = (...ports: number[]): Rule[] => (prometheus === undefined ? [] : [{ from: [namespace(prometheus.namespace)], ports: tcp(...ports) }]);
+    // Jaeger's Monitor tab queries Prometheus' API.
+    const queryPrometheus: Rule[] = prometheus?.queriedByJaeger === true ? [{ to: [namespace(prometheus.namespace)], ports: tcp(prometheus.port) }] : [];
     const appIngress: Rule[] =
         input.workloadNamespaces.length === 0
             ? []
@@ -112,18 +122,23 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
                 ],
             },
         },
-        policy("otel-agent", s.agent, appIngress, [
+        policy("otel-agent", s.agent, [...appIngress, ...scrape(metricsPorts.collector)], [
             { to: [pods(s.gateway)], ports: tcp(4317) },
             // k8s_attributes and the load_balancing k8s resolver watch the API server.
             { to: ranges(input.apiServerRanges), ports: tcp(443, 6443) },
         ]),
-        policy("otel-gateway", s.gateway, [{ from: [pods(s.agent)], ports: tcp(4317) }], [{ to: [pods(s.jaegerCollector)], ports: tcp(4317) }]),
-        policy("jaeger-collector", s.jaegerCollector, [{ from: [pods(s.gateway)], ports: tcp(4317) }], [storageEgress(input.storage)]),
-        policy("jaeger-query", s.jaegerQuery, [{ from: [pods(s.ssoProxy)], ports: tcp(16686) }], [storageEgress(input.storage)]),
+        policy(
+            "otel-gateway",
+            s.gateway,
+            [{ from: [pods(s.agent)], ports: tcp(4317) }, ...scrape(metricsPorts.collector, metricsPorts.spanMetrics)],
+            [{ to: [pods(s.jaegerCollector)], ports: tcp(4317) }],
+        ),
+        policy("jaeger-collector", s.jaegerCollector, [{ from: [pods(s.gateway)], ports: tcp(4317) }, ...scrape(metricsPorts.jaeger)], [storageEgress(input.storage)]),
+        policy("jaeger-query", s.jaegerQuery, [{ from: [pods(s.ssoProxy)], ports: tcp(16686) }, ...scrape(metricsPorts.jaeger)], [storageEgress(input.storage), ...queryPrometheus]),
         policy(
             "oauth2-proxy",
             s.ssoProxy,
-            [{ from: [namespace(input.controllerNamespace)], ports: tcp(4180) }],
+            [{ from: [namespace(input.controllerNamespace)], ports: tcp(4180) }, ...scrape(metricsPorts.ssoProxy)],
             [
                 { to: [pods(s.jaegerQuery)], ports: tcp(16686) },
                 { to: ranges(input.providerRanges), ports: tcp(443) },

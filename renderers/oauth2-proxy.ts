@@ -21,11 +21,14 @@ export interface OAuth2ProxyInput {
      */
     trustedProxyRanges: string[];
     listenAddress: string;
+    /** Where Prometheus scrapes oauth2-proxy's own metrics (requests, authentication outcomes). */
+    metricsAddress: string;
     /** CA bundle for the IdP when it is signed by a private CA. */
     providerCaFile?: string;
 }
 
 export const oauth2ProxyPort = 4180;
+export const oauth2ProxyMetricsPort = 44180;
 export const secretEnv = { clientSecret: "OAUTH2_PROXY_CLIENT_SECRET", cookieSecret: "OAUTH2_PROXY_COOKIE_SECRET" } as const;
 
 export function renderOAuth2ProxyArgs(input: OAuth2ProxyInput): string[] {
@@ -42,6 +45,7 @@ export function renderOAuth2ProxyArgs(input: OAuth2ProxyInput): string[] {
         "--code-challenge-method=S256",
         `--upstream=${input.upstream}`,
         `--http-address=${input.listenAddress}`,
+        `--metrics-address=${input.metricsAddress}`,
         "--reverse-proxy=true",
         ...input.trustedProxyRanges.map((r) => `--trusted-proxy-ip=${r}`),
         "--cookie-name=_tracing_sso",

@@ -8,6 +8,7 @@
 #                                           the v1 tag on the same commit (jaeger.commit) as the v2 release
 #   oauth2-proxy  oauth2Proxy.version       github.com/oauth2-proxy/oauth2-proxy/v7
 #   telemetrygen  telemetrygen.version      contrib's cmd/telemetrygen (a test load generator, never deployed)
+#   promtool      promtool.version          github.com/prometheus/prometheus/cmd/promtool (checks and tests our alert rules)
 #
 # and the Kubernetes the cluster suite (npm run test:cluster) runs, at testCluster.* (never deployed):
 #   kubernetes    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl from k8s.io/kubernetes
@@ -20,17 +21,18 @@
 #   gateway-api   the Gateway API CRDs, standard channel
 #   controller-crds  the CRDs of the ingress controllers whose VPN enforcement we render: Traefik's
 #                 (Middleware) and Envoy Gateway's (SecurityPolicy)
+#   prometheus-operator-crds  PodMonitor, ServiceMonitor and PrometheusRule (tracing:monitoring.prometheusOperator)
 #
 # A binary already in the cache and built by the same recipe (versions, manifest, flags: kept in
 # <tool>-<version>/recipe) is reused, so a second run builds nothing. Go's module and build caches
 # stay where Go keeps them (under $HOME), so a rebuild after a version bump only compiles what changed.
 # Binaries are static (CGO_ENABLED=0) like the upstream release builds. `npm run tools`.
 #
-# Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen kubernetes etcd kwok
-# cert-manager gateway-api controller-crds (default: all); the benchmark asks only for what it runs.
+# Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen promtool kubernetes etcd kwok
+# cert-manager gateway-api controller-crds prometheus-operator-crds (default: all); the benchmark asks only for what it runs.
 set -Eeuo pipefail
 
-all_tools="otelcol jaeger oauth2-proxy telemetrygen kubernetes etcd kwok cert-manager gateway-api controller-crds"
+all_tools="otelcol jaeger oauth2-proxy telemetrygen promtool kubernetes etcd kwok cert-manager gateway-api controller-crds prometheus-operator-crds"
 for t in "$@"; do
     [[ " $all_tools " == *" $t "* ]] || { echo "install-tools: error: unknown tool \"$t\" (known: $all_tools)" >&2; exit 64; }
 done
@@ -79,8 +81,8 @@ manifest_template="$root/tools/otelcol-builder.yaml"
 # Exactly the components `otelcol components` must list (the names the rendered configs use).
 expected_components="receivers: otlp
 processors: attributes batch k8s_attributes memory_limiter redaction resource tail_sampling transform
-exporters: debug load_balancing nop otlp_grpc otlp_http
-connectors:
+exporters: debug load_balancing nop otlp_grpc otlp_http prometheus
+connectors: forward span_metrics
 extensions: file_storage health_check pprof"
 
 mkdir -p "$cache"
@@ -262,6 +264,15 @@ build_telemetrygen() { build_module "$telemetrygen_module" "v$telemetrygen" "$te
 tool telemetrygen "$telemetrygen" telemetrygen "$telemetrygen_module@v$telemetrygen CGO_ENABLED=0" build_telemetrygen
 fi
 
+# --- promtool: checks and unit-tests the PrometheusRule we render (never deployed) -----------------
+if want promtool; then
+promtool=$(pin promtool.version)
+build_promtool() {
+    build_module github.com/prometheus/prometheus "v$promtool" github.com/prometheus/prometheus/cmd/promtool "$1"
+}
+tool promtool "$promtool" promtool "github.com/prometheus/prometheus/cmd/promtool@v$promtool CGO_ENABLED=0" build_promtool
+fi
+
 # --- Kubernetes: control plane and kubectl, for the cluster suite ---------------------------------
 if want kubernetes; then
 kube=$(pin testCluster.kubernetes.version)
@@ -375,6 +386,19 @@ fetch_controller_crds() {
 }
 tool_dir controller-crds "traefik-$traefik-envoy-gateway-$envoy_gateway" "traefik/crds.yaml envoy-gateway/gateway.envoyproxy.io_securitypolicies.yaml" \
     "github.com/traefik/traefik/v3@v$traefik github.com/envoyproxy/gateway@v$envoy_gateway CRDs" fetch_controller_crds
+fi
+
+# --- prometheus-operator CRDs: PodMonitor and PrometheusRule, as kube-prometheus-stack installs them -
+if want prometheus-operator-crds; then
+prometheus_operator=$(pin testCluster.prometheusOperator.version)
+fetch_prometheus_operator_crds() {
+    local out=$1 dir
+    mkdir -p "$out/crds"
+    dir=$(module_info "github.com/prometheus-operator/prometheus-operator@v$prometheus_operator" Dir)
+    cp "$dir"/example/prometheus-operator-crd/monitoring.coreos.com_{podmonitors,servicemonitors,prometheusrules}.yaml "$out/crds/"
+}
+tool_dir prometheus-operator-crds "$prometheus_operator" "crds/monitoring.coreos.com_podmonitors.yaml crds/monitoring.coreos.com_prometheusrules.yaml" \
+    "github.com/prometheus-operator/prometheus-operator@v$prometheus_operator CRDs" fetch_prometheus_operator_crds
 fi
 
 echo "tools ready in $cache:$wanted"

@@ -5,6 +5,7 @@ import { CollectorGateway } from "../components/collector-gateway";
 import { Elasticsearch, ElasticsearchConnection } from "../components/elasticsearch";
 import { IndexCleaner, indexCleanerName } from "../components/index-cleaner";
 import { Jaeger } from "../components/jaeger";
+import { alertRulesInput, Monitoring } from "../components/monitoring";
 import { PlatformNamespace } from "../components/namespace";
 import { NetworkPolicies } from "../components/network-policies";
 import { OtelOperator } from "../components/otel-operator";
@@ -20,6 +21,15 @@ export const instrumentationName = "tracing";
 export const operatorNamespace = "opentelemetry-operator-system";
 
 const byName = (name: string) => ({ "app.kubernetes.io/name": name });
+
+/** Who scrapes the metrics ports, and where Jaeger's Monitor tab queries (tracing:monitoring). */
+function prometheusReach(config: StackConfig): { namespace: string; port: number; queriedByJaeger: boolean } | undefined {
+    const { prometheusNamespace, prometheusUrl } = config.monitoring;
+    if (prometheusNamespace === undefined) return undefined;
+    const url = prometheusUrl === undefined ? undefined : new URL(prometheusUrl);
+    const port = url === undefined ? 9090 : Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    return { namespace: prometheusNamespace, port, queriedByJaeger: url !== undefined };
+}
 
 /** Composes the platform from a validated configuration; returns the stack outputs. */
 export function deployPlatform(config: StackConfig) {
@@ -76,6 +86,7 @@ export function deployPlatform(config: StackConfig) {
             indexPrefix: esConfig.indexPrefix,
             shards: esConfig.shards,
             replicas: esConfig.replicas,
+            prometheusUrl: config.monitoring.prometheusUrl,
         },
         inNamespace,
     );
@@ -158,6 +169,24 @@ export function deployPlatform(config: StackConfig) {
             providerRanges: config.sso.providerRanges,
             apiServerRanges: config.network.apiServerRanges,
             dnsNamespace: config.network.dnsNamespace,
+            prometheus: prometheusReach(config),
+        },
+        inNamespace,
+    );
+
+    new Monitoring(
+        "monitoring",
+        {
+            namespace: ns,
+            monitoring: config.monitoring,
+            targets: [
+                { name: "otel-agent", selector: byName("otel-agent"), ports: ["metrics"] },
+                { name: gateway.serviceName, selector: byName(gateway.serviceName), ports: ["metrics", "span-metrics"], honorLabels: true },
+                ...jaeger.deployments.map((d) => ({ name: d.name, selector: byName(d.name), ports: ["metrics"] })),
+                { name: ssoProxyName, selector: byName(ssoProxyName), ports: ["metrics"] },
+            ],
+            rules: alertRulesInput(config),
+            dashboard: { services: config.workloads.map((w) => w.name), slowTraceMs: config.sampling.slowTraceMs },
         },
         inNamespace,
     );

@@ -251,6 +251,44 @@ const operator = z.strictObject({
     webhookFailurePolicy: z.enum(["Fail", "Ignore"], { error: "Fail or Ignore" }).default("Ignore"),
 });
 
+/** Kubernetes label keys and values, as selectors match them. */
+const labelMap = z.record(
+    z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: "a Kubernetes label key such as release" }),
+    z.string({ error: "a Kubernetes label value" }).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: "a Kubernetes label value (at most 63 letters, digits, '-', '_' or '.')" }),
+    { error: "a map of Kubernetes labels such as { release: kube-prometheus-stack }" },
+);
+
+const monitoring = z
+    .strictObject({
+        /**
+         * The namespace of the Prometheus that scrapes the platform: the only peer our metrics ports
+         * answer. Without it nothing may scrape them.
+         */
+        prometheusNamespace: dnsLabel.optional(),
+        /** Render PodMonitors and a PrometheusRule (the prometheus-operator CRDs, as kube-prometheus-stack installs them, must exist). */
+        prometheusOperator: bool.default(false),
+        /** Labels your Prometheus selects monitors and rules by (kube-prometheus-stack: release: <its release name>). */
+        selectorLabels: labelMap.default({}),
+        /** Prometheus' HTTP API, for Jaeger's Monitor tab (SPM); the tab is off without it. */
+        prometheusUrl: z.string({ error: "an http:// or https:// URL" }).regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an http:// or https:// URL" }).optional(),
+        /** Messages published and not consumed for this long raise MessagesPublishedNotConsumed. */
+        unconsumedAfterMinutes: intRange(1, 1440).default(10),
+        /** The share of failed server and consumer spans of one operation that raises OrderFlowErrors. */
+        errorRatio: numberRange(0.001, 1).default(0.05),
+        /** Provision the Grafana dashboard as a ConfigMap for Grafana's dashboard sidecar (label grafana_dashboard: "1"). */
+        grafanaDashboard: bool.default(false),
+        /** The namespace the sidecar watches; the platform's namespace when unset. */
+        grafanaDashboardNamespace: dnsLabel.optional(),
+    })
+    .refine((m) => m.prometheusUrl === undefined || m.prometheusNamespace !== undefined, {
+        error: "prometheusNamespace set when prometheusUrl is (Jaeger's Monitor tab queries that Prometheus: the NetworkPolicies let Jaeger reach only its namespace)",
+        path: ["prometheusNamespace"],
+    })
+    .refine((m) => !m.prometheusOperator || m.prometheusNamespace !== undefined, {
+        error: "prometheusNamespace set when prometheusOperator is true (the namespace of the Prometheus that scrapes the platform: the NetworkPolicies let only it in)",
+        path: ["prometheusNamespace"],
+    });
+
 const cidr = z.string({ error: "an IPv4 CIDR such as 10.8.0.0/16" }).regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, { error: "an IPv4 CIDR such as 10.8.0.0/16" });
 const cidrList = z.array(cidr, { error: "a non-empty list of IPv4 CIDRs" }).min(1, { error: "a non-empty list of IPv4 CIDRs" });
 
@@ -465,6 +503,7 @@ export const stackConfigSchema = z
     operator: operator.default(operator.parse({})),
     elasticsearch: elasticsearch.default(elasticsearchInCluster.parse({ mode: "in-cluster" })),
     jaeger: jaeger.default(jaeger.parse({})),
+    monitoring: monitoring.default(monitoring.parse({})),
     sso,
     exposure,
     network,
@@ -495,5 +534,6 @@ export type SamplingConfig = StackConfig["sampling"];
 export type ElasticsearchConfig = StackConfig["elasticsearch"];
 export type SsoConfig = StackConfig["sso"];
 export type ExposureConfig = StackConfig["exposure"];
+export type MonitoringConfig = StackConfig["monitoring"];
 
 export const knownKeys = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];

@@ -22,6 +22,17 @@ describe("Jaeger v2 config", () => {
         expect("elasticsearch" in backend && backend.elasticsearch.create_mappings).toBe(false);
     });
 
+    it("the Monitor tab (SPM) reads the gateway's span metrics from Prometheus when a URL is given, and only on query roles", () => {
+        const url = "http://prometheus.monitoring.svc.cluster.local:9090";
+        const query = renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen, prometheusUrl: url });
+        expect(query.extensions.jaeger_query?.storage).toEqual({ traces: "traces", metrics: "span_metrics" });
+        expect(query.extensions.jaeger_storage.metric_backends).toEqual({
+            span_metrics: { prometheus: { endpoint: url, metric_namespace: "traces_span_metrics", latency_unit: "ms", normalize_calls: true, normalize_duration: true } },
+        });
+        expect(renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen, prometheusUrl: url }).extensions.jaeger_storage.metric_backends).toBeUndefined();
+        expect(renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen }).extensions.jaeger_query?.storage).toEqual({ traces: "traces" });
+    });
+
     it("health on 13133 /status", () => {
         const cfg = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen });
         expect(cfg.extensions.healthcheckv2).toEqual({ use_v2: true, http: { endpoint: "${env:MY_POD_IP}:13133", status: { enabled: true, path: "/status" } } });

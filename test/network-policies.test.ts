@@ -77,3 +77,30 @@ describe("network policies", () => {
         expect(renderNetworkPolicies({ ...input, workloadNamespaces: [] }).find((p) => p.name === "otel-agent")?.spec.policyTypes).toEqual(["Egress"]);
     });
 });
+
+describe("network policies for the Prometheus that scrapes the platform", () => {
+    const monitored = renderNetworkPolicies({ ...input, prometheus: { namespace: "monitoring", port: 9090, queriedByJaeger: true } });
+    const spec = (name: string) => monitored.find((p) => p.name === name)?.spec;
+    const fromMonitoring = { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] };
+    const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
+
+    it("let only its namespace scrape, and only the metrics ports", () => {
+        expect(spec("otel-agent")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(8888) });
+        expect(spec("otel-gateway")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(8888, 8889) });
+        expect(spec("jaeger-collector")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(8888) });
+        expect(spec("jaeger-query")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(8888) });
+        expect(spec("oauth2-proxy")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(44180) });
+        const scrapeRules = monitored.flatMap((p) => p.spec.ingress ?? []).filter((r) => JSON.stringify(r.from).includes("monitoring"));
+        expect(scrapeRules.flatMap((r) => r.ports?.map((p) => p.port) ?? []).sort()).toEqual([44180, 8888, 8888, 8888, 8888, 8889]);
+    });
+
+    it("let Jaeger query reach Prometheus' API for the Monitor tab, and nothing else of that namespace", () => {
+        expect(spec("jaeger-query")?.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: tcp(9090) });
+        expect(JSON.stringify(spec("jaeger-collector")?.egress)).not.toContain("monitoring");
+    });
+
+    it("open nothing to scrapers when no Prometheus namespace is configured", () => {
+        expect(JSON.stringify(renderNetworkPolicies(input))).not.toContain("8889");
+        expect(JSON.stringify(renderNetworkPolicies(input))).not.toContain("44180");
+    });
+});

@@ -13,6 +13,7 @@ const input = {
     cookieExpire: "8h",
     trustedProxyRanges: ["10.244.0.0/16"],
     listenAddress: "0.0.0.0:4180",
+    metricsAddress: "0.0.0.0:44180",
 };
 
 describe("oauth2-proxy arguments", () => {
@@ -42,6 +43,6 @@ describe("oauth2-proxy arguments", () => {
     });
 
     it("proxy to Jaeger query and answer probes on /ping and /ready", () => {
-        expect(args).toEqual(expect.arrayContaining([`--upstream=${input.upstream}`, "--ping-path=/ping", "--ready-path=/ready", "--http-address=0.0.0.0:4180"]));
+        expect(args).toEqual(expect.arrayContaining([`--upstream=${input.upstream}`, "--ping-path=/ping", "--ready-path=/ready", "--http-address=0.0.0.0:4180", "--metrics-address=0.0.0.0:44180"]));
     });
 });

@@ -86,8 +86,13 @@ export const uiOnlyFromIngressController: StackRule = {
         const policies = resources.filter((r) => isKind(r, "NetworkPolicy"));
         const out: Violation[] = [];
         for (const proxy of proxies) {
+            // The UI is what the proxy serves on its "http" port; a rule limited to other ports (its
+            // metrics, for Prometheus) does not reach the UI.
+            const uiPorts = containers(podSpec(proxy) ?? {}).flatMap((c) => list(obj(c).ports).map(obj).filter((p) => p.name === "http").flatMap((p) => [p.containerPort, p.name]));
             for (const np of policies.filter((p) => networkPolicySelects(p, proxy))) {
                 list(obj(np.props.spec).ingress).forEach((rule, i) => {
+                    const ports = list(obj(rule).ports).map((p) => obj(p).port);
+                    if (ports.length > 0 && !ports.some((p) => uiPorts.includes(p))) return;
                     for (const peer of list(obj(rule).from)) {
                         const names = namedNamespaces(peer);
                         const outside = names === null ? null : names.filter((n) => !config.ingressControllerNamespaces.includes(n));

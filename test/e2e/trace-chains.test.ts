@@ -7,9 +7,11 @@ import type { StackConfig } from "../../stacks/schema";
 import { readStackFile } from "../../stacks/stack-file";
 import { projectDir } from "../support/resources";
 import { versions } from "../../components/versions";
+import { spanMetricNames } from "../../renderers/span-metrics";
 import { descendsFrom, findTraces, getTrace, JaegerSpan, JaegerTrace, parentOf, processTag, serviceOf, servicesIn, tag } from "./support/jaeger-api";
 import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
-import { runDir, sleep, stopAll, waitFor } from "./support/processes";
+import { samples, sumWhere } from "./support/metrics";
+import { runDir, sleep, stop, stopAll, waitFor } from "./support/processes";
 import { Postgres, RabbitMq, startPostgres, startRabbitMq, stopEpmd } from "./support/servers";
 import { renderedInjection, StandIns, startStandIns, warmUp } from "./support/stand-ins";
 import { tools } from "./support/tools";
@@ -47,6 +49,7 @@ let jaeger: Jaeger;
 let apps: StandIns;
 let zeroApps: StandIns;
 let zeroAgent: Collector;
+let zeroGateway: Collector;
 
 // What the requests of each scenario answered, checked by the tests.
 const statuses: Record<string, number> = {};
@@ -87,12 +90,13 @@ const keep = (name: string, trace: unknown): void => writeFileSync(join(tracesDi
 beforeAll(async () => {
     [pg, rabbit, jaeger] = await Promise.all([startPostgres(), startRabbitMq(), startJaeger()]);
     mark("postgres, rabbitmq, jaeger up");
-    const [gateway, zeroGateway] = await Promise.all([
+    const [gateway, zeroGateway_] = await Promise.all([
         startGateway("gateway", dev.sampling, jaeger.otlpGrpc),
         startGateway("gateway-zero", { ...dev.sampling, percent: 0 }, jaeger.otlpGrpc),
     ]);
-    const [agent, agentZero] = await Promise.all([startAgent("agent", dev, gateway.listen.otlpGrpcPort), startAgent("agent-zero", dev, zeroGateway.listen.otlpGrpcPort)]);
+    const [agent, agentZero] = await Promise.all([startAgent("agent", dev, gateway.listen.otlpGrpcPort), startAgent("agent-zero", dev, zeroGateway_.listen.otlpGrpcPort)]);
     zeroAgent = agentZero;
+    zeroGateway = zeroGateway_;
     mark("agents and gateways up");
     const slowMs = dev.sampling.slowTraceMs + 500;
     // The stand-ins run with the environment the Operator gives the dev stack's workloads.
@@ -387,5 +391,30 @@ describe("tail sampling with the keep-percentage at 0", () => {
         await waitFor("error and slow telemetrygen traces in Jaeger", async () => (await count("failing")) === 3 && (await count("slow")) === 3, 60000, 1000);
         await sleep(2000);
         expect(await count("ordinary")).toBe(0);
+    });
+});
+
+// Last: it stops the second set's CRM API.
+describe("a lost message shows in the span metrics, which count before sampling", () => {
+    it("an order event published while its consumer is stopped is counted published and not consumed", async () => {
+        const destination = { messaging_destination_name: "orders-zero", messaging_rabbitmq_destination_routing_key: "order.created" };
+        const count = async (span_kind: string): Promise<number> => sumWhere(await samples(zeroGateway.spanMetricsPort as number), spanMetricNames.calls, { ...destination, span_kind });
+        const counts = async (): Promise<{ published: number; consumed: number }> => ({ published: await count("SPAN_KIND_PRODUCER"), consumed: await count("SPAN_KIND_CONSUMER") });
+        // So far every order.created of the set (the warm-up, the ordinary-mq order) was consumed: MES
+        // API's publish span and CRM API's (Java) consume span land on one label set.
+        let before = { published: 0, consumed: 0 };
+        await waitFor("published and consumed counts to match", async () => {
+            before = await counts();
+            return before.published >= 2 && before.published === before.consumed;
+        }, 60000, 500);
+        await stop(zeroApps.processes.crm);
+        expect(await request("PUT", `${zeroApps.mes}/orders/${orderId("lost")}`, orderId("lost"), { item: "ring" })).toBe(202);
+        let after = before;
+        await waitFor("the publish to be counted", async () => {
+            after = await counts();
+            return after.published > before.published;
+        }, 60000, 500);
+        // Counted on its way to tail sampling (which keeps 0 % of ordinary traces here), unconsumed.
+        expect({ published: after.published - before.published, consumed: after.consumed - before.consumed }).toEqual({ published: 1, consumed: 0 });
     });
 });

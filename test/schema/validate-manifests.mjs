@@ -7,6 +7,7 @@ const modelPackages = {
     "cert-manager.io": "@kubernetes-models/cert-manager/cert-manager.io",
     "opentelemetry.io": "@kubernetes-models/opentelemetry-operator/opentelemetry.io",
     "gateway.networking.k8s.io": "@kubernetes-models/gateway-api/gateway.networking.k8s.io",
+    "monitoring.coreos.com": "@kubernetes-models/prometheus-operator/monitoring.coreos.com",
 };
 
 function modulePath(apiVersion, kind) {

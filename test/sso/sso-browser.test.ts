@@ -119,6 +119,7 @@ beforeAll(async () => {
         upstream: jaeger.queryUrl,
         "redirect-url": `${proxyUrl}/oauth2/callback`,
         "http-address": `127.0.0.1:${await freePort()}`,
+        "metrics-address": `127.0.0.1:${await freePort()}`,
         "https-address": `127.0.0.1:${proxyPort}`,
         "tls-cert-file": tls.certFile,
         "tls-key-file": tls.keyFile,

@@ -25,6 +25,7 @@ const paths = {
     gatewayApiCrds: join(toolsDir, `gateway-api-${pinned.gatewayApi.version}`, "crds"),
     traefikCrds: join(toolsDir, `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`, "traefik"),
     envoyGatewayCrds: join(toolsDir, `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`, "envoy-gateway"),
+    prometheusOperatorCrds: join(toolsDir, `prometheus-operator-crds-${pinned.prometheusOperator.version}`, "crds"),
 };
 
 export type ClusterTool = keyof typeof paths;

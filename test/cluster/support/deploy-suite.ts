@@ -10,7 +10,7 @@ import { obj, Obj, projectDir, simulateVariant } from "../../support/resources";
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
-import { controllerCrds, gatewayApiCrds, installCrds, operatorCrds, startCertManager } from "./stand-ins";
+import { controllerCrds, gatewayApiCrds, installCrds, operatorCrds, prometheusOperatorCrds, startCertManager } from "./stand-ins";
 
 /** The field manager of the Pulumi Kubernetes provider's server-side apply (one per patch resource). */
 export const pulumiManager = "pulumi-kubernetes";
@@ -117,6 +117,8 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
         // The ingress controller in front is the cluster's: its CRDs come with it.
         const controller = controllerCrds(config.exposure.controller);
         if (controller.length > 0) await installCrds(cp.kubectl, controller);
+        // The cluster's Prometheus (kube-prometheus-stack) brings these: a README prerequisite.
+        if (config.monitoring.prometheusOperator) await installCrds(cp.kubectl, prometheusOperatorCrds());
         await createPrerequisites(cp, config);
         const notes = [
             `stack ${label}: ${plan.objects.length} objects to apply, ${plan.reads.length} to read (must exist)`,
@@ -302,8 +304,13 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             expect([...new Set(missing)]).toEqual([]);
         });
 
-        it("accepts the Instrumentation, the NetworkPolicies and the UI route (Ingress, or HTTPRoute and ReferenceGrant)", async () => {
-            const kinds = ["Instrumentation", "NetworkPolicy", ...(config.exposure.mode === "ingress" ? ["Ingress"] : ["HTTPRoute", "ReferenceGrant"])];
+        it("accepts the Instrumentation, the NetworkPolicies, the UI route (Ingress, or HTTPRoute and ReferenceGrant) and the PodMonitors and PrometheusRule", async () => {
+            const kinds = [
+                "Instrumentation",
+                "NetworkPolicy",
+                ...(config.exposure.mode === "ingress" ? ["Ingress"] : ["HTTPRoute", "ReferenceGrant"]),
+                ...(config.monitoring.prometheusOperator ? ["PodMonitor", "PrometheusRule"] : []),
+            ];
             for (const kind of kinds) {
                 const objects = plan.objects.filter((p) => p.object.kind === kind);
                 expect(objects.length).toBeGreaterThan(0);

@@ -41,6 +41,8 @@ export async function installCrds(kubectl: Kubectl, crds: Obj[]): Promise<string
 export const certManagerCrds = (): Obj[] => yamlFiles(clusterTool("certManagerCrds"));
 export const gatewayApiCrds = (): Obj[] => yamlFiles(clusterTool("gatewayApiCrds"));
 export const operatorCrds = (): Obj[] => [instrumentationCrd()];
+/** PodMonitor, ServiceMonitor and PrometheusRule, which a cluster running kube-prometheus-stack has. */
+export const prometheusOperatorCrds = (): Obj[] => yamlFiles(clusterTool("prometheusOperatorCrds"));
 /** The CRDs of the controller in front of the UI (its installation has them), as the stack names it. */
 export const controllerCrds = (controller: string): Obj[] =>
     controller === "traefik" ? yamlFiles(clusterTool("traefikCrds")) : controller === "envoy-gateway" ? yamlFiles(clusterTool("envoyGatewayCrds")) : [];

@@ -3,7 +3,7 @@ import { join } from "path";
 import type { InstrumentationSpec } from "../../../renderers/instrumentation";
 import { projectDir, simulateVariant } from "../../support/resources";
 import { InjectedWorkload, injectedWorkloads, operatorEnv, renderedInstrumentations } from "./operator-injection";
-import { freePort, start, waitFor } from "./processes";
+import { freePort, start, Started, waitFor } from "./processes";
 import type { Postgres } from "./servers";
 import { crmApiJar, tools } from "./tools";
 
@@ -16,6 +16,8 @@ export interface StandIns {
     crm: string;
     mes: string;
     storage: string;
+    /** The running processes, by service (a test stops one to see what the platform makes of it). */
+    processes: Record<"shop" | "crm" | "mes" | "storage", Started>;
 }
 
 export interface StandInOptions {
@@ -84,17 +86,18 @@ export async function startStandIns(agentOtlpHttpPort: number, pg: (db: string) 
             loopback,
         );
     const events = { AMQP_URL: amqpUrl, AMQP_EXCHANGE: options.exchange ?? "orders" };
-    const node = (w: InjectedWorkload, script: string, port: number, own: Record<string, string>): void => {
+    const node = (w: InjectedWorkload, script: string, port: number, own: Record<string, string>): Started =>
         start(`${prefix}${w.name}`, process.execPath, [join(servicesDir, script)], envOf(w, "nodejs", { PORT: String(port), ...own }), servicesDir);
-    };
 
     const crm = workload("crm-api");
     if (crm.language !== "java") throw new Error(`the CRM API stand-in is the Java service, but the stack declares crm-api as ${crm.language}`);
     if (!existsSync(crmApiJar)) throw new Error(`${crmApiJar} is missing: run bash scripts/e2e-install.sh`);
-    start(`${prefix}crm-api`, "java", ["-jar", crmApiJar], envOf(crm, "java", { PORT: String(ports.crm), DATABASE_URL: pg("crm"), ...events }));
-    node({ ...workload("shop-api"), name: "storage-3d", namespace: "storage" }, "storage-3d.js", ports.storage, {});
-    node(workload("shop-api"), "shop-api.js", ports.shop, { DATABASE_URL: pg("shop") });
-    node(workload("mes-api"), "mes-api.js", ports.mes, { DATABASE_URL: pg("mes"), STORAGE_URL: url(ports.storage), SLOW_MS: String(options.slowMs ?? 1500), ...events });
+    const processes = {
+        crm: start(`${prefix}crm-api`, "java", ["-jar", crmApiJar], envOf(crm, "java", { PORT: String(ports.crm), DATABASE_URL: pg("crm"), ...events })),
+        storage: node({ ...workload("shop-api"), name: "storage-3d", namespace: "storage" }, "storage-3d.js", ports.storage, {}),
+        shop: node(workload("shop-api"), "shop-api.js", ports.shop, { DATABASE_URL: pg("shop") }),
+        mes: node(workload("mes-api"), "mes-api.js", ports.mes, { DATABASE_URL: pg("mes"), STORAGE_URL: url(ports.storage), SLOW_MS: String(options.slowMs ?? 1500), ...events }),
+    };
     for (const [name, port] of Object.entries(ports)) {
         // The JVM with the agent and Spring Boot takes its time on two cores.
         await waitFor(
@@ -106,7 +109,7 @@ export async function startStandIns(agentOtlpHttpPort: number, pg: (db: string) 
             name === "crm" ? 120000 : 30000,
         );
     }
-    return { shop: url(ports.shop), crm: url(ports.crm), mes: url(ports.mes), storage: url(ports.storage) };
+    return { shop: url(ports.shop), crm: url(ports.crm), mes: url(ports.mes), storage: url(ports.storage), processes };
 }
 
 /**

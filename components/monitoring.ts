@@ -1,0 +1,118 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { dashboardConfigMapData, renderOrderFlowDashboard } from "../renderers/grafana-dashboard";
+import { AlertRulesInput, PrometheusRuleSpec, renderAlertRules } from "../renderers/prometheus-rules";
+import type { MonitoringConfig, StackConfig } from "../stacks/schema";
+import { agentName } from "./collector-agent";
+import { customResource } from "./custom-resources";
+import { indexCleanerName } from "./index-cleaner";
+import { platformLabels } from "./pod-hardening";
+
+/** One scrape target group: the pods a selector picks, and the named container ports to scrape. */
+export interface ScrapeTarget {
+    name: string;
+    selector: Record<string, string>;
+    ports: string[];
+    /** Keep the job and instance labels the target writes (the span metrics name their service). */
+    honorLabels?: boolean;
+}
+
+/** prometheus-operator's PodMonitor (monitoring.coreos.com/v1), the fields we set. */
+export interface PodMonitorSpec {
+    selector: { matchLabels: Record<string, string> };
+    namespaceSelector: { matchNames: string[] };
+    podMetricsEndpoints: { port: string; path: string; interval: string; honorLabels?: boolean }[];
+}
+
+export interface MonitoringArgs {
+    namespace: string;
+    monitoring: MonitoringConfig;
+    targets: ScrapeTarget[];
+    rules: AlertRulesInput;
+    dashboard: { services: string[]; slowTraceMs: number };
+}
+
+/** What the alert rules need to know of a stack. */
+export function alertRulesInput(config: StackConfig): AlertRulesInput {
+    return {
+        namespace: config.namespace,
+        services: config.workloads.map((w) => w.name),
+        slowTraceMs: config.sampling.slowTraceMs,
+        errorRatio: config.monitoring.errorRatio,
+        unconsumedAfterMinutes: config.monitoring.unconsumedAfterMinutes,
+        agentDaemonSet: agentName,
+        gatewayStatefulSet: "otel-gateway",
+        gatewayQueueClaim: "queue",
+        indexCleanerCronJob: indexCleanerName,
+        jaegerStorageExporter: "jaeger_storage_exporter",
+    };
+}
+
+/**
+ * How the platform is watched, as kube-prometheus-stack users expect: a PodMonitor per component
+ * and a PrometheusRule (tracing:monitoring.prometheusOperator), and the order-flow dashboard as a
+ * ConfigMap for Grafana's dashboard sidecar (tracing:monitoring.grafanaDashboard).
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    readonly rules: PrometheusRuleSpec;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:Monitoring", name, {}, opts);
+        this.rules = renderAlertRules(args.rules);
+        if (args.monitoring.prometheusOperator) {
+            this.podMonitors(name, args);
+            this.prometheusRule(name, args);
+        }
+        if (args.monitoring.grafanaDashboard) this.dashboard(name, args);
+        this.registerOutputs({});
+    }
+
+    private podMonitors(name: string, args: MonitoringArgs): void {
+        for (const target of args.targets) {
+            customResource<PodMonitorSpec>(
+                `${name}-${target.name}`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PodMonitor",
+                    metadata: { name: target.name, namespace: args.namespace, labels: { ...platformLabels(target.name, "monitoring"), ...args.monitoring.selectorLabels } },
+                    spec: {
+                        selector: { matchLabels: target.selector },
+                        namespaceSelector: { matchNames: [args.namespace] },
+                        podMetricsEndpoints: target.ports.map((port) => ({ port, path: "/metrics", interval: "30s", ...(target.honorLabels === true ? { honorLabels: true } : {}) })),
+                    },
+                },
+                { parent: this },
+            );
+        }
+    }
+
+    private prometheusRule(name: string, args: MonitoringArgs): void {
+        customResource<PrometheusRuleSpec>(
+            `${name}-rules`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                metadata: { name: "tracing-platform", namespace: args.namespace, labels: { ...platformLabels("tracing-platform", "monitoring"), ...args.monitoring.selectorLabels } },
+                spec: this.rules,
+            },
+            { parent: this },
+        );
+    }
+
+    private dashboard(name: string, args: MonitoringArgs): void {
+        const dashboard = renderOrderFlowDashboard({ namespace: args.namespace, services: args.dashboard.services, slowTraceMs: args.dashboard.slowTraceMs });
+        new k8s.core.v1.ConfigMap(
+            `${name}-dashboard`,
+            {
+                metadata: {
+                    name: "tracing-order-flow-dashboard",
+                    namespace: args.monitoring.grafanaDashboardNamespace ?? args.namespace,
+                    // The label Grafana's dashboard sidecar (kube-prometheus-stack's default) looks for.
+                    labels: { ...platformLabels("tracing-order-flow-dashboard", "monitoring"), grafana_dashboard: "1" },
+                },
+                data: dashboardConfigMapData(dashboard),
+            },
+            { parent: this },
+        );
+    }
+}
