@@ -8,7 +8,7 @@ import { promLabel, spanMetricNames } from "./span-metrics";
  * stays testable.
  *
  * Metric names are the pinned collector's own telemetry as its Prometheus endpoint serves it (no
- * `_total` suffix on its counters), the gateway's span metrics, and kube-state-metrics / kubelet
+ * `_total` suffix on its counters; Jaeger's embedded older collector keeps it), the gateway's span metrics, and kube-state-metrics / kubelet
  * series as kube-prometheus-stack scrapes them.
  */
 
@@ -148,7 +148,8 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
         },
         {
             alert: "TracingJaegerStorageWriteErrors",
-            expr: `sum by (pod) (rate(otelcol_exporter_send_failed_spans{${ns}, exporter="${input.jaegerStorageExporter}"}[5m])) > 0`,
+            // Jaeger 2.13 is built on collector 0.140, whose counters keep the _total suffix.
+            expr: `sum by (pod) (rate(otelcol_exporter_send_failed_spans_total{${ns}, exporter="${input.jaegerStorageExporter}"}[5m])) > 0`,
             for: "5m",
             labels: { severity: "critical" },
             annotations: {

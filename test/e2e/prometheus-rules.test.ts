@@ -126,7 +126,7 @@ const cases: Case[] = [
     },
     {
         alert: "TracingJaegerStorageWriteErrors",
-        series: { [`otelcol_exporter_send_failed_spans{${pod("jaeger-collector-7c9d-x")}, exporter="jaeger_storage_exporter"}`]: "0+10x30" },
+        series: { [`otelcol_exporter_send_failed_spans_total{${pod("jaeger-collector-7c9d-x")}, exporter="jaeger_storage_exporter"}`]: "0+10x30" },
         at: "20m",
         fires: [{ pod: "jaeger-collector-7c9d-x" }],
     },

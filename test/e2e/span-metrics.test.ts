@@ -1,5 +1,8 @@
 import { execFile } from "child_process";
 import { promisify } from "util";
+import { alertRulesInput } from "../../components/monitoring";
+import { renderOrderFlowDashboard } from "../../renderers/grafana-dashboard";
+import { renderAlertRules } from "../../renderers/prometheus-rules";
 import { spanMetricNames } from "../../renderers/span-metrics";
 import { parseStackConfig } from "../../stacks/config";
 import type { StackConfig } from "../../stacks/schema";
@@ -97,5 +100,32 @@ describe.each([0, 10])("with the keep-percentage at %i", (percent) => {
         // At 10 % of 300, between 1 and 74 kept in all but one run in millions.
         const expected = percent === 0 ? { min: 0, max: 0 } : { min: 1, max: traces * 0.25 - 1 };
         expect(kept >= expected.min && kept <= expected.max).toBe(true);
+    });
+});
+
+describe("the metric names the alerts and the dashboard use", () => {
+    /** Names in a PromQL expression: identifiers directly followed by a selector. */
+    const namesIn = (expr: string): string[] => [...expr.matchAll(/([a-z_:][a-z0-9_:]*)\{/g)].map((m) => m[1]);
+    const rules = renderAlertRules(alertRulesInput(dev)).groups.flatMap((g) => g.rules);
+    const dashboard = renderOrderFlowDashboard({ namespace: dev.namespace, services: [], slowTraceMs: dev.sampling.slowTraceMs });
+    const used = new Set([...rules.flatMap((r) => namesIn(r.expr)), ...dashboard.panels.flatMap((p) => (p.type === "row" ? [] : p.targets.flatMap((t) => namesIn(t.expr))))]);
+    // kube-state-metrics' and the kubelet's series are not ours to serve.
+    const ours = [...used].filter((n) => n.startsWith("otelcol_") || n.startsWith("traces_span_metrics_"));
+    // Counters created at their first event: no export fails in this run.
+    const onFirstFailure = ["otelcol_exporter_send_failed_spans", "otelcol_exporter_send_failed_spans_total"];
+
+    it("are served, exactly so named, by the real agent, gateway and Jaeger", async () => {
+        // The pipeline that kept (and so exported) traces.
+        const p = pipelines.find((x) => x.percent > 0) as Pipeline;
+        const namesOn = async (port: number): Promise<Set<string>> => new Set((await samples(port)).map((s) => s.name));
+        const collectors = [await namesOn(p.agent.listen.metricsPort), await namesOn(p.gateway.listen.metricsPort), await namesOn(p.gateway.spanMetricsPort as number)];
+        const jaegerNames = await namesOn(jaeger.metricsPort);
+        const served = new Set([...collectors.flatMap((n) => [...n]), ...jaegerNames]);
+        expect(ours.length).toBeGreaterThan(8);
+        expect(ours.filter((n) => !served.has(n) && !onFirstFailure.includes(n))).toEqual([]);
+        // The collector 0.159.0 names its counters without _total, Jaeger 2.13 (collector 0.140 inside)
+        // with it: the storage alert's name is Jaeger's, the others the collector's.
+        expect({ collector: collectors[1].has("otelcol_exporter_sent_spans"), jaeger: jaegerNames.has("otelcol_exporter_sent_spans_total") }).toEqual({ collector: true, jaeger: true });
+        expect(rules.find((r) => r.alert === "TracingJaegerStorageWriteErrors")?.expr).toContain("otelcol_exporter_send_failed_spans_total{");
     });
 });
