@@ -1,4 +1,4 @@
-import { find, obj, ofType } from "./support/resources";
+import { configMapYaml, find, obj, ofType } from "./support/resources";
 import { describeStorageAndAccess } from "./support/access-expectations";
 import { describeFoundation } from "./support/platform-expectations";
 
@@ -27,10 +27,14 @@ describe("stack prod specifics", () => {
     it("runs at least two gateway replicas and samples a share of ordinary traces", () => {
         const replicas = obj(find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "otel-gateway").inputs.spec).replicas;
         expect(replicas).toBeGreaterThanOrEqual(2);
-        expect(run().config.sampling.percent).toBeLessThan(100);
+        // What the gateways run, not what the stack file says.
+        const gateway = configMapYaml(find(run().sim.resources, "kubernetes:core/v1:ConfigMap", "otel-gateway"));
+        const policies = (obj(obj(gateway.processors).tail_sampling).policies as { type: string; probabilistic?: { sampling_percentage: number } }[]) ?? [];
+        expect(policies.find((p) => p.type === "probabilistic")?.probabilistic?.sampling_percentage).toBeLessThan(100);
     });
 
     it("keeps even the redaction summary out of storage", () => {
-        expect(run().config.pii.summary).toBe("silent");
+        const agent = configMapYaml(find(run().sim.resources, "kubernetes:core/v1:ConfigMap", "otel-agent"));
+        expect(obj(obj(agent.processors)["redaction/pii"]).summary).toBe("silent");
     });
 });

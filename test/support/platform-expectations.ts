@@ -221,10 +221,14 @@ export function describeFoundation(stack: string): () => StackRun {
             }
         });
 
-        it("keeps the rendered collector configs parseable YAML", () => {
+        it("keeps the rendered collector configs in the ConfigMaps, as YAML with a traces pipeline", () => {
             for (const name of ["otel-agent", "otel-gateway"]) {
                 const cm = find(run.sim.resources, "kubernetes:core/v1:ConfigMap", name);
-                expect(() => parse(String(obj(cm.inputs.data)["config.yaml"]))).not.toThrow();
+                const text = obj(cm.inputs.data)["config.yaml"];
+                expect(typeof text).toBe("string");
+                const pipelines = obj(obj(obj(parse(String(text))).service).pipelines);
+                expect(obj(pipelines.traces).receivers).toEqual(expect.arrayContaining([expect.any(String)]));
+                expect(obj(pipelines.traces).exporters).toEqual(expect.arrayContaining([expect.any(String)]));
             }
         });
     });
