@@ -5,7 +5,7 @@ import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
 import type { PiiConfig } from "../stacks/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
-import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
+import { platformLabels, restrictedPodSecurity } from "./pod-conventions";
 
 export interface CollectorAgentArgs {
     /** The image to run (pinned in versions.json, through the configured mirror). */

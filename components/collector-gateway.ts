@@ -5,7 +5,7 @@ import { podListen } from "../renderers/collector-types";
 import { gatewayTerminationGraceSeconds, queueBytesFor, renderGatewayConfig, spanMetricsPodPort } from "../renderers/gateway-config";
 import type { SamplingConfig } from "../stacks/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
-import { platformLabels, restrictedPodSecurity } from "./pod-hardening";
+import { platformLabels, restrictedPodSecurity } from "./pod-conventions";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 
 export interface CollectorGatewayArgs {

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
 import { goMemLimit } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import { downwardEnv, httpProbe, resources, restrictedContainerSecurity } from "./pod-hardening";
+import { downwardEnv, httpProbe, resources, restrictedContainerSecurity } from "./pod-conventions";
 
 type Container = k8s.types.input.core.v1.Container;
 

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { CertificateSpec, customResource } from "./custom-resources";
 import { renderRoles, renderUsers, renderUsersRoles, StorageClient, storageClients, storageUser } from "../renderers/elasticsearch-realm";
 import { httpsProbeCommand } from "./elasticsearch-probe";
-import { platformLabels, restrictedContainerSecurity } from "./pod-hardening";
+import { platformLabels, restrictedContainerSecurity } from "./pod-conventions";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 
 /** How Jaeger and the index cleaner reach Elasticsearch, in-cluster or external. */

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ElasticsearchConnection } from "./elasticsearch";
-import { platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
+import { platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-conventions";
 
 export interface IndexCleanerArgs {
     /** The image to run (pinned in versions.json, through the configured mirror). */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { esCredentialEnv, JaegerRole, jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
 import { configChecksum } from "./collector-pod";
 import type { ElasticsearchConnection } from "./elasticsearch";
-import { downwardEnv, httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
+import { downwardEnv, httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-conventions";
 
 export interface JaegerArgs {
     /** The image to run (pinned in versions.json, through the configured mirror). */

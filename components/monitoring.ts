@@ -6,7 +6,7 @@ import type { MonitoringConfig, StackConfig } from "../stacks/schema";
 import { agentName } from "./collector-agent";
 import { customResource } from "./custom-resources";
 import { indexCleanerName } from "./index-cleaner";
-import { platformLabels } from "./pod-hardening";
+import { platformLabels } from "./pod-conventions";
 
 /** One scrape target group: the pods a selector picks, and the named container ports to scrape. */
 export interface ScrapeTarget {

@@ -1,4 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
+/**
+ * What every pod of ours shares: the labels objects carry, the Pod Security `restricted` contexts,
+ * probes, resource requests and limits, and the downward-API environment.
+ */
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;

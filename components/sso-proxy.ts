@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { oauth2ProxyMetricsPort, oauth2ProxyPort, renderOAuth2ProxyArgs, secretEnv } from "../renderers/oauth2-proxy";
 import type { SsoConfig } from "../stacks/schema";
-import { httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-hardening";
+import { httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-conventions";
 
 export interface SsoProxyArgs {
     /** The image to run (pinned in versions.json, through the configured mirror). */

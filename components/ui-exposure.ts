@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "../stacks/schema";
 import { renderVpnEnforcement, VpnEnforcement } from "../renderers/vpn-enforcement";
 import { CertificateSpec, customResource } from "./custom-resources";
-import { platformLabels } from "./pod-hardening";
+import { platformLabels } from "./pod-conventions";
 
 export interface UiExposureArgs {
     namespace: string;

@@ -5,7 +5,10 @@ import { z } from "zod";
  * describes what is allowed, so an error can say `tracing:KEY must be <allowed>, got <value>`.
  */
 
-const dnsLabel = z.string({ error: "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)" });
+/** A string matching `re`; wrong type and mismatch both answer with `allowed`, what the key takes. */
+const pattern = (re: RegExp, allowed: string) => z.string({ error: allowed }).regex(re, { error: allowed });
+
+const dnsLabel = pattern(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
 
 const intRange = (min: number, max: number) =>
     z.int({ error: `an integer from ${min} to ${max}` }).min(min, { error: `an integer from ${min} to ${max}` }).max(max, {
@@ -20,7 +23,7 @@ const numberRange = (min: number, max: number) =>
 const bool = z.boolean({ error: "true or false" });
 
 /** HTTP header names as agents capture them: lower-case tokens. */
-const headerName = z.string({ error: "a lower-case HTTP header name such as x-order-id" }).regex(/^[a-z0-9][a-z0-9-]*$/, { error: "a lower-case HTTP header name such as x-order-id" });
+const headerName = pattern(/^[a-z0-9][a-z0-9-]*$/, "a lower-case HTTP header name such as x-order-id");
 
 /**
  * Masks run in the collector, which uses Go's RE2: no look-around and no back-references.
@@ -44,7 +47,6 @@ const re2Pattern = z
         error: "an RE2 regular expression (no look-around or back-references: the collector is written in Go)",
     });
 
-// YAML turns `cpu: 1` into a number; Kubernetes reads both forms.
 /** A pattern with an RE2 named group `id`; JavaScript spells `(?P<id>` as `(?<id>`, so it is checked in that form. */
 const orderIdPathPattern = z
     .string({ error: "an RE2 pattern with a capture group named id" })
@@ -61,7 +63,8 @@ const orderIdPathPattern = z
         { error: "a valid regular expression" },
     );
 
-const quantity = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string({ error: "a Kubernetes quantity such as 500m, 256Mi or 1Gi" }).regex(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/, { error: "a Kubernetes quantity such as 500m, 256Mi or 1Gi" }));
+// YAML turns `cpu: 1` into a number; Kubernetes reads both forms.
+const quantity = z.preprocess((v) => (typeof v === "number" ? String(v) : v), pattern(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/, "a Kubernetes quantity such as 500m, 256Mi or 1Gi"));
 
 export const workloadLanguages = ["java", "nodejs", "python", "dotnet", "go"] as const;
 
@@ -201,7 +204,7 @@ const gateway = z.strictObject({
     memoryMiB: intRange(256, 32768).default(1024),
     queueStorageGi: intRange(1, 100).default(2),
     /** Until Jaeger is deployed by this program an external OTLP/gRPC endpoint can be named. */
-    exportEndpoint: z.string({ error: "host:port of an OTLP/gRPC endpoint" }).regex(/^[a-z0-9.-]+:[0-9]{1,5}$/, { error: "host:port of an OTLP/gRPC endpoint" })
+    exportEndpoint: pattern(/^[a-z0-9.-]+:[0-9]{1,5}$/, "host:port of an OTLP/gRPC endpoint")
         .optional(),
 });
 
@@ -229,8 +232,8 @@ const tls = z
 const chartSource = z
     .strictObject(
         {
-            repo: z.string({ error: "an https:// Helm repository URL" }).regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an https:// Helm repository URL" }).optional(),
-            oci: z.string({ error: "an OCI chart reference such as oci://registry.corp.internal/charts/cert-manager" }).regex(/^oci:\/\/[^\s/]+\/[^\s]+$/, { error: "an OCI chart reference such as oci://registry.corp.internal/charts/cert-manager" }).optional(),
+            repo: pattern(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, "an https:// Helm repository URL").optional(),
+            oci: pattern(/^oci:\/\/[^\s/]+\/[^\s]+$/, "an OCI chart reference such as oci://registry.corp.internal/charts/cert-manager").optional(),
         },
         { error: "an object with repo (a Helm repository mirror) or oci (an OCI chart reference)" },
     )
@@ -253,8 +256,8 @@ const operator = z.strictObject({
 
 /** Kubernetes label keys and values, as selectors match them. */
 const labelMap = z.record(
-    z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: "a Kubernetes label key such as release" }),
-    z.string({ error: "a Kubernetes label value" }).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: "a Kubernetes label value (at most 63 letters, digits, '-', '_' or '.')" }),
+    pattern(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "a Kubernetes label key such as release"),
+    pattern(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "a Kubernetes label value (at most 63 letters, digits, '-', '_' or '.')"),
     { error: "a map of Kubernetes labels such as { release: kube-prometheus-stack }" },
 );
 
@@ -270,7 +273,7 @@ const monitoring = z
         /** Labels your Prometheus selects monitors and rules by (kube-prometheus-stack: release: <its release name>). */
         selectorLabels: labelMap.default({}),
         /** Prometheus' HTTP API, for Jaeger's Monitor tab (SPM); the tab is off without it. */
-        prometheusUrl: z.string({ error: "an http:// or https:// URL" }).regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an http:// or https:// URL" }).optional(),
+        prometheusUrl: pattern(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "an http:// or https:// URL").optional(),
         /** Messages published and not consumed for this long raise MessagesPublishedNotConsumed. */
         unconsumedAfterMinutes: intRange(1, 1440).default(10),
         /** The share of failed server and consumer spans of one operation that raises OrderFlowErrors. */
@@ -289,12 +292,12 @@ const monitoring = z
         path: ["prometheusNamespace"],
     });
 
-const cidr = z.string({ error: "an IPv4 CIDR such as 10.8.0.0/16" }).regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, { error: "an IPv4 CIDR such as 10.8.0.0/16" });
+const cidr = pattern(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, "an IPv4 CIDR such as 10.8.0.0/16");
 const cidrList = z.array(cidr, { error: "a non-empty list of IPv4 CIDRs" }).min(1, { error: "a non-empty list of IPv4 CIDRs" });
 
-const hostname = z.string({ error: "a fully qualified host name such as tracing.corp.internal" }).regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a fully qualified host name such as tracing.corp.internal" });
+const hostname = pattern(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a fully qualified host name such as tracing.corp.internal");
 
-const httpsUrl = z.string({ error: "an https:// URL" }).regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: "an https:// URL" });
+const httpsUrl = pattern(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, "an https:// URL");
 
 const indexSettings = {
     indexPrefix: dnsLabel.default("jaeger"),
@@ -366,12 +369,12 @@ const sso = z
             "tracing-devops",
         ]),
         emailDomains: z
-            .array(z.string({ error: "an e-mail domain such as jewellery.example (not *)" }).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: "an e-mail domain such as jewellery.example (not *)" }))
+            .array(pattern(/^[a-z0-9.-]+\.[a-z]{2,}$/, "an e-mail domain such as jewellery.example (not *)"))
             .min(1, { error: "a non-empty list of e-mail domains" }),
         groupsClaim: z.string().min(1).default("groups"),
         scope: z.string().min(1).default("openid email profile groups"),
         cookieSameSite: z.enum(["lax", "strict"], { error: "lax or strict" }).default("lax"),
-        cookieExpire: z.string({ error: "a duration in hours or minutes such as 8h" }).regex(/^[0-9]+(h|m)$/, { error: "a duration in hours or minutes such as 8h" }).default("8h"),
+        cookieExpire: pattern(/^[0-9]+(h|m)$/, "a duration in hours or minutes such as 8h").default("8h"),
         replicas: intRange(1, 10).default(1),
         /** Where the identity provider is, for the egress NetworkPolicy. */
         providerRanges: cidrList,
@@ -381,7 +384,7 @@ const sso = z
          */
         providerCa: z
             .strictObject(
-                { configMap: dnsLabel, key: z.string({ error: "a ConfigMap key such as ca.crt" }).regex(/^[-._a-zA-Z0-9]+$/, { error: "a ConfigMap key such as ca.crt" }).default("ca.crt") },
+                { configMap: dnsLabel, key: pattern(/^[-._a-zA-Z0-9]+$/, "a ConfigMap key such as ca.crt").default("ca.crt") },
                 { error: "an object { configMap, key } naming the ConfigMap with the IdP's CA bundle" },
             )
             .optional(),
@@ -480,10 +483,7 @@ export const stackConfigSchema = z
      * A registry mirror every image we deploy is pulled through: `<mirror>/<repository path>:<tag>`
      * (the upstream registry host dropped), as pull-through caches lay them out.
      */
-    imageRegistry: z
-        .string({ error: "a registry host with an optional path, such as registry.corp.internal/mirror" })
-        .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, { error: "a registry host with an optional path, such as registry.corp.internal/mirror" })
-        .optional(),
+    imageRegistry: pattern(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, "a registry host with an optional path, such as registry.corp.internal/mirror").optional(),
     /** Chart sources for clusters that cannot reach the public chart repositories. */
     charts: charts.default({}),
     retentionDays: intRange(1, 90).default(7),
@@ -531,7 +531,6 @@ export type Workload = StackConfig["workloads"][number];
 export type WorkloadLanguage = (typeof workloadLanguages)[number];
 export type PiiConfig = StackConfig["pii"];
 export type SamplingConfig = StackConfig["sampling"];
-export type ElasticsearchConfig = StackConfig["elasticsearch"];
 export type SsoConfig = StackConfig["sso"];
 export type ExposureConfig = StackConfig["exposure"];
 export type MonitoringConfig = StackConfig["monitoring"];
