@@ -1,7 +1,7 @@
 import type { StackConfig } from "../stacks/schema";
 import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
 import type { Outage, Restart } from "../test/e2e/support/resilience";
-import { confirmationWindows, MemoryBurst, PairedCost, ProfileShare, Step, Throughput } from "./throughput";
+import { confirmationWindows, MemoryBurst, PairedCost, ProfileShare, SpanMetricsCost, Step, Throughput } from "./throughput";
 import type { Overhead, OverheadRound, WireSize } from "./wire";
 
 export interface BenchResults {
@@ -10,6 +10,8 @@ export interface BenchResults {
     machine: { cores: number; node: string };
     /** cost and profile: absent before 2026-12-01 (the ratio came from separate confirmation runs). */
     throughput: { agent: Throughput; bare: Throughput; ratio: number; cost?: PairedCost; costAtHalf?: PairedCost; profile?: ProfileShare[] };
+    /** absent before 2026-12-01. */
+    spanMetrics?: SpanMetricsCost;
     memoryBurst: MemoryBurst;
     gatewayRestart: Restart[];
     backendOutage: Outage;
@@ -133,6 +135,31 @@ on spans this small (telemetrygen's: two attributes each), where a fixed cost pe
 ` : ""}`;
 }
 
+function spanMetricsSection(r: BenchResults): string {
+    const s = r.spanMetrics;
+    if (s === undefined) return "";
+    const rows = s.cost.rounds.map((x, i) => `| ${i + 1} | ${n(x.agent, 3)} | ${n(x.bare, 3)} | ${n(x.ratio, 2)} |`).join("\n");
+    return `
+### What counting every span costs the gateway
+
+The gateway as rendered (span metrics from every span before tail sampling, prod's sampling, the
+persistent queue) against the same configuration with the span metrics taken out, both exporting to
+a bare sink, fed ${n(s.cost.spansPerSecond)} spans/s by telemetrygen in ${s.cost.rounds.length} rounds of ${s.cost.windowSeconds} s (a window of
+each per round, so both see the machine alike). CPU-seconds per 10,000 spans, as each gateway's
+process counts them over its own windows: receiving, span metrics, batching into tail sampling's
+store; the sampling decisions come decision_wait later, mostly outside the window, for both alike, so
+the ratio overstates the span metrics' share of a gateway's whole cost:
+
+| round | with span metrics | without | ratio |
+| --- | --- | --- | --- |
+${rows}
+
+**With / without: ${n(s.cost.medianRatio, 2)}×** (median of the rounds). The endpoint then held ${n(s.series)}
+\`calls\` series (telemetrygen's one service and two operations; the label sets grow with services ×
+operations × kinds × status and the messaging labels, at most ${n(5000)} per metric).
+`;
+}
+
 function throughputSection(r: BenchResults): string {
     const t = r.throughput;
     const rows = [t.agent, t.bare].flatMap((run) =>
@@ -160,6 +187,7 @@ ${rows.join("\n")}
 | highest rate held for the confirmation run, spans/s | ${n(t.agent.heldSpansPerSecond)} | ${n(t.bare.heldSpansPerSecond)} | ${n(t.ratio, 2)} |
 | CPU-seconds per 10 000 spans (median of the confirmation windows) | ${n(t.agent.cpuSecondsPer10kSpans, 3)} | ${n(t.bare.cpuSecondsPer10kSpans, 3)} | ${n(t.agent.cpuSecondsPer10kSpans / t.bare.cpuSecondsPer10kSpans, 2)} |
 ${costSection(r)}
+${spanMetricsSection(r)}
 ${chart("CPU-seconds per 10 000 spans: agent (bars), bare collector (line)", common.map((s) => `${n(s.offeredSpansPerSecond)}/s`), "CPU-s", common.map(cpuPer10k), common.map((s) => bareAt(s.offeredSpansPerSecond)))}
 
 The load generator shares the ${r.machine.cores} cores with the collector, so the top rate is bounded by the

@@ -13,7 +13,7 @@ import { projectDir } from "../test/support/resources";
 import type { StackConfig } from "../stacks/schema";
 import { BenchResults, renderReport } from "./report";
 import { backendOutage, gatewayRestart } from "../test/e2e/support/resilience";
-import { captureProfile, costRate, dev, memoryBurst, pairedCost, prod as prodStack, profileShares, startAgent, startBare, startProfiledAgent, stop, throughput } from "./throughput";
+import { captureProfile, costRate, dev, memoryBurst, pairedCost, prod as prodStack, profileShares, spanMetricsCost, startAgent, startBare, startProfiledAgent, stop, throughput } from "./throughput";
 import { instrumentationOverhead, wireSize } from "./wire";
 
 let args: { quick?: boolean; "report-only"?: string; out?: string };
@@ -86,6 +86,10 @@ async function main(): Promise<void> {
     for (const c of [cost, costAtHalf]) log(`agent/bare CPU per span at ${c.spansPerSecond}/s: ${c.rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (median ${c.medianRatio.toFixed(2)})`);
     for (const c of [agent, bare]) await stop(c.process);
 
+    // 1c. What counting every span (the gateway's span metrics) costs the gateway, in alternating windows.
+    const spanMetrics = await spanMetricsCost(sink.listen.otlpGrpcPort, costRate, 3, window);
+    log(`gateway with/without span metrics, CPU per span at ${spanMetrics.cost.spansPerSecond}/s: ${spanMetrics.cost.rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (median ${spanMetrics.cost.medianRatio.toFixed(2)}); ${spanMetrics.series} series`);
+
     // 2. Memory bound: ten times the held rate into an agent bounded like the dev stack.
     const devAgent = await startAgent("burst-agent", dev, sink.listen.otlpGrpcPort, dev.collector.agent.memoryMiB);
     const burstRate = Math.max(agentRun.heldSpansPerSecond, 2000) * 10;
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
         quick,
         machine: { cores: (await import("os")).cpus().length, node: process.version },
         throughput: { agent: agentRun, bare: bareRun, ratio: bareRun.heldSpansPerSecond > 0 ? agentRun.heldSpansPerSecond / bareRun.heldSpansPerSecond : NaN, cost, costAtHalf, profile },
+        spanMetrics,
         memoryBurst: burst,
         gatewayRestart: restarts,
         backendOutage: outage,

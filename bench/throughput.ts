@@ -1,14 +1,19 @@
 import { execFileSync } from "child_process";
-import { writeFileSync } from "fs";
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { goMemLimit, toCollectorYaml } from "../renderers/collector-common";
+import type { CollectorConfig } from "../renderers/collector-types";
+import { queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
+import { spanMetricNames } from "../renderers/span-metrics";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../stacks/stack-file";
 import type { StackConfig } from "../stacks/schema";
-import { Collector, loopback, startAgent, startCollector } from "../test/e2e/support/pipeline";
-import { freePort, sleep, stop } from "../test/e2e/support/processes";
+import { Collector, loopback, startAgent, startCollector, startGateway } from "../test/e2e/support/pipeline";
+import { freePort, runDir, sleep, stop } from "../test/e2e/support/processes";
 import { tools } from "../test/e2e/support/tools";
 import { projectDir } from "../test/support/resources";
 import { sendLoad } from "../test/e2e/support/load";
-import { cpuSeconds, median, metric, rssMiB } from "../test/e2e/support/metrics";
+import { cpuSeconds, median, metric, rssMiB, samples } from "../test/e2e/support/metrics";
 
 export const dev = parseStackConfig(readStackFile(projectDir, "dev"));
 /** The cost is measured with the prod stack's agent: its PII rules are the ones that run at volume. */
@@ -286,3 +291,38 @@ export async function memoryBurst(agent: Collector, downstream: Collector, conta
 }
 
 export { startAgent, stop };
+
+export interface SpanMetricsCost {
+    /** With: the gateway as rendered; without: the same with span_metrics taken out (one traces pipeline). */
+    cost: PairedCost;
+    /** Series on the span metrics endpoint after the rounds (telemetrygen's spans: one service, two operations). */
+    series: number;
+}
+
+/**
+ * What counting every span costs the gateway: the rendered gateway (prod sampling, persistent queue)
+ * against the same config with the span metrics taken out, in alternating windows at one rate, both
+ * exporting to a bare sink.
+ */
+export async function spanMetricsCost(sinkOtlpGrpcPort: number, rate: number, rounds: number, windowSeconds: number): Promise<SpanMetricsCost> {
+    const endpoint = `127.0.0.1:${sinkOtlpGrpcPort}`;
+    const withMetrics = await startGateway("gateway-span-metrics", prod.sampling, endpoint, prod.collector.gateway.memoryMiB);
+    const listen = await loopback();
+    const queueDirectory = join(runDir, "gateway-no-span-metrics-queue");
+    mkdirSync(queueDirectory, { recursive: true });
+    const rendered = renderGatewayConfig({ listen, memoryLimitMiB: prod.collector.gateway.memoryMiB, sampling: prod.sampling, exportEndpoint: endpoint, queueDirectory, queueBytes: queueBytesFor(1), spanMetricsPort: await freePort() });
+    const { connectors: _connectors, ...rest } = rendered;
+    const withoutConfig: CollectorConfig = {
+        ...rest,
+        exporters: Object.fromEntries(Object.entries(rendered.exporters).filter(([name]) => !name.startsWith("prometheus"))),
+        service: {
+            ...rendered.service,
+            pipelines: { traces: { receivers: ["otlp"], processors: [...rendered.service.pipelines["traces/all"].processors, ...rendered.service.pipelines.traces.processors], exporters: rendered.service.pipelines.traces.exporters } },
+        },
+    };
+    const without = await startCollector("gateway-no-span-metrics", toCollectorYaml(withoutConfig), listen, { GOMEMLIMIT: goMemLimit(prod.collector.gateway.memoryMiB) });
+    const cost = await pairedCost(withMetrics, without, rate, rounds, windowSeconds);
+    const series = (await samples(withMetrics.spanMetricsPort as number)).filter((s) => s.name === spanMetricNames.calls).length;
+    for (const c of [withMetrics, without]) await stop(c.process);
+    return { cost, series };
+}
