@@ -147,7 +147,7 @@ persistent queue) against the same configuration with the span metrics taken out
 a bare sink, fed ${n(s.cost.spansPerSecond)} spans/s by telemetrygen in ${s.cost.rounds.length} rounds of ${s.cost.windowSeconds} s (a window of
 each per round, so both see the machine alike). CPU-seconds per 10,000 spans, as each gateway's
 process counts them over its own windows: receiving, span metrics, batching into tail sampling's
-store; the sampling decisions come decision_wait later, mostly outside the window, for both alike, so
+store; the sampling decisions come decision_wait (10 s) later, partly after the window, for both alike, so
 the ratio overstates the span metrics' share of a gateway's whole cost:
 
 | round | with span metrics | without | ratio |
