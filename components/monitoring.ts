@@ -8,6 +8,9 @@ import { customResource } from "./custom-resources";
 import { indexCleanerName } from "./index-cleaner";
 import { platformLabels } from "./pod-conventions";
 
+/** How often Prometheus scrapes each platform pod (kube-prometheus-stack's default interval). */
+export const scrapeInterval = "30s";
+
 /** One scrape target group: the pods a selector picks, and the named container ports to scrape. */
 export interface ScrapeTarget {
     name: string;
@@ -78,7 +81,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     spec: {
                         selector: { matchLabels: target.selector },
                         namespaceSelector: { matchNames: [args.namespace] },
-                        podMetricsEndpoints: target.ports.map((port) => ({ port, path: "/metrics", interval: "30s", ...(target.honorLabels === true ? { honorLabels: true } : {}) })),
+                        podMetricsEndpoints: target.ports.map((port) => ({ port, path: "/metrics", interval: scrapeInterval, ...(target.honorLabels === true ? { honorLabels: true } : {}) })),
                     },
                 },
                 { parent: this },

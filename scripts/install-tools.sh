@@ -8,7 +8,10 @@
 #                                           the v1 tag on the same commit (jaeger.commit) as the v2 release
 #   oauth2-proxy  oauth2Proxy.version       github.com/oauth2-proxy/oauth2-proxy/v7
 #   telemetrygen  telemetrygen.version      contrib's cmd/telemetrygen (a test load generator, never deployed)
-#   promtool      promtool.version          github.com/prometheus/prometheus/cmd/promtool (checks and tests our alert rules)
+#   promtool      prometheus.version        github.com/prometheus/prometheus/cmd/promtool (checks and tests our alert rules)
+#   prometheus    prometheus.version        github.com/prometheus/prometheus/cmd/prometheus without service discovery
+#                                           (build tag remove_all_sd) or UI assets: scrapes the e2e pipeline and
+#                                           answers the dashboard's queries and evaluates the alert rules
 #
 # and the Kubernetes the cluster suite (npm run test:cluster) runs, at testCluster.* (never deployed):
 #   kubernetes    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl from k8s.io/kubernetes
@@ -28,11 +31,11 @@
 # stay where Go keeps them (under $HOME), so a rebuild after a version bump only compiles what changed.
 # Binaries are static (CGO_ENABLED=0) like the upstream release builds. `npm run tools`.
 #
-# Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen promtool kubernetes etcd kwok
-# cert-manager gateway-api controller-crds prometheus-operator-crds (default: all); the benchmark asks only for what it runs.
+# Usage: install-tools.sh [TOOL...]   TOOL: otelcol jaeger oauth2-proxy telemetrygen promtool prometheus kubernetes etcd
+# kwok cert-manager gateway-api controller-crds prometheus-operator-crds (default: all); the benchmark asks only for what it runs.
 set -Eeuo pipefail
 
-all_tools="otelcol jaeger oauth2-proxy telemetrygen promtool kubernetes etcd kwok cert-manager gateway-api controller-crds prometheus-operator-crds"
+all_tools="otelcol jaeger oauth2-proxy telemetrygen promtool prometheus kubernetes etcd kwok cert-manager gateway-api controller-crds prometheus-operator-crds"
 for t in "$@"; do
     [[ " $all_tools " == *" $t "* ]] || { echo "install-tools: error: unknown tool \"$t\" (known: $all_tools)" >&2; exit 64; }
 done
@@ -264,13 +267,18 @@ build_telemetrygen() { build_module "$telemetrygen_module" "v$telemetrygen" "$te
 tool telemetrygen "$telemetrygen" telemetrygen "$telemetrygen_module@v$telemetrygen CGO_ENABLED=0" build_telemetrygen
 fi
 
-# --- promtool: checks and unit-tests the PrometheusRule we render (never deployed) -----------------
+# --- promtool and prometheus: check, unit-test and evaluate what we render for Prometheus (never deployed)
+prometheus_module=github.com/prometheus/prometheus
 if want promtool; then
-promtool=$(pin promtool.version)
-build_promtool() {
-    build_module github.com/prometheus/prometheus "v$promtool" github.com/prometheus/prometheus/cmd/promtool "$1"
-}
-tool promtool "$promtool" promtool "github.com/prometheus/prometheus/cmd/promtool@v$promtool CGO_ENABLED=0" build_promtool
+prometheus=$(pin prometheus.version)
+build_promtool() { build_module "$prometheus_module" "v$prometheus" "$prometheus_module/cmd/promtool" "$1"; }
+tool promtool "$prometheus" promtool "$prometheus_module/cmd/promtool@v$prometheus CGO_ENABLED=0" build_promtool
+fi
+if want prometheus; then
+prometheus=$(pin prometheus.version)
+# remove_all_sd: static targets are all the tests use, and every cloud's SD would double the build.
+build_prometheus() { build_module "$prometheus_module" "v$prometheus" "$prometheus_module/cmd/prometheus" "$1" -tags remove_all_sd; }
+tool prometheus "$prometheus" prometheus "$prometheus_module/cmd/prometheus@v$prometheus CGO_ENABLED=0 -tags remove_all_sd" build_prometheus
 fi
 
 # --- Kubernetes: control plane and kubectl, for the cluster suite ---------------------------------

@@ -5,12 +5,17 @@ import { promisify } from "util";
 import { parseStackConfig } from "../../stacks/config";
 import type { StackConfig } from "../../stacks/schema";
 import { readStackFile } from "../../stacks/stack-file";
-import { projectDir } from "../support/resources";
+import { projectDir, text as scalarText } from "../support/resources";
 import { versions } from "../../components/versions";
 import { spanMetricNames } from "../../renderers/span-metrics";
 import { descendsFrom, findTraces, getTrace, JaegerSpan, JaegerTrace, parentOf, processTag, serviceOf, servicesIn, tag } from "./support/jaeger-api";
 import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
 import { samples, sumWhere } from "./support/metrics";
+import { alertRulesInput, scrapeInterval } from "../../components/monitoring";
+import { renderOrderFlowDashboard, spanKind } from "../../renderers/grafana-dashboard";
+import { renderAlertRules } from "../../renderers/prometheus-rules";
+import { expand, legend, rateInterval, serviceChoices, timeseriesPanels } from "./support/grafana";
+import { Prometheus, PromSeries, query, queryRange, rules, scrapedTwice, startPrometheus } from "./support/prometheus";
 import { runDir, stop, stopAll, waitFor } from "./support/processes";
 import { Postgres, RabbitMq, startPostgres, startRabbitMq, stopEpmd } from "./support/servers";
 import { renderedInjection, StandIns, startStandIns, warmUp } from "./support/stand-ins";
@@ -51,6 +56,9 @@ let apps: StandIns;
 let zeroApps: StandIns;
 let zeroAgent: Collector;
 let zeroGateway: Collector;
+let prometheus: Prometheus;
+let prometheusStarted: number;
+const scrapeJobs = ["otel-agent", "otel-gateway", "otel-gateway-span-metrics", "jaeger"];
 
 // What the requests of each scenario answered, checked by the tests.
 const statuses: Record<string, number> = {};
@@ -99,6 +107,20 @@ beforeAll(async () => {
     zeroAgent = agentZero;
     zeroGateway = zeroGateway_;
     mark("agents and gateways up");
+    // Prometheus scrapes the dev pipeline as its PodMonitors would, and evaluates the stack's alert rules.
+    const labels = (pod: string): { namespace: string; pod: string } => ({ namespace: dev.namespace, pod });
+    prometheusStarted = Date.now() / 1000;
+    prometheus = await startPrometheus(
+        "prometheus",
+        [
+            { job: scrapeJobs[0], port: agent.listen.metricsPort, labels: labels("otel-agent-e2e") },
+            { job: scrapeJobs[1], port: gateway.listen.metricsPort, labels: labels("otel-gateway-0") },
+            { job: scrapeJobs[2], port: gateway.spanMetricsPort as number, labels: labels("otel-gateway-0"), honorLabels: true },
+            { job: scrapeJobs[3], port: jaeger.metricsPort, labels: labels("jaeger-0") },
+        ],
+        scrapeInterval,
+        renderAlertRules(alertRulesInput(dev)),
+    );
     const slowMs = dev.sampling.slowTraceMs + 500;
     // The stand-ins run with the environment the Operator gives the dev stack's workloads.
     const injection = renderedInjection("dev");
@@ -178,7 +200,7 @@ async function traceOf(service: string, id: string, expected: string[]): Promise
 
 const kind = (s: JaegerSpan): unknown => tag(s, "span.kind");
 const spansOf = (t: JaegerTrace, service: string, k?: string): JaegerSpan[] => t.spans.filter((s) => serviceOf(t, s) === service && (k === undefined || kind(s) === k));
-const sqlOf = (s: JaegerSpan): string => String(tag(s, "db.statement") ?? tag(s, "db.query.text") ?? "");
+const sqlOf = (s: JaegerSpan): string => scalarText(tag(s, "db.statement") ?? tag(s, "db.query.text"));
 /** The SQL statements a service ran (pg's connect spans, without a statement, left out). */
 const dbSpans = (t: JaegerTrace, service: string): JaegerSpan[] =>
     spansOf(t, service).filter((s) => (tag(s, "db.system") === "postgresql" || tag(s, "db.system.name") === "postgresql") && sqlOf(s) !== "");
@@ -345,7 +367,7 @@ describe("personal data arrives masked or not at all", () => {
         const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));
         for (const secret of ["anna@example.com", "+79123456789", "79123456789", "4111111111111111"]) expect(text).not.toContain(secret);
         const server = spansOf(t, "crm-api", "server")[0];
-        const target = String(tag(server, "http.target") ?? `${String(tag(server, "url.path"))}?${String(tag(server, "url.query"))}`);
+        const target = scalarText(tag(server, "http.target") ?? `${scalarText(tag(server, "url.path"))}?${scalarText(tag(server, "url.query"))}`);
         expect(target).toMatch(/note=.*\*\*\*\*/);
         // The Java agent replaces SQL literals by "?" before the collector sees them.
         expect(dbSpans(t, "crm-api").map(sqlOf)).toContainEqual(expect.stringMatching(/^SELECT order_id FROM orders WHERE order_id = \? OR note = \?$/));
@@ -439,5 +461,65 @@ describe("a lost message shows in the span metrics, which count before sampling"
         }, 60000, 500);
         // Counted on its way to tail sampling (which keeps 0 % of ordinary traces here), unconsumed.
         expect({ published: after.published - before.published, consumed: after.consumed - before.consumed }).toEqual({ published: 1, consumed: 0 });
+    });
+});
+
+describe("the dashboard and the alert rules, on the real Prometheus scraping the dev pipeline", () => {
+    const dashboard = renderOrderFlowDashboard({ namespace: dev.namespace, services: dev.workloads.map((w) => w.name), slowTraceMs: dev.sampling.slowTraceMs });
+    const scrapeSeconds = Number.parseInt(scrapeInterval, 10);
+
+    it("every panel's query runs, and every panel but 'Traces dropped too early' has series under the labels it groups by", async () => {
+        await waitFor("Prometheus to scrape every target twice", () => scrapedTwice(prometheus, scrapeJobs), 4 * scrapeSeconds * 1000, 1000);
+        const services = await serviceChoices(dashboard, prometheus);
+        // The picker offers the instrumented workloads that sent spans, and not the platform's own (Jaeger's).
+        expect(services.sort()).toEqual(["crm-api", "mes-api", "shop-api"]);
+        const rate = rateInterval(scrapeSeconds, scrapeSeconds);
+        const results: Record<string, PromSeries[][]> = {};
+        for (const panel of timeseriesPanels(dashboard)) results[panel.title] = await Promise.all(panel.targets.map((t) => query(prometheus, expand(t.expr, services, rate))));
+        const withData = Object.entries(results)
+            .filter(([, targets]) => targets.some((series) => series.length > 0))
+            .map(([title]) => title);
+        // The dev stack keeps every trace and the pipeline drops none: only that panel stays empty.
+        expect(withData).toEqual(timeseriesPanels(dashboard).map((p) => p.title).filter((t) => t !== "Traces dropped too early"));
+
+        const labelsOf = (title: string, target: number): Record<string, string>[] => results[title][target].map((s) => s.metric);
+        // Every step of the chains, per service, from both agents (Node.js and Java).
+        expect(new Set(labelsOf("Requests and messages per second", 0).map((m) => m.service_name))).toEqual(new Set(services));
+        expect(labelsOf("Duration per chain step (p50, p95)", 1).some((m) => m.service_name === "crm-api" && m.span_name !== undefined)).toBe(true);
+        // Published by MES API and consumed by CRM API: one label set on both sides.
+        const orderCreated = { messaging_destination_name: "orders", messaging_rabbitmq_destination_routing_key: "order.created" };
+        expect(labelsOf("RabbitMQ: published vs consumed", 0)).toContainEqual(orderCreated);
+        expect(labelsOf("RabbitMQ: published vs consumed", 1)).toContainEqual(orderCreated);
+        expect(labelsOf("Spans accepted vs refused", 0).map((m) => m.pod).sort()).toEqual(["otel-agent-e2e", "otel-gateway-0"]);
+
+        // The series the README's picture is drawn from (scripts/dashboard-picture.ts).
+        const end = Date.now() / 1000;
+        const step = 5;
+        const picture = [];
+        for (const panel of timeseriesPanels(dashboard)) {
+            const series = [];
+            for (const t of panel.targets) for (const s of await queryRange(prometheus, expand(t.expr, services, rateInterval(scrapeSeconds, step)), prometheusStarted, end, step)) series.push({ name: legend(t.legendFormat, s.metric), values: s.values ?? [] });
+            picture.push({ title: panel.title, unit: panel.fieldConfig.defaults.unit, gridPos: panel.gridPos, thresholdMs: panel.fieldConfig.defaults.custom.thresholdsStyle.mode === "line" ? dev.sampling.slowTraceMs : undefined, series });
+        }
+        writeFileSync(join(runDir, "dashboard-series.json"), JSON.stringify({ title: dashboard.title, from: prometheusStarted, to: end, panels: picture }, null, 2));
+    });
+
+    it("the duration exemplars carry the trace id of a trace Jaeger holds", async () => {
+        const bucket = spanMetricNames.durationBucket;
+        const res = await fetch(`${prometheus.url}/api/v1/query_exemplars?${String(new URLSearchParams({ query: `${bucket}{span_kind="${spanKind.server}"}`, start: String(prometheusStarted), end: String(Date.now() / 1000) }))}`);
+        const data = ((await res.json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] }).data;
+        const traceIds = [...new Set(data.flatMap((d) => d.exemplars.map((e) => e.labels.trace_id)))];
+        expect(traceIds.length).toBeGreaterThan(0);
+        expect(await getTrace(jaeger.queryUrl, traceIds[0])).not.toBeNull();
+    });
+
+    it("Prometheus evaluates every alert rule of the stack without an error", async () => {
+        let all = await rules(prometheus);
+        await waitFor("every rule to be evaluated", async () => {
+            all = await rules(prometheus);
+            return all.every((r) => r.health !== "unknown");
+        }, 3 * scrapeSeconds * 1000, 1000);
+        expect(all.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError ?? r.health}`)).toEqual([]);
+        expect(all.length).toBe(renderAlertRules(alertRulesInput(dev)).groups.flatMap((g) => g.rules).length);
     });
 });

@@ -16,7 +16,8 @@ const paths = {
     jaeger: () => join(toolsDir, `jaeger-${versions.jaeger.version}`, "bin", "jaeger"),
     oauth2Proxy: () => join(toolsDir, `oauth2-proxy-${versions.oauth2Proxy.version}`, "bin", "oauth2-proxy"),
     telemetrygen: () => join(toolsDir, `telemetrygen-${versions.telemetrygen.version}`, "bin", "telemetrygen"),
-    promtool: () => join(toolsDir, `promtool-${versions.promtool.version}`, "bin", "promtool"),
+    promtool: () => join(toolsDir, `promtool-${versions.prometheus.version}`, "bin", "promtool"),
+    prometheus: () => join(toolsDir, `prometheus-${versions.prometheus.version}`, "bin", "prometheus"),
     // From Maven Central, by scripts/e2e-install.sh.
     javaAgent: () => join(toolsDir, `java-agent-${versions.autoInstrumentation.java.version}`, "opentelemetry-javaagent.jar"),
 };
@@ -32,6 +33,7 @@ export const tools = {
     oauth2Proxy: () => resolve(paths.oauth2Proxy()),
     telemetrygen: () => resolve(paths.telemetrygen()),
     promtool: () => resolve(paths.promtool()),
+    prometheus: () => resolve(paths.prometheus()),
     javaAgent: () => resolve(paths.javaAgent()),
 };
 
