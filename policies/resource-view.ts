@@ -10,11 +10,19 @@ export interface PolicyInput {
 
 export const obj = (v: unknown): Json => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
 export const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
-export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((s) => text(s)) : []);
+
+/** A scalar as written (numbers and booleans printed), `fallback` when absent, anything else as JSON. */
+export function text(v: unknown, fallback = ""): string {
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+    if (v === undefined || v === null) return fallback;
+    return JSON.stringify(v);
+}
 
 export const isKind = (r: PolicyInput, kind: string): boolean => r.type.endsWith(`:${kind}`) && r.type.startsWith("kubernetes:");
 
-export const metadataName = (r: PolicyInput): string => String(obj(r.props.metadata).name ?? r.name);
+export const metadataName = (r: PolicyInput): string => text(obj(r.props.metadata).name, r.name);
 export const metadataNamespace = (r: PolicyInput): string | undefined => {
     const ns = obj(r.props.metadata).namespace;
     return typeof ns === "string" ? ns : undefined;

@@ -23,7 +23,7 @@ export function maskPattern(pii: PiiConfig): string {
 
 /** RE2 character-class escaping for one character. */
 function classChar(c: string): string {
-    return /[\\\]\[^-]/.test(c) ? `\\${c}` : c;
+    return /[\\\][^-]/.test(c) ? `\\${c}` : c;
 }
 
 /**

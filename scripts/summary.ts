@@ -1,13 +1,10 @@
+import { list, obj, Obj, text } from "../stacks/resource-view";
 import type { SimulatedResource, Simulation } from "../stacks/simulate";
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function podDetail(spec: Obj): string {
     const template = obj(obj(spec.template).spec);
-    const images = list(template.containers).map((c) => String(obj(c).image));
-    const replicas = spec.replicas === undefined ? "" : `replicas=${String(spec.replicas)} `;
+    const images = list(template.containers).map((c) => text(c.image));
+    const replicas = spec.replicas === undefined ? "" : `replicas=${text(spec.replicas)} `;
     return `${replicas}images=${images.join(",")}`;
 }
 
@@ -16,11 +13,11 @@ function detail(r: SimulatedResource): string {
     if (r.readId !== undefined) return `${r.readId} (read: must exist before the deploy)`;
     const inputs = r.inputs;
     const meta = obj(inputs.metadata);
-    const where = meta.namespace === undefined ? String(meta.name ?? "") : `${String(meta.namespace)}/${String(meta.name ?? "")}`;
+    const where = meta.namespace === undefined ? text(meta.name) : `${text(meta.namespace)}/${text(meta.name)}`;
     const spec = obj(inputs.spec);
     switch (r.type) {
         case "kubernetes:core/v1:Namespace":
-            return `${where} pod-security=${String(obj(meta.labels)["pod-security.kubernetes.io/enforce"])}`;
+            return `${where} pod-security=${text(obj(meta.labels)["pod-security.kubernetes.io/enforce"])}`;
         case "kubernetes:apps/v1:DaemonSet":
         case "kubernetes:apps/v1:StatefulSet":
         case "kubernetes:apps/v1:Deployment":
@@ -28,19 +25,19 @@ function detail(r: SimulatedResource): string {
         case "kubernetes:apps/v1:DeploymentPatch":
             return `${where} pod annotations ${JSON.stringify(obj(obj(spec.template).metadata).annotations)}`;
         case "kubernetes:core/v1:Service":
-            return `${where} type=${String(spec.type ?? "ClusterIP")}${spec.clusterIP === "None" ? " headless" : ""}${
-                spec.internalTrafficPolicy ? ` internalTrafficPolicy=${String(spec.internalTrafficPolicy)}` : ""
+            return `${where} type=${text(spec.type, "ClusterIP")}${spec.clusterIP === "None" ? " headless" : ""}${
+                spec.internalTrafficPolicy ? ` internalTrafficPolicy=${text(spec.internalTrafficPolicy)}` : ""
             }`;
         case "kubernetes:core/v1:ConfigMap":
             return `${where} keys=${Object.keys(obj(inputs.data)).join(",")}`;
         case "kubernetes:helm.sh/v3:Release":
-            return `${String(inputs.chart)}@${String(inputs.version)} in ${String(inputs.namespace)}`;
+            return `${text(inputs.chart)}@${text(inputs.version)} in ${text(inputs.namespace)}`;
         case "kubernetes-cert-manager:index:CertManager":
-            return `chart ${String(obj(inputs.helmOptions).version)}`;
+            return `chart ${text(obj(inputs.helmOptions).version)}`;
         case "kubernetes:policy/v1:PodDisruptionBudget":
             return `${where} ${JSON.stringify({ minAvailable: spec.minAvailable, maxUnavailable: spec.maxUnavailable })}`;
         default:
-            return inputs.kind !== undefined ? `${String(inputs.kind)} ${where}` : where;
+            return inputs.kind !== undefined ? `${text(inputs.kind)} ${where}` : where;
     }
 }
 

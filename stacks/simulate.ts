@@ -85,10 +85,11 @@ export async function simulateProgram(stack: string, config: Record<string, stri
                 resources.push({ type: args.type, name: args.name, inputs, ...(read ? { readId: args.id } : {}), ...(recorded === undefined ? {} : { options: recorded }) });
                 // A later deploy: the engine keeps the state of ignored changes, so outputs come from there.
                 const prior = priorState[`${args.type}::${args.name}`] ?? {};
-                return { id: read ? String(args.id) : `${args.name}-id`, state: { ...args.inputs, ...generatedOutputs(args.type, args.name, args.inputs), ...prior } };
+                const given = args.inputs as Record<string, unknown>;
+                return { id: read ? String(args.id) : `${args.name}-id`, state: { ...given, ...generatedOutputs(args.type, args.name, given), ...prior } };
             },
             call(args) {
-                return args.inputs;
+                return args.inputs as Record<string, unknown>;
             },
         },
         "tracing-platform",

@@ -10,7 +10,7 @@ import { parse } from "yaml";
 export function readStackFile(projectDir: string, stack: string): Record<string, string> {
     const file = join(projectDir, `Pulumi.${stack}.yaml`);
     const doc: unknown = parse(readFileSync(file, "utf8"));
-    const config = doc !== null && typeof doc === "object" && "config" in doc ? (doc as { config: unknown }).config : {};
+    const config = doc !== null && typeof doc === "object" && "config" in doc ? doc.config : {};
     if (config === null || typeof config !== "object") return {};
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(config as Record<string, unknown>)) {

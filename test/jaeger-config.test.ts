@@ -1,13 +1,14 @@
 import { parse } from "yaml";
-import { jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
+import { JaegerConfig, jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
 
 const es = { kind: "elasticsearch" as const, url: "https://elasticsearch.tracing.svc.cluster.local:9200", caFile: "/etc/jaeger/es-ca/ca.crt", indexPrefix: "jaeger", shards: 2, replicas: 1 };
 
 describe("Jaeger v2 config", () => {
     it("collector role: OTLP in on the pod IP, Elasticsearch out, no query extension", () => {
-        const cfg = parse(toJaegerYaml(renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen })));
+        // The YAML round trip is what the pod reads: what was rendered, back as the same shape.
+        const cfg = parse(toJaegerYaml(renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen }))) as JaegerConfig;
         expect(cfg.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] });
-        expect(cfg.receivers.otlp.protocols.grpc.endpoint).toBe("${env:MY_POD_IP}:4317");
+        expect(cfg.receivers.otlp?.protocols.grpc.endpoint).toBe("${env:MY_POD_IP}:4317");
         expect(cfg.extensions.jaeger_query).toBeUndefined();
         expect(cfg.service.extensions).toEqual(["jaeger_storage", "healthcheckv2"]);
         expect(cfg.exporters.jaeger_storage_exporter).toEqual({ trace_storage: "traces" });

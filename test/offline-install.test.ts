@@ -1,8 +1,6 @@
 import { mirrored, platformImages } from "../components/versions";
 import type { SimulatedResource } from "../stacks/simulate";
-import { obj, Obj, simulateVariant } from "./support/resources";
-
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+import { list, obj, simulateVariant } from "./support/resources";
 const mirror = "registry.jewellery.internal/mirror";
 
 describe("images through a registry mirror", () => {

@@ -1,5 +1,5 @@
 import { withinAny } from "../cidr";
-import { annotations, containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, selectorMatches, strings } from "../resource-view";
+import { annotations, containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, selectorMatches, strings, text } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 
 export const noExternalService: ResourceRule = {
@@ -34,7 +34,7 @@ export const noHostNetwork: ResourceRule = {
         for (const c of containers(pod)) {
             for (const p of list(c.ports)) {
                 if (p.hostPort !== undefined && p.hostPort !== 0) {
-                    out.push(`${metadataName(r)}: container ${String(c.name)} publishes hostPort ${String(p.hostPort)}. Remove it; apps reach the node's agent through a Service with internalTrafficPolicy: Local.`);
+                    out.push(`${metadataName(r)}: container ${text(c.name)} publishes hostPort ${text(p.hostPort)}. Remove it; apps reach the node's agent through a Service with internalTrafficPolicy: Local.`);
                 }
             }
         }
@@ -53,7 +53,7 @@ export const ingressInternalClass: ResourceRule = {
         const cls = obj(r.props.spec).ingressClassName ?? annotations(r)["kubernetes.io/ingress.class"];
         if (typeof cls === "string" && config.allowedIngressClasses.includes(cls)) return [];
         return [
-            `Ingress ${metadataName(r)} uses ingress class ${cls === undefined ? "(none)" : String(cls)}. Set ingressClassName to an internal class: ${config.allowedIngressClasses.join(", ")}.`,
+            `Ingress ${metadataName(r)} uses ingress class ${text(cls, "(none)")}. Set ingressClassName to an internal class: ${config.allowedIngressClasses.join(", ")}.`,
         ];
     },
 };
@@ -67,7 +67,7 @@ export const ingressTls: ResourceRule = {
         if (!isKind(r, "Ingress")) return [];
         const spec = obj(r.props.spec);
         const covered = new Set(list(spec.tls).flatMap((t) => (Array.isArray(t.hosts) ? t.hosts.map(String) : [])));
-        const hosts = list(spec.rules).map((rule) => String(rule.host ?? "*"));
+        const hosts = list(spec.rules).map((rule) => text(rule.host, "*"));
         const missing = hosts.filter((h) => !covered.has(h));
         if (list(spec.tls).length > 0 && missing.length === 0) return [];
         return [`Ingress ${metadataName(r)} serves ${missing.length > 0 ? missing.join(", ") : "its hosts"} without TLS. Add a tls entry with a certificate from cert-manager for every host.`];
@@ -179,12 +179,12 @@ function backends(r: PolicyInput): Backend[] {
     const spec = obj(r.props.spec);
     const ns = metadataNamespace(r);
     if (isKind(r, "Ingress")) {
-        const name = (b: unknown): Backend => ({ name: String(obj(obj(b).service).name ?? obj(obj(b).resource).name ?? "(none)"), namespace: ns });
+        const name = (b: unknown): Backend => ({ name: text(obj(obj(b).service).name ?? obj(obj(b).resource).name, "(none)"), namespace: ns });
         const fromRules = list(spec.rules).flatMap((rule) => list(obj(rule.http).paths).map((p) => name(p.backend)));
         return spec.defaultBackend === undefined ? fromRules : [...fromRules, name(spec.defaultBackend)];
     }
     return list(spec.rules).flatMap((rule) =>
-        list(rule.backendRefs).map((b) => ({ name: String(b.name ?? "(none)"), namespace: typeof b.namespace === "string" ? b.namespace : ns })),
+        list(rule.backendRefs).map((b) => ({ name: text(b.name, "(none)"), namespace: typeof b.namespace === "string" ? b.namespace : ns })),
     );
 }
 

@@ -1,4 +1,4 @@
-import { containers, isKind, labels, list, metadataName, metadataNamespace, networkPolicySelects, obj, PolicyInput, podLabels, podSpec, strings } from "../resource-view";
+import { containers, isKind, labels, list, metadataName, metadataNamespace, networkPolicySelects, obj, PolicyInput, podLabels, podSpec, strings, text } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 
 const pinned = (image: string): boolean => image.includes("@sha256:") || (/:[^/:]+$/.test(image) && !image.endsWith(":latest"));
@@ -91,7 +91,7 @@ export const instrumentationAgentsPinned: ResourceRule = {
             .map(([language, image]) =>
                 image === undefined
                     ? `${metadataName(r)}: set spec.${language}.image to a pinned agent image; without it the Operator injects whatever its release defaults to.`
-                    : `${metadataName(r)}: pin spec.${language}.image to a version tag or digest instead of ${String(image)}.`,
+                    : `${metadataName(r)}: pin spec.${language}.image to a version tag or digest instead of ${text(image)}.`,
             );
     },
 };

@@ -1,4 +1,4 @@
-import { containers, isKind, list, metadataName, obj, PolicyInput, podSpec, quantityGi, strings } from "../resource-view";
+import { containers, isKind, list, metadataName, obj, PolicyInput, podSpec, quantityGi, strings, text } from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 import { configOf, jaegerBackends } from "./collector-config";
 
@@ -29,7 +29,7 @@ function esBackends(resources: PolicyInput[]): EsBackend[] {
         return Object.entries(jaegerBackends(c)).flatMap(([backend, b]) => {
             const es = obj(b).elasticsearch;
             if (es === undefined) return [];
-            return [{ configMap: r, backend, urls: strings(obj(es).server_urls).map(normalizeUrl), prefix: String(obj(obj(es).indices).index_prefix ?? "") }];
+            return [{ configMap: r, backend, urls: strings(obj(es).server_urls).map(normalizeUrl), prefix: text(obj(obj(es).indices).index_prefix) }];
         });
     });
 }
@@ -41,7 +41,7 @@ function cleaners(resources: PolicyInput[]): Cleaner[] {
         if (container === undefined) return [];
         const args = strings(container.args);
         const prefixEnv = list(container.env).find((e) => e.name === "INDEX_PREFIX");
-        return [{ cron: r, days: args[0] ?? "", url: normalizeUrl(args[1] ?? ""), prefix: String(prefixEnv?.value ?? ""), suspended: obj(r.props.spec).suspend === true }];
+        return [{ cron: r, days: args[0] ?? "", url: normalizeUrl(args[1] ?? ""), prefix: text(prefixEnv?.value), suspended: obj(r.props.spec).suspend === true }];
     });
 }
 
@@ -99,7 +99,7 @@ export const storageWithinLimits: ResourceRule = {
             const size = obj(obj(obj(claim.spec).resources).requests).storage;
             const gi = quantityGi(size);
             if (gi === null || gi > config.maxStorageGi) {
-                out.push(`${metadataName(r)} claims ${String(size)} per volume (${String(obj(claim.metadata).name ?? "")}); the limit is ${config.maxStorageGi}Gi. Lower the size (e.g. tracing:elasticsearch.storageGi) or shorten retention.`);
+                out.push(`${metadataName(r)} claims ${String(size)} per volume (${text(obj(claim.metadata).name)}); the limit is ${config.maxStorageGi}Gi. Lower the size (e.g. tracing:elasticsearch.storageGi) or shorten retention.`);
             }
         }
         return out;

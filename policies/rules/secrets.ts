@@ -1,4 +1,4 @@
-import { containers, isKind, list, metadataName, obj, podSpec, strings } from "../resource-view";
+import { containers, isKind, list, metadataName, obj, podSpec, strings, text } from "../resource-view";
 import type { ResourceRule } from "../rule";
 
 const secretName = /(PASSWORD|SECRET|TOKEN|API_?KEY|CREDENTIAL)/i;
@@ -27,7 +27,7 @@ export const secretsFromSecretStore: ResourceRule = {
                     }
                     const fromConfigMap = obj(obj(e.valueFrom).configMapKeyRef);
                     if (secretName.test(String(e.name)) && fromConfigMap.name !== undefined) {
-                        out.push(`${where} reads ${String(e.name)} from ConfigMap ${String(fromConfigMap.name)}. Keep it in a Secret and use valueFrom.secretKeyRef.`);
+                        out.push(`${where} reads ${text(e.name)} from ConfigMap ${text(fromConfigMap.name)}. Keep it in a Secret and use valueFrom.secretKeyRef.`);
                     }
                     if (typeof e.value === "string" && credentialsInUrl.test(e.value)) {
                         out.push(`${where} sets ${String(e.name)} to a URL with a password in it. Drop the credentials from the URL and pass them from a Secret.`);

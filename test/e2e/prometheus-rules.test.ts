@@ -243,6 +243,7 @@ describe("the alert rules, with the real promtool", () => {
         const file = join(dir, `test-${cases.indexOf(c)}.yaml`);
         writeFileSync(file, stringify(promtoolTest(c)));
         const result = await run(["test", "rules", file]);
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers as any
         expect({ code: result.code, out: result.out }).toEqual({ code: 0, out: expect.stringContaining("SUCCESS") });
     });
 });

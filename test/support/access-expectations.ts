@@ -1,14 +1,6 @@
 import { parse } from "yaml";
-import type { SimulatedResource } from "../../stacks/simulate";
 import type { StackRun } from "./program";
-import { configMapYaml, find, obj, Obj, ofType } from "./resources";
-
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
-const podSpec = (r: SimulatedResource): Obj => {
-    const spec = obj(r.inputs.spec);
-    const template = r.type.endsWith(":CronJob") ? obj(obj(obj(spec.jobTemplate).spec).template) : obj(spec.template);
-    return obj(template.spec);
-};
+import { configMapYaml, find, list, obj, Obj, ofType, podSpecOf as podSpec } from "./resources";
 const workloadTypes = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:CronJob"];
 
 /** Issue 3's promises, checked against a stack's own settings. */

@@ -3,14 +3,8 @@ import { instrumentationChecksum, InstrumentationSpec } from "../../renderers/in
 import pinned from "../../versions.json";
 import type { TailSamplingConfig } from "../../renderers/collector-types";
 import { gatewayTerminationGraceSeconds } from "../../renderers/gateway-config";
-import { configMapYaml, find, obj, Obj, ofType } from "./resources";
+import { configMapYaml, find, list, obj, Obj, ofType, podSpecOf as podSpec } from "./resources";
 import { runStack, StackRun } from "./program";
-
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
-
-function podSpec(resource: { inputs: Obj }): Obj {
-    return obj(obj(obj(resource.inputs.spec).template).spec);
-}
 
 function firstContainer(resource: { inputs: Obj }): Obj {
     return list(podSpec(resource).containers)[0];

@@ -23,7 +23,7 @@ const levelNames: Record<number, Level> = {
     [proto.EnforcementLevel.DISABLED]: "disabled",
     [proto.EnforcementLevel.REMEDIATE]: "remediate",
 };
-const levelEnum = (l: Level): proto.EnforcementLevel => Number(Object.entries(levelNames).find(([, v]) => v === l)?.[0]) as proto.EnforcementLevel;
+const levelEnum = (l: Level): proto.EnforcementLevel => Number(Object.entries(levelNames).find(([, v]) => v === l)?.[0]);
 
 export interface PackPolicyInfo {
     name: string;

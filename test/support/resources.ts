@@ -5,8 +5,9 @@ import type { SimulatedResource } from "../../stacks/simulate";
 
 export const projectDir = join(__dirname, "..", "..");
 
-export type Obj = Record<string, unknown>;
-export const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+export { list, obj, podSpecOf, text } from "../../stacks/resource-view";
+export type { Obj } from "../../stacks/resource-view";
+import { obj, type Obj } from "../../stacks/resource-view";
 
 /** `kubernetes:apps/v1:DaemonSet` → `{ apiVersion: "apps/v1", kind: "DaemonSet" }`; null for non-Kubernetes types. */
 export function kubernetesKind(type: string): { apiVersion: string; kind: string } | null {

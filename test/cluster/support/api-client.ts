@@ -47,14 +47,14 @@ export class ApiClient {
                     res.on("data", (c: Buffer) => chunks.push(c));
                     res.on("end", () => {
                         const text = Buffer.concat(chunks).toString("utf8");
-                        let parsed: Obj = {};
+                        let parsed: Obj;
                         try {
                             parsed = JSON.parse(text) as Obj;
                         } catch {
                             parsed = { message: text };
                         }
-                        const w = res.headers.warning;
-                        const warnings = (Array.isArray(w) ? w : w === undefined ? [] : [w]).map((x) => x.replace(/^299 - "?/, "").replace(/"$/, ""));
+                        const w: unknown = res.headers["warning"];
+                        const warnings = [w].flat().filter((x): x is string => typeof x === "string").map((x) => x.replace(/^299 - "?/, "").replace(/"$/, ""));
                         resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
                     });
                 },

@@ -6,7 +6,7 @@ import type { StackConfig } from "../../../stacks/schema";
 import { simulateProgram } from "../../../stacks/simulate";
 import { readStackFile } from "../../../stacks/stack-file";
 import { runDir, Started, stop, waitFor } from "../../e2e/support/processes";
-import { obj, Obj, projectDir, simulateVariant } from "../../support/resources";
+import { list, obj, Obj, projectDir, simulateVariant } from "../../support/resources";
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
@@ -18,7 +18,6 @@ export const pulumiManager = "pulumi-kubernetes";
 export const forced = (p: PlannedObject): boolean => !p.patch || obj(obj(p.object.metadata).annotations)["pulumi.com/patchForce"] === "true";
 export const managerOf = (p: PlannedObject): string => (p.patch ? `pulumi-patch-${p.resource}`.slice(0, 128) : pulumiManager);
 
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
 const workloadKinds = ["Deployment", "StatefulSet", "DaemonSet"];
 
 interface Condition {

@@ -19,7 +19,7 @@ function schemaOf(checker: ts.TypeChecker, type: ts.Type, seen: ts.Type[]): Json
     const nonNullable = checker.getNonNullableType(type);
     if (nonNullable.isUnion()) {
         const members = nonNullable.types;
-        if (members.every((m) => m.isStringLiteral())) return { type: "string", enum: members.map((m) => (m as ts.StringLiteralType).value) };
+        if (members.every((m) => m.isStringLiteral())) return { type: "string", enum: members.map((m) => m.value) };
         const flags = members.map((m) => m.flags);
         const hasString = flags.some((f) => f & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral));
         const hasNumber = flags.some((f) => f & (ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral));

@@ -14,7 +14,7 @@ function pgBin(name: string): string {
 
 export interface Postgres {
     port: number;
-    url(database: string): string;
+    url: (database: string) => string;
     /** Runs SQL through psql, outside the traced services (test fixtures). */
     sql(database: string, statement: string): void;
     /** A query's result as psql prints it unaligned, rows on lines, columns joined by "|". */

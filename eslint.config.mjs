@@ -1,0 +1,22 @@
+// Type-aware linting (typescript-eslint's recommended type-checked rules) plus Pulumi's own rules,
+// which catch an Output interpolated into a template string instead of through pulumi.interpolate.
+import js from "@eslint/js";
+import pulumi from "@pulumi/eslint-plugin";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["**/node_modules/**", "e2e/**", "sso/**", "bench/results/**", "**/*.js", "**/*.mjs"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommendedTypeChecked,
+    {
+        languageOptions: { parserOptions: { project: ["./tsconfig.json", "./test/sso/tsconfig.json", "./policies/tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
+        plugins: { "@pulumi": pulumi },
+        rules: {
+            "@pulumi/no-output-in-template-literal": "error",
+            "@pulumi/no-output-instance-in-template-literal": "error",
+            // Polls handed to waitFor return a promise by contract, whether or not they await.
+            "@typescript-eslint/require-await": "off",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+        },
+    },
+);
