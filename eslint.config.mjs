@@ -9,14 +9,22 @@ export default tseslint.config(
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
-        languageOptions: { parserOptions: { project: ["./tsconfig.json", "./test/sso/tsconfig.json", "./policies/tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
+        languageOptions: {
+            parserOptions: {
+                project: ["./tsconfig.json", "./test/sso/tsconfig.json", "./policies/tsconfig.json"],
+                tsconfigRootDir: import.meta.dirname,
+            },
+        },
         plugins: { "@pulumi": pulumi },
         rules: {
             "@pulumi/no-output-in-template-literal": "error",
             "@pulumi/no-output-instance-in-template-literal": "error",
             // Polls handed to waitFor return a promise by contract, whether or not they await.
             "@typescript-eslint/require-await": "off",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+            ],
         },
     },
 );

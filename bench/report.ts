@@ -1,7 +1,15 @@
 import type { StackConfig } from "../stacks/schema";
 import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
 import type { Outage, Restart } from "../test/e2e/support/resilience";
-import { confirmationWindows, MemoryBurst, PairedCost, ProfileShare, SpanMetricsCost, Step, Throughput } from "./throughput";
+import {
+    confirmationWindows,
+    MemoryBurst,
+    PairedCost,
+    ProfileShare,
+    SpanMetricsCost,
+    Step,
+    Throughput,
+} from "./throughput";
 import type { Overhead, OverheadRound, WireSize } from "./wire";
 
 export interface BenchResults {
@@ -9,7 +17,14 @@ export interface BenchResults {
     quick: boolean;
     machine: { cores: number; node: string };
     /** cost and profile: absent before 2026-12-01 (the ratio came from separate confirmation runs). */
-    throughput: { agent: Throughput; bare: Throughput; ratio: number; cost?: PairedCost; costAtHalf?: PairedCost; profile?: ProfileShare[] };
+    throughput: {
+        agent: Throughput;
+        bare: Throughput;
+        ratio: number;
+        cost?: PairedCost;
+        costAtHalf?: PairedCost;
+        profile?: ProfileShare[];
+    };
     /** absent before 2026-12-01. */
     spanMetrics?: SpanMetricsCost;
     memoryBurst: MemoryBurst;
@@ -23,7 +38,10 @@ export interface BenchResults {
     durationSeconds: number;
 }
 
-const n = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
+const n = (x: number, digits = 0): string =>
+    Number.isFinite(x)
+        ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+        : "n/a";
 const cpuPer10k = (s: Step): number => (s.accepted > 0 ? (s.cpuSeconds / s.accepted) * 10000 : NaN);
 
 /** Elasticsearch bytes for a span: the stored JSON document, times a factor for index structures. */
@@ -46,7 +64,14 @@ function capacity(wire: WireSize, stacks: Record<string, StackConfig>): Capacity
     return Object.entries(stacks).flatMap(([stack, c]) =>
         capacityRates.map((rate) => {
             const es = c.elasticsearch;
-            const bytes = rate * (c.sampling.percent / 100) * wire.storedJsonBytesPerSpan * indexOverhead * 86400 * c.retentionDays * (1 + es.replicas);
+            const bytes =
+                rate *
+                (c.sampling.percent / 100) *
+                wire.storedJsonBytesPerSpan *
+                indexOverhead *
+                86400 *
+                c.retentionDays *
+                (1 + es.replicas);
             return {
                 stack,
                 rate,
@@ -65,12 +90,21 @@ function capacityVerdict(rows: Capacity[], stacks: Record<string, StackConfig>):
     return Object.entries(stacks)
         .map(([stack, c]) => {
             const own = rows.filter((r) => r.stack === stack);
-            if (!Number.isFinite(own[0]?.usableGiB)) return `${stack} stores in an external Elasticsearch, sized outside this stack`;
+            if (!Number.isFinite(own[0]?.usableGiB))
+                return `${stack} stores in an external Elasticsearch, sized outside this stack`;
             const fits = own.filter((r) => r.needGiB <= r.usableGiB);
             const next = own.find((r) => r.needGiB > r.usableGiB);
-            const es = c.elasticsearch.mode === "in-cluster" ? `${c.elasticsearch.nodes} × ${c.elasticsearch.storageGi} GiB` : "";
-            const holds = fits.length === 0 ? `${stack} (${es}) holds none of the tabled rates` : `${stack} (${es}) holds ${n(fits[fits.length - 1].rate)} spans/s at ${c.sampling.percent} % kept for ${c.retentionDays} days`;
-            return next === undefined ? holds : `${holds}; ${n(next.rate)} spans/s would need ${n(next.needGiB / next.usableGiB, 1)}× its disk, or a smaller kept share`;
+            const es =
+                c.elasticsearch.mode === "in-cluster"
+                    ? `${c.elasticsearch.nodes} × ${c.elasticsearch.storageGi} GiB`
+                    : "";
+            const holds =
+                fits.length === 0
+                    ? `${stack} (${es}) holds none of the tabled rates`
+                    : `${stack} (${es}) holds ${n(fits[fits.length - 1].rate)} spans/s at ${c.sampling.percent} % kept for ${c.retentionDays} days`;
+            return next === undefined
+                ? holds
+                : `${holds}; ${n(next.rate)} spans/s would need ${n(next.needGiB / next.usableGiB, 1)}× its disk, or a smaller kept share`;
         })
         .join(". ");
 }
@@ -78,8 +112,18 @@ function capacityVerdict(rows: Capacity[], stacks: Record<string, StackConfig>):
 /** A Mermaid xychart (GitHub renders it): one bar series and one line series over the same x axis. */
 function chart(title: string, x: string[], yLabel: string, bar: number[], line: number[]): string {
     const max = Math.max(...bar, ...line);
-    const nums = (xs: number[]): string => xs.map((v) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : 0)).join(", ");
-    return ["```mermaid", "xychart-beta", `    title "${title}"`, `    x-axis [${x.map((s) => `"${s}"`).join(", ")}]`, `    y-axis "${yLabel}" 0 --> ${Number((max * 1.15).toPrecision(2))}`, `    bar [${nums(bar)}]`, `    line [${nums(line)}]`, "```"].join("\n");
+    const nums = (xs: number[]): string =>
+        xs.map((v) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : 0)).join(", ");
+    return [
+        "```mermaid",
+        "xychart-beta",
+        `    title "${title}"`,
+        `    x-axis [${x.map((s) => `"${s}"`).join(", ")}]`,
+        `    y-axis "${yLabel}" 0 --> ${Number((max * 1.15).toPrecision(2))}`,
+        `    bar [${nums(bar)}]`,
+        `    line [${nums(line)}]`,
+        "```",
+    ].join("\n");
 }
 
 /** The agent's CPU per span against the bare collector's in alternating windows, and its profile. */
@@ -88,7 +132,9 @@ function costSection(r: BenchResults): string {
     if (cost === undefined) return "";
     const ratios = cost.rounds.map((x) => x.ratio);
     const rows = [cost, ...(costAtHalf === undefined ? [] : [costAtHalf])].flatMap((c) =>
-        c.rounds.map((x, i) => `| ${n(c.spansPerSecond)} | ${i + 1} | ${n(x.agent, 3)} | ${n(x.bare, 3)} | ${n(x.ratio, 2)} |`),
+        c.rounds.map(
+            (x, i) => `| ${n(c.spansPerSecond)} | ${i + 1} | ${n(x.agent, 3)} | ${n(x.bare, 3)} | ${n(x.ratio, 2)} |`,
+        ),
     );
     const parts = (profile ?? []).map((p) => `| ${p.part} | ${n(p.percent, 1)} % |`);
     return `
@@ -107,7 +153,10 @@ ${rows.join("\n")}
             ? "."
             : `; at ${n(costAtHalf.spansPerSecond)} spans/s ${n(costAtHalf.medianRatio, 2)}×: the ratio depends on the rate, so compare ratios measured at the same one.`
     }
-${parts.length === 0 ? "" : `
+${
+    parts.length === 0
+        ? ""
+        : `
 Where the agent's CPU goes, from a CPU profile of the agent over its rounds at ${n(cost.spansPerSecond)} spans/s (the collector's
 pprof extension; \`go tool pprof -focus\`: the share of samples whose stack passes through each part;
 parts overlap where one calls another, and the rest is the collector's own plumbing and the Go
@@ -129,16 +178,23 @@ processor but transform reaches them), every attribute value of every type must 
 server span's client address must be rewritten. The load_balancing exporter's split of every batch
 by trace id (so that a trace meets on one gateway) is part of the export share and is not a
 personal-data cost.
-`}${cost.medianRatio > 2 ? `
+`
+}${
+        cost.medianRatio > 2
+            ? `
 **Above the 2× bound** of issue #15: the parts above are what the guarantees cost per span, measured
 on spans this small (telemetrygen's: two attributes each), where a fixed cost per span weighs most.
-` : ""}`;
+`
+            : ""
+    }`;
 }
 
 function spanMetricsSection(r: BenchResults): string {
     const s = r.spanMetrics;
     if (s === undefined) return "";
-    const rows = s.cost.rounds.map((x, i) => `| ${i + 1} | ${n(x.agent, 3)} | ${n(x.bare, 3)} | ${n(x.ratio, 2)} |`).join("\n");
+    const rows = s.cost.rounds
+        .map((x, i) => `| ${i + 1} | ${n(x.agent, 3)} | ${n(x.bare, 3)} | ${n(x.ratio, 2)} |`)
+        .join("\n");
     return `
 ### What counting every span costs the gateway
 
@@ -163,12 +219,19 @@ operations × kinds × status and the messaging labels, at most ${n(5000)} per m
 function throughputSection(r: BenchResults): string {
     const t = r.throughput;
     const rows = [t.agent, t.bare].flatMap((run) =>
-        [...run.steps.map((s) => ({ s, kind: "step" })), ...(run.confirmation === null ? [] : [{ s: run.confirmation, kind: "confirmation" }])].map(
-            ({ s, kind }) => `| ${run.label} | ${kind} | ${n(s.offeredSpansPerSecond)} | ${s.seconds} | ${n(s.accepted)} | ${n(s.refused)} | ${n(s.failed)} | ${s.windowCpuPer10kSpans.map((w) => n(w, 3)).join(" / ")} | ${s.held ? "yes" : "no"} |`,
+        [
+            ...run.steps.map((s) => ({ s, kind: "step" })),
+            ...(run.confirmation === null ? [] : [{ s: run.confirmation, kind: "confirmation" }]),
+        ].map(
+            ({ s, kind }) =>
+                `| ${run.label} | ${kind} | ${n(s.offeredSpansPerSecond)} | ${s.seconds} | ${n(s.accepted)} | ${n(s.refused)} | ${n(s.failed)} | ${s.windowCpuPer10kSpans.map((w) => n(w, 3)).join(" / ")} | ${s.held ? "yes" : "no"} |`,
         ),
     );
-    const common = t.agent.steps.filter((s) => t.bare.steps.some((b) => b.offeredSpansPerSecond === s.offeredSpansPerSecond));
-    const bareAt = (rate: number): number => cpuPer10k(t.bare.steps.find((b) => b.offeredSpansPerSecond === rate) as Step);
+    const common = t.agent.steps.filter((s) =>
+        t.bare.steps.some((b) => b.offeredSpansPerSecond === s.offeredSpansPerSecond),
+    );
+    const bareAt = (rate: number): number =>
+        cpuPer10k(t.bare.steps.find((b) => b.offeredSpansPerSecond === rate) as Step);
     return `## 1. Agent throughput
 
 telemetrygen (4 workers, traces of 2 spans) at rising rates into (a) our full agent pipeline with the
@@ -188,7 +251,13 @@ ${rows.join("\n")}
 | CPU-seconds per 10 000 spans (median of the confirmation windows) | ${n(t.agent.cpuSecondsPer10kSpans, 3)} | ${n(t.bare.cpuSecondsPer10kSpans, 3)} | ${n(t.agent.cpuSecondsPer10kSpans / t.bare.cpuSecondsPer10kSpans, 2)} |
 ${costSection(r)}
 ${spanMetricsSection(r)}
-${chart("CPU-seconds per 10 000 spans: agent (bars), bare collector (line)", common.map((s) => `${n(s.offeredSpansPerSecond)}/s`), "CPU-s", common.map(cpuPer10k), common.map((s) => bareAt(s.offeredSpansPerSecond)))}
+${chart(
+    "CPU-seconds per 10 000 spans: agent (bars), bare collector (line)",
+    common.map((s) => `${n(s.offeredSpansPerSecond)}/s`),
+    "CPU-s",
+    common.map(cpuPer10k),
+    common.map((s) => bareAt(s.offeredSpansPerSecond)),
+)}
 
 The load generator shares the ${r.machine.cores} cores with the collector, so the top rate is bounded by the
 machine as much as by the pipeline; the CPU cost per span is the figure to carry to a cluster.`;
@@ -241,7 +310,13 @@ A fixed ${n(o.sentSpans)} spans at 400 spans/s through agent → gateway → Jae
 it is where it would be without the outage (1 s resolution); *every span* adds the rest of the load
 and the last traces' decision wait.
 
-${chart(`Spans accepted by the agent (bars) and by Jaeger (line); Jaeger frozen s ${o.frozenFromSecond}-${o.frozenToSecond}`, points.map((p) => `${p.second}`), "spans", points.map((p) => p.agent), points.map((p) => p.jaeger))}`;
+${chart(
+    `Spans accepted by the agent (bars) and by Jaeger (line); Jaeger frozen s ${o.frozenFromSecond}-${o.frozenToSecond}`,
+    points.map((p) => `${p.second}`),
+    "spans",
+    points.map((p) => p.agent),
+    points.map((p) => p.jaeger),
+)}`;
 }
 
 /** A variant's paired ratios to the plain app; results from before paired ratios fall back to the ratio of medians. */

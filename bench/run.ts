@@ -13,7 +13,21 @@ import { projectDir } from "../test/support/resources";
 import type { StackConfig } from "../stacks/schema";
 import { BenchResults, renderReport } from "./report";
 import { backendOutage, gatewayRestart } from "../test/e2e/support/resilience";
-import { captureProfile, costRate, dev, memoryBurst, pairedCost, prod as prodStack, profileShares, spanMetricsCost, startAgent, startBare, startProfiledAgent, stop, throughput } from "./throughput";
+import {
+    captureProfile,
+    costRate,
+    dev,
+    memoryBurst,
+    pairedCost,
+    prod as prodStack,
+    profileShares,
+    spanMetricsCost,
+    startAgent,
+    startBare,
+    startProfiledAgent,
+    stop,
+    throughput,
+} from "./throughput";
 import { instrumentationOverhead, wireSize } from "./wire";
 
 let args: { quick?: boolean; "report-only"?: string; out?: string };
@@ -28,7 +42,9 @@ try {
         },
     }).values;
 } catch (err) {
-    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\nusage: npm run bench [-- --quick] [--out DIR] [--report-only RESULTS.json]\n`);
+    process.stderr.write(
+        `bench: ${err instanceof Error ? err.message : String(err)}\nusage: npm run bench [-- --quick] [--out DIR] [--report-only RESULTS.json]\n`,
+    );
     process.exit(64);
 }
 const quick = args.quick === true;
@@ -57,11 +73,17 @@ async function main(): Promise<void> {
         return;
     }
     const started = Date.now();
-    const log = (s: string): void => void process.stdout.write(`bench: ${s} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+    const log = (s: string): void =>
+        void process.stdout.write(`bench: ${s} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 
     // 1. Throughput: the prod stack's agent pipeline (to a sink collector) and a bare collector, side by side.
     const sink = await startBare("sink");
-    const { agent, pprofPort } = await startProfiledAgent("bench-agent", prodStack, sink.listen.otlpGrpcPort, prodStack.collector.agent.memoryMiB);
+    const { agent, pprofPort } = await startProfiledAgent(
+        "bench-agent",
+        prodStack,
+        sink.listen.otlpGrpcPort,
+        prodStack.collector.agent.memoryMiB,
+    );
     const bare = await startBare("bare");
     const [agentRun, bareRun] = await throughput(
         [
@@ -80,15 +102,22 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const profileFile = join(dir, "agent-cpu.pprof");
     const window = quick ? 6 : 20;
-    const cost = await pairedCost(agent, bare, costRate, 3, window, (seconds) => captureProfile(pprofPort, seconds, profileFile));
+    const cost = await pairedCost(agent, bare, costRate, 3, window, (seconds) =>
+        captureProfile(pprofPort, seconds, profileFile),
+    );
     const profile = profileShares(profileFile);
     const costAtHalf = await pairedCost(agent, bare, costRate / 2, 3, window);
-    for (const c of [cost, costAtHalf]) log(`agent/bare CPU per span at ${c.spansPerSecond}/s: ${c.rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (median ${c.medianRatio.toFixed(2)})`);
+    for (const c of [cost, costAtHalf])
+        log(
+            `agent/bare CPU per span at ${c.spansPerSecond}/s: ${c.rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (median ${c.medianRatio.toFixed(2)})`,
+        );
     for (const c of [agent, bare]) await stop(c.process);
 
     // 1c. What counting every span (the gateway's span metrics) costs the gateway, in alternating windows.
     const spanMetrics = await spanMetricsCost(sink.listen.otlpGrpcPort, costRate, 3, window);
-    log(`gateway with/without span metrics, CPU per span at ${spanMetrics.cost.spansPerSecond}/s: ${spanMetrics.cost.rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (median ${spanMetrics.cost.medianRatio.toFixed(2)}); ${spanMetrics.series} series`);
+    log(
+        `gateway with/without span metrics, CPU per span at ${spanMetrics.cost.spansPerSecond}/s: ${spanMetrics.cost.rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (median ${spanMetrics.cost.medianRatio.toFixed(2)}); ${spanMetrics.series} series`,
+    );
 
     // 2. Memory bound: ten times the held rate into an agent bounded like the dev stack.
     const devAgent = await startAgent("burst-agent", dev, sink.listen.otlpGrpcPort, dev.collector.agent.memoryMiB);
@@ -110,7 +139,10 @@ async function main(): Promise<void> {
         backendOutage(quick ? 10 : 30),
         wireSize(),
     ]);
-    for (const r of restarts) log(`gateway ${r.stop} with ${r.persistentQueue ? "persistent" : "in-memory"} queue: lost ${r.lost} of ${r.sentSpans}`);
+    for (const r of restarts)
+        log(
+            `gateway ${r.stop} with ${r.persistentQueue ? "persistent" : "in-memory"} queue: lost ${r.lost} of ${r.sentSpans}`,
+        );
     log(`outage: lost ${outage.lost}, drained in ${outage.drainSeconds} s; wire ${wire.otlpBytesPerSpan} B/span`);
 
     // 5. Instrumentation overhead, alone on the machine: it measures latency.
@@ -128,13 +160,34 @@ async function main(): Promise<void> {
         measuredAt: new Date().toISOString(),
         quick,
         machine: { cores: (await import("os")).cpus().length, node: process.version },
-        throughput: { agent: agentRun, bare: bareRun, ratio: bareRun.heldSpansPerSecond > 0 ? agentRun.heldSpansPerSecond / bareRun.heldSpansPerSecond : NaN, cost, costAtHalf, profile },
+        throughput: {
+            agent: agentRun,
+            bare: bareRun,
+            ratio: bareRun.heldSpansPerSecond > 0 ? agentRun.heldSpansPerSecond / bareRun.heldSpansPerSecond : NaN,
+            cost,
+            costAtHalf,
+            profile,
+        },
         spanMetrics,
         memoryBurst: burst,
         gatewayRestart: restarts,
         backendOutage: outage,
         instrumentationOverhead: overhead,
-        nodeAgentVersion: (JSON.parse(readFileSync(join(projectDir, "e2e", "node_modules", "@opentelemetry", "auto-instrumentations-node", "package.json"), "utf8")) as { version: string }).version,
+        nodeAgentVersion: (
+            JSON.parse(
+                readFileSync(
+                    join(
+                        projectDir,
+                        "e2e",
+                        "node_modules",
+                        "@opentelemetry",
+                        "auto-instrumentations-node",
+                        "package.json",
+                    ),
+                    "utf8",
+                ),
+            ) as { version: string }
+        ).version,
         wire,
         suite,
         durationSeconds: Math.round((Date.now() - started) / 1000),

@@ -63,7 +63,13 @@ export interface Step {
  * Drives `target` at `rate` for `seconds` and reads what it accepted, refused and failed to export,
  * and the CPU it used in each of `windows` equal windows (repeated measurements within one run).
  */
-export async function step(target: Collector, rate: number, seconds: number, service: string, windows = 1): Promise<Step> {
+export async function step(
+    target: Collector,
+    rate: number,
+    seconds: number,
+    service: string,
+    windows = 1,
+): Promise<Step> {
     const pid = target.process.child.pid ?? 0;
     const m = target.listen.metricsPort;
     const read = async () => ({
@@ -73,7 +79,12 @@ export async function step(target: Collector, rate: number, seconds: number, ser
         cpu: cpuSeconds(pid),
     });
     const marks = [await read()];
-    const load = sendLoad({ endpoint: `127.0.0.1:${target.listen.otlpGrpcPort}`, spansPerSecond: rate, seconds, service });
+    const load = sendLoad({
+        endpoint: `127.0.0.1:${target.listen.otlpGrpcPort}`,
+        spansPerSecond: rate,
+        seconds,
+        service,
+    });
     for (let w = 1; w < windows; w++) {
         await sleep((seconds / windows) * 1000);
         marks.push(await read());
@@ -92,7 +103,16 @@ export async function step(target: Collector, rate: number, seconds: number, ser
     });
     // Held: nothing refused or lost, and the offered rate really arrived (within 10 %).
     const held = refused === 0 && failed === 0 && accepted >= rate * seconds * 0.9;
-    return { offeredSpansPerSecond: rate, seconds, accepted, refused, failed, cpuSeconds: last.cpu - first.cpu, windowCpuPer10kSpans, held };
+    return {
+        offeredSpansPerSecond: rate,
+        seconds,
+        accepted,
+        refused,
+        failed,
+        cpuSeconds: last.cpu - first.cpu,
+        windowCpuPer10kSpans,
+        held,
+    };
 }
 
 export interface Throughput {
@@ -133,7 +153,14 @@ export interface PairedCost {
  * is quoted, with every round. `during` runs alongside all the rounds (the agent is idle in the bare
  * windows, so a profile taken by it holds the agent's loaded windows only).
  */
-export async function pairedCost(agent: Collector, bare: Collector, rate: number, rounds: number, windowSeconds: number, during?: (seconds: number) => Promise<void>): Promise<PairedCost> {
+export async function pairedCost(
+    agent: Collector,
+    bare: Collector,
+    rate: number,
+    rounds: number,
+    windowSeconds: number,
+    during?: (seconds: number) => Promise<void>,
+): Promise<PairedCost> {
     const out: CostRound[] = [];
     // step() waits 1.5 s after each load for the counters to settle.
     const probe = during === undefined ? Promise.resolve() : during(rounds * 2 * (windowSeconds + 1.5));
@@ -156,14 +183,20 @@ export async function pairedCost(agent: Collector, bare: Collector, rate: number
 
 /** Where the agent's CPU goes: the share of profile samples whose stack passes through each part. */
 export const profileParts: { part: string; focus: string }[] = [
-    { part: "OTLP receive (gRPC, protobuf decoding)", focus: "ptraceotlp.*Unmarshal|codecV2\\)\\.Unmarshal|http2Server|grpc\\.\\(\\*Server\\)\\.handleRawConn" },
+    {
+        part: "OTLP receive (gRPC, protobuf decoding)",
+        focus: "ptraceotlp.*Unmarshal|codecV2\\)\\.Unmarshal|http2Server|grpc\\.\\(\\*Server\\)\\.handleRawConn",
+    },
     { part: "memory_limiter", focus: "memorylimiterprocessor" },
     { part: "k8s_attributes", focus: "k8sattributesprocessor" },
     { part: "transform (order ids, scrubbing)", focus: "transformprocessor" },
     { part: "attributes/drop_pii", focus: "attributesprocessor" },
     { part: "redaction", focus: "redactionprocessor" },
-    { part: "batch (its own work)", focus: "batchprocessor", },
-    { part: "export (load_balancing, OTLP client, compression)", focus: "loadbalancingexporter|exporterhelper|otlpexporter|grpc\\.\\(\\*ClientConn\\)|loopyWriter" },
+    { part: "batch (its own work)", focus: "batchprocessor" },
+    {
+        part: "export (load_balancing, OTLP client, compression)",
+        focus: "loadbalancingexporter|exporterhelper|otlpexporter|grpc\\.\\(\\*ClientConn\\)|loopyWriter",
+    },
     { part: "garbage collection (background)", focus: "gcBgMarkWorker" },
 ];
 
@@ -174,7 +207,9 @@ export interface ProfileShare {
 
 /** Samples the agent's CPU for `seconds` through its pprof endpoint and writes the profile to `file`. */
 export async function captureProfile(pprofPort: number, seconds: number, file: string): Promise<void> {
-    const res = await fetch(`http://127.0.0.1:${pprofPort}/debug/pprof/profile?seconds=${Math.max(1, Math.round(seconds))}`);
+    const res = await fetch(
+        `http://127.0.0.1:${pprofPort}/debug/pprof/profile?seconds=${Math.max(1, Math.round(seconds))}`,
+    );
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 }
 
@@ -182,7 +217,16 @@ export async function captureProfile(pprofPort: number, seconds: number, file: s
 export function profileShares(file: string): ProfileShare[] {
     const share = (focus: string): number => {
         // Every node shown, so that the header's total is every sample the focus keeps.
-        const args = ["tool", "pprof", "-top", "-nodefraction=0", "-nodecount=1000000", `-focus=${focus}`, tools.otelcol(), file];
+        const args = [
+            "tool",
+            "pprof",
+            "-top",
+            "-nodefraction=0",
+            "-nodecount=1000000",
+            `-focus=${focus}`,
+            tools.otelcol(),
+            file,
+        ];
         const text = execFileSync("go", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
         const m = /Showing nodes accounting for [^,]+, ([0-9.]+)% of/.exec(text);
         return m === null ? 0 : Number(m[1]);
@@ -191,9 +235,16 @@ export function profileShares(file: string): ProfileShare[] {
 }
 
 /** The agent as the bench runs it: the rendered config plus a pprof endpoint to profile it. */
-export async function startProfiledAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number, memoryMiB: number): Promise<{ agent: Collector; pprofPort: number }> {
+export async function startProfiledAgent(
+    name: string,
+    config: StackConfig,
+    gatewayOtlpGrpcPort: number,
+    memoryMiB: number,
+): Promise<{ agent: Collector; pprofPort: number }> {
     const pprofPort = await freePort();
-    const agent = await startAgent(name, config, gatewayOtlpGrpcPort, memoryMiB, { pprof: { endpoint: `127.0.0.1:${pprofPort}` } });
+    const agent = await startAgent(name, config, gatewayOtlpGrpcPort, memoryMiB, {
+        pprof: { endpoint: `127.0.0.1:${pprofPort}` },
+    });
     return { agent, pprofPort };
 }
 
@@ -201,18 +252,32 @@ export async function startProfiledAgent(name: string, config: StackConfig, gate
  * Rising rates in short steps, the pipelines side by side at each rate (each until one does not
  * hold), then each pipeline's highest held rate again for `confirmSeconds`.
  */
-export async function throughput(targets: { label: string; collector: Collector }[], stepSeconds: number, confirmSeconds: number): Promise<Throughput[]> {
+export async function throughput(
+    targets: { label: string; collector: Collector }[],
+    stepSeconds: number,
+    confirmSeconds: number,
+): Promise<Throughput[]> {
     const steps = new Map<string, Step[]>(targets.map((t) => [t.label, []]));
     for (const rate of rates) {
         const rising = targets.filter((t) => (steps.get(t.label) ?? []).every((s) => s.held));
         if (rising.length === 0) break;
-        for (const t of rising) steps.get(t.label)?.push(await step(t.collector, rate, stepSeconds, `${t.label}-${rate}`));
+        for (const t of rising)
+            steps.get(t.label)?.push(await step(t.collector, rate, stepSeconds, `${t.label}-${rate}`));
     }
     const out: Throughput[] = [];
     for (const t of targets) {
         const own = steps.get(t.label) ?? [];
         const best = [...own].reverse().find((s) => s.held);
-        const confirmation = best === undefined ? null : await step(t.collector, best.offeredSpansPerSecond, confirmSeconds, `${t.label}-confirm`, confirmationWindows);
+        const confirmation =
+            best === undefined
+                ? null
+                : await step(
+                      t.collector,
+                      best.offeredSpansPerSecond,
+                      confirmSeconds,
+                      `${t.label}-confirm`,
+                      confirmationWindows,
+                  );
         out.push({
             label: t.label,
             steps: own,
@@ -244,13 +309,21 @@ export interface MemoryBurst {
  * (SIGSTOP) so that everything piles up in the agent: the case memory_limiter exists for. RSS is
  * sampled every 100 ms, the refusals every second.
  */
-export async function memoryBurst(agent: Collector, downstream: Collector, containerLimitMiB: number, rate: number, seconds: number): Promise<MemoryBurst> {
+export async function memoryBurst(
+    agent: Collector,
+    downstream: Collector,
+    containerLimitMiB: number,
+    rate: number,
+    seconds: number,
+): Promise<MemoryBurst> {
     const frozen = downstream.process.child.pid ?? 0;
     process.kill(frozen, "SIGSTOP");
     const pid = agent.process.child.pid ?? 0;
     const m = agent.listen.metricsPort;
-    const refusedNow = (): Promise<number> => metric(m, "otelcol_receiver_refused_spans", "otelcol_processor_refused_spans");
-    const droppedNow = (): Promise<number> => metric(m, "otelcol_exporter_enqueue_failed_spans", "otelcol_exporter_send_failed_spans");
+    const refusedNow = (): Promise<number> =>
+        metric(m, "otelcol_receiver_refused_spans", "otelcol_processor_refused_spans");
+    const droppedNow = (): Promise<number> =>
+        metric(m, "otelcol_exporter_enqueue_failed_spans", "otelcol_exporter_send_failed_spans");
     const beforeRefused = await refusedNow();
     const beforeDropped = await droppedNow();
     const beforeAccepted = await metric(m, "otelcol_receiver_accepted_spans");
@@ -267,11 +340,17 @@ export async function memoryBurst(agent: Collector, downstream: Collector, conta
     const refusals = setInterval(() => {
         void refusedNow()
             .then((r) => {
-                if (firstRefusalSecond === null && r > beforeRefused) firstRefusalSecond = Math.round((Date.now() - began) / 1000);
+                if (firstRefusalSecond === null && r > beforeRefused)
+                    firstRefusalSecond = Math.round((Date.now() - began) / 1000);
             })
             .catch(() => undefined);
     }, 1000);
-    await sendLoad({ endpoint: `127.0.0.1:${agent.listen.otlpGrpcPort}`, spansPerSecond: rate, seconds, service: "burst" });
+    await sendLoad({
+        endpoint: `127.0.0.1:${agent.listen.otlpGrpcPort}`,
+        spansPerSecond: rate,
+        seconds,
+        service: "burst",
+    });
     await sleep(2000);
     clearInterval(rss);
     clearInterval(refusals);
@@ -304,25 +383,58 @@ export interface SpanMetricsCost {
  * against the same config with the span metrics taken out, in alternating windows at one rate, both
  * exporting to a bare sink.
  */
-export async function spanMetricsCost(sinkOtlpGrpcPort: number, rate: number, rounds: number, windowSeconds: number): Promise<SpanMetricsCost> {
+export async function spanMetricsCost(
+    sinkOtlpGrpcPort: number,
+    rate: number,
+    rounds: number,
+    windowSeconds: number,
+): Promise<SpanMetricsCost> {
     const endpoint = `127.0.0.1:${sinkOtlpGrpcPort}`;
-    const withMetrics = await startGateway("gateway-span-metrics", prod.sampling, endpoint, prod.collector.gateway.memoryMiB);
+    const withMetrics = await startGateway(
+        "gateway-span-metrics",
+        prod.sampling,
+        endpoint,
+        prod.collector.gateway.memoryMiB,
+    );
     const listen = await loopback();
     const queueDirectory = join(runDir, "gateway-no-span-metrics-queue");
     mkdirSync(queueDirectory, { recursive: true });
-    const rendered = renderGatewayConfig({ listen, memoryLimitMiB: prod.collector.gateway.memoryMiB, sampling: prod.sampling, exportEndpoint: endpoint, queueDirectory, queueBytes: queueBytesFor(1), spanMetricsPort: await freePort() });
+    const rendered = renderGatewayConfig({
+        listen,
+        memoryLimitMiB: prod.collector.gateway.memoryMiB,
+        sampling: prod.sampling,
+        exportEndpoint: endpoint,
+        queueDirectory,
+        queueBytes: queueBytesFor(1),
+        spanMetricsPort: await freePort(),
+    });
     const { connectors: _connectors, ...rest } = rendered;
     const withoutConfig: CollectorConfig = {
         ...rest,
-        exporters: Object.fromEntries(Object.entries(rendered.exporters).filter(([name]) => !name.startsWith("prometheus"))),
+        exporters: Object.fromEntries(
+            Object.entries(rendered.exporters).filter(([name]) => !name.startsWith("prometheus")),
+        ),
         service: {
             ...rendered.service,
-            pipelines: { traces: { receivers: ["otlp"], processors: [...rendered.service.pipelines["traces/all"].processors, ...rendered.service.pipelines.traces.processors], exporters: rendered.service.pipelines.traces.exporters } },
+            pipelines: {
+                traces: {
+                    receivers: ["otlp"],
+                    processors: [
+                        ...rendered.service.pipelines["traces/all"].processors,
+                        ...rendered.service.pipelines.traces.processors,
+                    ],
+                    exporters: rendered.service.pipelines.traces.exporters,
+                },
+            },
         },
     };
-    const without = await startCollector("gateway-no-span-metrics", toCollectorYaml(withoutConfig), listen, { GOMEMLIMIT: goMemLimit(prod.collector.gateway.memoryMiB) });
+    const without = await startCollector("gateway-no-span-metrics", toCollectorYaml(withoutConfig), listen, {
+        GOMEMLIMIT: goMemLimit(prod.collector.gateway.memoryMiB),
+    });
     const cost = await pairedCost(withMetrics, without, rate, rounds, windowSeconds);
-    const series = (await samples(withMetrics.spanMetricsPort as number)).filter((s) => s.name === spanMetricNames.calls).length;
+    const series = (await samples(withMetrics.spanMetricsPort as number)).filter(
+        (s) => s.name === spanMetricNames.calls,
+    ).length;
     for (const c of [withMetrics, without]) await stop(c.process);
     return { cost, series };
 }

@@ -47,19 +47,43 @@ export async function wireSize(): Promise<WireSize> {
     const traces = 2000;
     const service = `wire-${Date.now().toString(36)}`;
     await new Promise<void>((resolve) => {
-        const child = spawn(tools.telemetrygen(), ["traces", "--otlp-endpoint", `127.0.0.1:${relay.port}`, "--otlp-insecure", "--traces", String(traces), "--child-spans", "1", "--rate", "1000", "--service", service], { stdio: "ignore" });
+        const child = spawn(
+            tools.telemetrygen(),
+            [
+                "traces",
+                "--otlp-endpoint",
+                `127.0.0.1:${relay.port}`,
+                "--otlp-insecure",
+                "--traces",
+                String(traces),
+                "--child-spans",
+                "1",
+                "--rate",
+                "1000",
+                "--service",
+                service,
+            ],
+            { stdio: "ignore" },
+        );
         child.on("exit", () => resolve());
     });
     const spans = traces * 2;
     const otlpBytesPerSpan = relay.bytes() / spans;
     relay.close();
     await sleep((prod.sampling.decisionWaitSeconds + 5) * 1000);
-    const res = await fetch(`${jaeger.queryUrl}/api/traces?${new URLSearchParams({ service, limit: "50000", lookback: "1h" }).toString()}`);
+    const res = await fetch(
+        `${jaeger.queryUrl}/api/traces?${new URLSearchParams({ service, limit: "50000", lookback: "1h" }).toString()}`,
+    );
     const body = (await res.json()) as { data: { spans: unknown[] }[] };
     const stored = body.data.flatMap((t) => t.spans);
-    const storedJsonBytesPerSpan = stored.reduce((n: number, s) => n + JSON.stringify(s).length, 0) / Math.max(stored.length, 1);
+    const storedJsonBytesPerSpan =
+        stored.reduce((n: number, s) => n + JSON.stringify(s).length, 0) / Math.max(stored.length, 1);
     for (const c of [agent.process, gateway.process, jaeger.process]) await stop(c);
-    return { spans, otlpBytesPerSpan: Math.round(otlpBytesPerSpan), storedJsonBytesPerSpan: Math.round(storedJsonBytesPerSpan) };
+    return {
+        spans,
+        otlpBytesPerSpan: Math.round(otlpBytesPerSpan),
+        storedJsonBytesPerSpan: Math.round(storedJsonBytesPerSpan),
+    };
 }
 
 export interface OverheadRound {
@@ -123,7 +147,12 @@ type RoundMetric = keyof OverheadRound;
 
 /** A round's figures, each computed by `f`. */
 function eachMetric(f: (metric: RoundMetric) => number): OverheadRound {
-    return { requestsPerSecond: f("requestsPerSecond"), p50Ms: f("p50Ms"), p99Ms: f("p99Ms"), cpuMsPerRequest: f("cpuMsPerRequest") };
+    return {
+        requestsPerSecond: f("requestsPerSecond"),
+        p50Ms: f("p50Ms"),
+        p99Ms: f("p99Ms"),
+        cpuMsPerRequest: f("cpuMsPerRequest"),
+    };
 }
 
 /** Per metric, the median over the rounds of `f(metric, round index)`. */
@@ -139,17 +168,35 @@ function medianOf(rounds: OverheadRound[], f: (metric: RoundMetric, i: number) =
  * always goes first; each round's figures are divided by the plain app's in the same round, and
  * the medians of those paired ratios are quoted.
  */
-export async function instrumentationOverhead(seconds: number, rounds: number, prodKeepPercent: number): Promise<Overhead[]> {
+export async function instrumentationOverhead(
+    seconds: number,
+    rounds: number,
+    prodKeepPercent: number,
+): Promise<Overhead[]> {
     const sink = await startBare("overhead-sink");
     const variants: { variant: string; headPercent?: number; env: Record<string, string> }[] = [
         { variant: "no instrumentation", env: {} },
-        { variant: "auto-instrumented, 100 % head sampling (both stacks)", headPercent: 100, env: instrumented(sink.listen.otlpGrpcPort, 100) },
-        { variant: `auto-instrumented, ${prodKeepPercent} % head sampling (prod's keep share at the head)`, headPercent: prodKeepPercent, env: instrumented(sink.listen.otlpGrpcPort, prodKeepPercent) },
+        {
+            variant: "auto-instrumented, 100 % head sampling (both stacks)",
+            headPercent: 100,
+            env: instrumented(sink.listen.otlpGrpcPort, 100),
+        },
+        {
+            variant: `auto-instrumented, ${prodKeepPercent} % head sampling (prod's keep share at the head)`,
+            headPercent: prodKeepPercent,
+            env: instrumented(sink.listen.otlpGrpcPort, prodKeepPercent),
+        },
     ];
     const apps = await Promise.all(
         variants.map(async (v, i) => {
             const port = await freePort();
-            const app = start(`overhead-${i}`, process.execPath, [`${servicesDir}/storage-3d.js`], { ...v.env, PORT: String(port), OTEL_SERVICE_NAME: "storage-3d" }, servicesDir);
+            const app = start(
+                `overhead-${i}`,
+                process.execPath,
+                [`${servicesDir}/storage-3d.js`],
+                { ...v.env, PORT: String(port), OTEL_SERVICE_NAME: "storage-3d" },
+                servicesDir,
+            );
             const pid = app.child.pid;
             if (pid === undefined) throw new Error(`overhead-${i} did not start`);
             return { port, pid, app };

@@ -59,12 +59,22 @@ export class CertManager extends pulumi.ComponentResource {
             this.issuerName = args.clusterIssuer;
             // Read before anything asks it for a certificate: a missing issuer stops `pulumi preview`
             // and `up` at once, naming it, instead of Certificates that never become ready.
-            const existing = k8s.apiextensions.CustomResource.get(`${name}-issuer-exists`, { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", id: args.clusterIssuer, parent: this });
+            const existing = k8s.apiextensions.CustomResource.get(`${name}-issuer-exists`, {
+                apiVersion: "cert-manager.io/v1",
+                kind: "ClusterIssuer",
+                id: args.clusterIssuer,
+                parent: this,
+            });
             this.ready = [...installed, existing];
         } else {
             const selfSigned = customResource<ClusterIssuerSpec>(
                 `${name}-selfsigned`,
-                { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "tracing-selfsigned" }, spec: { selfSigned: {} } },
+                {
+                    apiVersion: "cert-manager.io/v1",
+                    kind: "ClusterIssuer",
+                    metadata: { name: "tracing-selfsigned" },
+                    spec: { selfSigned: {} },
+                },
                 { parent: this, dependsOn: installed },
             );
             const caCertificate = customResource<CertificateSpec>(
@@ -88,7 +98,12 @@ export class CertManager extends pulumi.ComponentResource {
             );
             const caIssuer = customResource<ClusterIssuerSpec>(
                 `${name}-ca-issuer`,
-                { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "tracing-internal-ca" }, spec: { ca: { secretName: "tracing-internal-ca" } } },
+                {
+                    apiVersion: "cert-manager.io/v1",
+                    kind: "ClusterIssuer",
+                    metadata: { name: "tracing-internal-ca" },
+                    spec: { ca: { secretName: "tracing-internal-ca" } },
+                },
                 { parent: this, dependsOn: [caCertificate] },
             );
             this.issuerName = "tracing-internal-ca";

@@ -9,7 +9,11 @@ export interface ChartSource {
  * OCI reference is the chart itself), else from `upstreamRepo` (the chart's own repository, when the
  * component knows one).
  */
-export function chartOrigin(chart: string, source: ChartSource | undefined, upstreamRepo?: string): { chart: string; repositoryOpts?: { repo: string } } {
+export function chartOrigin(
+    chart: string,
+    source: ChartSource | undefined,
+    upstreamRepo?: string,
+): { chart: string; repositoryOpts?: { repo: string } } {
     if (source?.oci !== undefined) return { chart: source.oci };
     const repo = source?.repo ?? upstreamRepo;
     return repo === undefined ? { chart } : { chart, repositoryOpts: { repo } };

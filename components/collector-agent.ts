@@ -57,7 +57,11 @@ export class CollectorAgent extends pulumi.ComponentResource {
             }),
         );
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(name, { metadata: { name: agentName, namespace: ns, labels } }, { parent: this });
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            name,
+            { metadata: { name: agentName, namespace: ns, labels } },
+            { parent: this },
+        );
         // k8s_attributes reads pods, namespaces and replicasets (for the deployment name) cluster-wide.
         const clusterRole = new k8s.rbac.v1.ClusterRole(
             name,
@@ -74,7 +78,11 @@ export class CollectorAgent extends pulumi.ComponentResource {
             name,
             {
                 metadata: { name: `tracing-${agentName}`, labels },
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
+                roleRef: {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: clusterRole.metadata.name,
+                },
                 subjects: [{ kind: "ServiceAccount", name: agentName, namespace: ns }],
             },
             { parent: this },
@@ -84,7 +92,9 @@ export class CollectorAgent extends pulumi.ComponentResource {
             `${name}-resolver`,
             {
                 metadata: { name: `${agentName}-resolver`, namespace: ns, labels },
-                rules: [{ apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] }],
+                rules: [
+                    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+                ],
             },
             { parent: this },
         );

@@ -2,7 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import { gatewayTerminationGraceSeconds, queueBytesFor, renderGatewayConfig, spanMetricsPodPort } from "../renderers/gateway-config";
+import {
+    gatewayTerminationGraceSeconds,
+    queueBytesFor,
+    renderGatewayConfig,
+    spanMetricsPodPort,
+} from "../renderers/gateway-config";
 import type { SamplingConfig } from "../stacks/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, restrictedPodSecurity } from "./pod-conventions";
@@ -25,7 +30,11 @@ export interface CollectorGatewayArgs {
 
 export const gatewayName = "otel-gateway";
 const queueDirectory = "/var/lib/otelcol/queue";
-export const spanMetricsContainerPort = { name: "span-metrics", containerPort: spanMetricsPodPort, protocol: "TCP" } as const;
+export const spanMetricsContainerPort = {
+    name: "span-metrics",
+    containerPort: spanMetricsPodPort,
+    protocol: "TCP",
+} as const;
 
 /**
  * The tail-sampling gateway: a StatefulSet behind a headless Service, so that the agents'
@@ -63,7 +72,10 @@ export class CollectorGateway extends pulumi.ComponentResource {
         );
         const configMap = new k8s.core.v1.ConfigMap(
             name,
-            { metadata: { name: gatewayName, namespace: ns, labels }, data: { [collectorConfigFile]: this.configYaml } },
+            {
+                metadata: { name: gatewayName, namespace: ns, labels },
+                data: { [collectorConfigFile]: this.configYaml },
+            },
             { parent: this },
         );
         const service = new k8s.core.v1.Service(
@@ -73,7 +85,9 @@ export class CollectorGateway extends pulumi.ComponentResource {
                 spec: {
                     clusterIP: "None",
                     selector,
-                    ports: [{ name: "otlp-grpc", port: podListen.otlpGrpcPort, targetPort: "otlp-grpc", protocol: "TCP" }],
+                    ports: [
+                        { name: "otlp-grpc", port: podListen.otlpGrpcPort, targetPort: "otlp-grpc", protocol: "TCP" },
+                    ],
                 },
             },
             { parent: this },
@@ -97,7 +111,13 @@ export class CollectorGateway extends pulumi.ComponentResource {
                             affinity: {
                                 podAntiAffinity: {
                                     preferredDuringSchedulingIgnoredDuringExecution: [
-                                        { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } } },
+                                        {
+                                            weight: 100,
+                                            podAffinityTerm: {
+                                                topologyKey: "kubernetes.io/hostname",
+                                                labelSelector: { matchLabels: selector },
+                                            },
+                                        },
                                     ],
                                 },
                             },
@@ -116,7 +136,10 @@ export class CollectorGateway extends pulumi.ComponentResource {
                     volumeClaimTemplates: [
                         {
                             metadata: { name: "queue", labels },
-                            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${args.queueStorageGi}Gi` } } },
+                            spec: {
+                                accessModes: ["ReadWriteOnce"],
+                                resources: { requests: { storage: `${args.queueStorageGi}Gi` } },
+                            },
                         },
                     ],
                 },
@@ -125,12 +148,21 @@ export class CollectorGateway extends pulumi.ComponentResource {
         );
         claimSizePatches(
             `${name}-size`,
-            { namespace: ns, statefulSet: gatewayName, template: "queue", replicas: args.replicas, sizeGi: args.queueStorageGi },
+            {
+                namespace: ns,
+                statefulSet: gatewayName,
+                template: "queue",
+                replicas: args.replicas,
+                sizeGi: args.queueStorageGi,
+            },
             { parent: this, dependsOn: [this.statefulSet] },
         );
         new k8s.policy.v1.PodDisruptionBudget(
             name,
-            { metadata: { name: gatewayName, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+            {
+                metadata: { name: gatewayName, namespace: ns, labels },
+                spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+            },
             { parent: this },
         );
         this.registerOutputs({ service: gatewayName, replicas: args.replicas });

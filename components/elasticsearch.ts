@@ -2,7 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CertificateSpec, customResource } from "./custom-resources";
-import { renderRoles, renderUsers, renderUsersRoles, StorageClient, storageClients, storageUser } from "../renderers/elasticsearch-realm";
+import {
+    renderRoles,
+    renderUsers,
+    renderUsersRoles,
+    StorageClient,
+    storageClients,
+    storageUser,
+} from "../renderers/elasticsearch-realm";
 import { httpsProbeCommand } from "./elasticsearch-probe";
 import { platformLabels, restrictedContainerSecurity } from "./pod-conventions";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
@@ -48,7 +55,10 @@ export function elasticsearchSettings(nodes: number, headlessService: string): R
             ? { "discovery.type": "single-node" }
             : {
                   "discovery.seed_hosts": headlessService,
-                  "cluster.initial_master_nodes": Array.from({ length: nodes }, (_, i) => `${elasticsearchName}-${i}`).join(","),
+                  "cluster.initial_master_nodes": Array.from(
+                      { length: nodes },
+                      (_, i) => `${elasticsearchName}-${i}`,
+                  ).join(","),
               };
     return {
         "cluster.name": "tracing",
@@ -108,7 +118,11 @@ export class Elasticsearch extends pulumi.ComponentResource {
         const headless = `${elasticsearchName}-nodes`;
 
         // The superuser's password only bootstraps the node; clients log in as least-privilege users.
-        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+        const password = new random.RandomPassword(
+            `${name}-password`,
+            { length: 32, special: false },
+            { parent: this },
+        );
         const credentials = new k8s.core.v1.Secret(
             `${name}-credentials`,
             {
@@ -172,7 +186,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
         // a node count the cluster cannot move to stops before the StatefulSet changes.
         const bootstrap = new k8s.core.v1.ConfigMap(
             `${name}-bootstrap`,
-            { metadata: { name: `${elasticsearchName}-bootstrap`, namespace: ns, labels }, data: { bootstrap: bootstrapOf(args.nodes), nodes: String(args.nodes) } },
+            {
+                metadata: { name: `${elasticsearchName}-bootstrap`, namespace: ns, labels },
+                data: { bootstrap: bootstrapOf(args.nodes), nodes: String(args.nodes) },
+            },
             { parent: this, ignoreChanges: ["data"] },
         );
         const replicas = bootstrap.data.apply((recorded) => {
@@ -194,11 +211,25 @@ export class Elasticsearch extends pulumi.ComponentResource {
                         spec: {
                             automountServiceAccountToken: false,
                             // OnRootMismatch: a data volume of 100 GiB is not re-owned file by file on each start.
-                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: 1000,
+                                runAsGroup: 1000,
+                                fsGroup: 1000,
+                                fsGroupChangePolicy: "OnRootMismatch",
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
                             affinity: {
                                 podAntiAffinity: {
                                     requiredDuringSchedulingIgnoredDuringExecution:
-                                        args.nodes > 1 ? [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } }] : [],
+                                        args.nodes > 1
+                                            ? [
+                                                  {
+                                                      topologyKey: "kubernetes.io/hostname",
+                                                      labelSelector: { matchLabels: selector },
+                                                  },
+                                              ]
+                                            : [],
                                 },
                             },
                             containers: [
@@ -207,23 +238,50 @@ export class Elasticsearch extends pulumi.ComponentResource {
                                     image: args.image,
                                     env: [
                                         ...Object.entries(settings).map(([key, value]) => ({ name: key, value })),
-                                        { name: "ELASTIC_PASSWORD", valueFrom: { secretKeyRef: { name: credentials.metadata.name, key: "password" } } },
+                                        {
+                                            name: "ELASTIC_PASSWORD",
+                                            valueFrom: {
+                                                secretKeyRef: { name: credentials.metadata.name, key: "password" },
+                                            },
+                                        },
                                     ],
                                     ports: [
                                         { name: "https", containerPort: 9200 },
                                         { name: "transport", containerPort: 9300 },
                                     ],
-                                    resources: { requests: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` }, limits: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` } },
+                                    resources: {
+                                        requests: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` },
+                                        limits: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` },
+                                    },
                                     // Elasticsearch writes its keystore and temp files under its own directories.
                                     securityContext: { ...restrictedContainerSecurity, readOnlyRootFilesystem: false },
-                                    readinessProbe: { exec: { command: httpsProbeCommand(certDir) }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-                                    livenessProbe: { tcpSocket: { port: 9300 }, initialDelaySeconds: 90, periodSeconds: 20, failureThreshold: 5 },
-                                    startupProbe: { tcpSocket: { port: 9200 }, periodSeconds: 10, failureThreshold: 30 },
+                                    readinessProbe: {
+                                        exec: { command: httpsProbeCommand(certDir) },
+                                        periodSeconds: 10,
+                                        timeoutSeconds: 5,
+                                        failureThreshold: 3,
+                                    },
+                                    livenessProbe: {
+                                        tcpSocket: { port: 9300 },
+                                        initialDelaySeconds: 90,
+                                        periodSeconds: 20,
+                                        failureThreshold: 5,
+                                    },
+                                    startupProbe: {
+                                        tcpSocket: { port: 9200 },
+                                        periodSeconds: 10,
+                                        failureThreshold: 30,
+                                    },
                                     volumeMounts: [
                                         { name: "data", mountPath: "/usr/share/elasticsearch/data" },
                                         { name: "tls", mountPath: certDir, readOnly: true },
                                         // The file realm's users and roles, beside the image's own config files.
-                                        ...realmFiles.map((file) => ({ name: "realm", mountPath: `${configDir}/${file}`, subPath: file, readOnly: true })),
+                                        ...realmFiles.map((file) => ({
+                                            name: "realm",
+                                            mountPath: `${configDir}/${file}`,
+                                            subPath: file,
+                                            readOnly: true,
+                                        })),
                                     ],
                                 },
                             ],
@@ -234,8 +292,21 @@ export class Elasticsearch extends pulumi.ComponentResource {
                                     projected: {
                                         defaultMode: 0o440,
                                         sources: [
-                                            { secret: { name: realm.usersSecret, items: [{ key: "users", path: "users" }, { key: "users_roles", path: "users_roles" }] } },
-                                            { configMap: { name: realm.rolesConfigMap, items: [{ key: "roles.yml", path: "roles.yml" }] } },
+                                            {
+                                                secret: {
+                                                    name: realm.usersSecret,
+                                                    items: [
+                                                        { key: "users", path: "users" },
+                                                        { key: "users_roles", path: "users_roles" },
+                                                    ],
+                                                },
+                                            },
+                                            {
+                                                configMap: {
+                                                    name: realm.rolesConfigMap,
+                                                    items: [{ key: "roles.yml", path: "roles.yml" }],
+                                                },
+                                            },
                                         ],
                                     },
                                 },
@@ -258,13 +329,22 @@ export class Elasticsearch extends pulumi.ComponentResource {
         );
         claimSizePatches(
             `${name}-size`,
-            { namespace: ns, statefulSet: elasticsearchName, template: "data", replicas: args.nodes, sizeGi: args.storageGi },
+            {
+                namespace: ns,
+                statefulSet: elasticsearchName,
+                template: "data",
+                replicas: args.nodes,
+                sizeGi: args.storageGi,
+            },
             { parent: this, dependsOn: [statefulSet] },
         );
         if (args.nodes > 1) {
             new k8s.policy.v1.PodDisruptionBudget(
                 name,
-                { metadata: { name: elasticsearchName, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+                {
+                    metadata: { name: elasticsearchName, namespace: ns, labels },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                },
                 { parent: this },
             );
         }
@@ -282,17 +362,30 @@ export class Elasticsearch extends pulumi.ComponentResource {
      * A generated password per client, its Secret for the client, and the file realm Elasticsearch
      * reads them from (bcrypt hashes in a Secret, the roles in a ConfigMap).
      */
-    private fileRealm(name: string, ns: string, labels: Record<string, string>, indexPrefix: string): { credentials: Record<StorageClient, string>; usersSecret: string; rolesConfigMap: string } {
+    private fileRealm(
+        name: string,
+        ns: string,
+        labels: Record<string, string>,
+        indexPrefix: string,
+    ): { credentials: Record<StorageClient, string>; usersSecret: string; rolesConfigMap: string } {
         const credentials = {} as Record<StorageClient, string>;
         const hashes = {} as Record<StorageClient, pulumi.Output<string>>;
         for (const client of storageClients) {
             const user = storageUser[client];
-            const password = new random.RandomPassword(`${name}-${user}`, { length: 32, special: false }, { parent: this });
+            const password = new random.RandomPassword(
+                `${name}-${user}`,
+                { length: 32, special: false },
+                { parent: this },
+            );
             hashes[client] = password.bcryptHash;
             credentials[client] = `${elasticsearchName}-${user}`;
             new k8s.core.v1.Secret(
                 `${name}-${user}`,
-                { metadata: { name: credentials[client], namespace: ns, labels }, type: "Opaque", stringData: { username: user, password: password.result } },
+                {
+                    metadata: { name: credentials[client], namespace: ns, labels },
+                    type: "Opaque",
+                    stringData: { username: user, password: password.result },
+                },
                 { parent: this },
             );
         }
@@ -307,7 +400,14 @@ export class Elasticsearch extends pulumi.ComponentResource {
             { parent: this },
         );
         const rolesConfigMap = `${elasticsearchName}-roles`;
-        new k8s.core.v1.ConfigMap(`${name}-roles`, { metadata: { name: rolesConfigMap, namespace: ns, labels }, data: { "roles.yml": renderRoles(indexPrefix) } }, { parent: this });
+        new k8s.core.v1.ConfigMap(
+            `${name}-roles`,
+            {
+                metadata: { name: rolesConfigMap, namespace: ns, labels },
+                data: { "roles.yml": renderRoles(indexPrefix) },
+            },
+            { parent: this },
+        );
         return { credentials, usersSecret, rolesConfigMap };
     }
 }

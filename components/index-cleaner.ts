@@ -18,7 +18,9 @@ export const indexCleanerName = "jaeger-es-index-cleaner";
 const caDir = "/etc/es-ca";
 
 /** The container's environment: credentials from the Secret, TLS verified against our CA. */
-export function indexCleanerEnv(args: Pick<IndexCleanerArgs, "indexPrefix" | "elasticsearch">): k8s.types.input.core.v1.EnvVar[] {
+export function indexCleanerEnv(
+    args: Pick<IndexCleanerArgs, "indexPrefix" | "elasticsearch">,
+): k8s.types.input.core.v1.EnvVar[] {
     const es = args.elasticsearch;
     return [
         { name: "INDEX_PREFIX", value: args.indexPrefix },
@@ -67,10 +69,24 @@ export class IndexCleaner extends pulumi.ComponentResource {
                                             env: indexCleanerEnv(args),
                                             resources: resources("100m", 128),
                                             securityContext: restrictedContainerSecurity,
-                                            volumeMounts: es.caSecret === undefined ? [] : [{ name: "es-ca", mountPath: caDir, readOnly: true }],
+                                            volumeMounts:
+                                                es.caSecret === undefined
+                                                    ? []
+                                                    : [{ name: "es-ca", mountPath: caDir, readOnly: true }],
                                         },
                                     ],
-                                    volumes: es.caSecret === undefined ? [] : [{ name: "es-ca", secret: { secretName: es.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }],
+                                    volumes:
+                                        es.caSecret === undefined
+                                            ? []
+                                            : [
+                                                  {
+                                                      name: "es-ca",
+                                                      secret: {
+                                                          secretName: es.caSecret,
+                                                          items: [{ key: "ca.crt", path: "ca.crt" }],
+                                                      },
+                                                  },
+                                              ],
                                 },
                             },
                         },

@@ -1,9 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { esCredentialEnv, JaegerRole, jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
+import {
+    esCredentialEnv,
+    JaegerRole,
+    jaegerPodListen,
+    renderJaegerConfig,
+    toJaegerYaml,
+} from "../renderers/jaeger-config";
 import { configChecksum } from "./collector-pod";
 import type { ElasticsearchConnection } from "./elasticsearch";
-import { downwardEnv, httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-conventions";
+import {
+    downwardEnv,
+    httpProbe,
+    platformLabels,
+    resources,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+} from "./pod-conventions";
 
 export interface JaegerArgs {
     /** The image to run (pinned in versions.json, through the configured mirror). */
@@ -34,7 +47,9 @@ interface RoleDeployment {
 }
 
 /** The Deployments for the chosen layout; in `combined` one Deployment carries both Services. */
-export function jaegerDeployments(args: Pick<JaegerArgs, "roles" | "collectorReplicas" | "queryReplicas">): RoleDeployment[] {
+export function jaegerDeployments(
+    args: Pick<JaegerArgs, "roles" | "collectorReplicas" | "queryReplicas">,
+): RoleDeployment[] {
     return args.roles === "combined"
         ? [{ name: "jaeger", role: "combined", replicas: 1 }]
         : [
@@ -118,8 +133,18 @@ export class Jaeger extends pulumi.ComponentResource {
                                         args: ["--config=/etc/jaeger/config.yaml"],
                                         env: [
                                             ...downwardEnv,
-                                            { name: esCredentialEnv.username, valueFrom: { secretKeyRef: { name: es.credentials[d.role], key: "username" } } },
-                                            { name: esCredentialEnv.password, valueFrom: { secretKeyRef: { name: es.credentials[d.role], key: "password" } } },
+                                            {
+                                                name: esCredentialEnv.username,
+                                                valueFrom: {
+                                                    secretKeyRef: { name: es.credentials[d.role], key: "username" },
+                                                },
+                                            },
+                                            {
+                                                name: esCredentialEnv.password,
+                                                valueFrom: {
+                                                    secretKeyRef: { name: es.credentials[d.role], key: "password" },
+                                                },
+                                            },
                                         ],
                                         ports,
                                         resources: resources(args.cpu, args.memoryMiB),
@@ -128,13 +153,25 @@ export class Jaeger extends pulumi.ComponentResource {
                                         readinessProbe: httpProbe("/status", "health", 5),
                                         volumeMounts: [
                                             { name: "config", mountPath: "/etc/jaeger", readOnly: true },
-                                            ...(es.caSecret === undefined ? [] : [{ name: "es-ca", mountPath: caDir, readOnly: true }]),
+                                            ...(es.caSecret === undefined
+                                                ? []
+                                                : [{ name: "es-ca", mountPath: caDir, readOnly: true }]),
                                         ],
                                     },
                                 ],
                                 volumes: [
                                     { name: "config", configMap: { name: configMap.metadata.name } },
-                                    ...(es.caSecret === undefined ? [] : [{ name: "es-ca", secret: { secretName: es.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }]),
+                                    ...(es.caSecret === undefined
+                                        ? []
+                                        : [
+                                              {
+                                                  name: "es-ca",
+                                                  secret: {
+                                                      secretName: es.caSecret,
+                                                      items: [{ key: "ca.crt", path: "ca.crt" }],
+                                                  },
+                                              },
+                                          ]),
                                 ],
                             },
                         },
@@ -145,7 +182,10 @@ export class Jaeger extends pulumi.ComponentResource {
             if (d.replicas > 1) {
                 new k8s.policy.v1.PodDisruptionBudget(
                     `${name}-${d.name}`,
-                    { metadata: { name: d.name, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+                    {
+                        metadata: { name: d.name, namespace: ns, labels },
+                        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                    },
                     { parent: this },
                 );
             }
@@ -153,11 +193,16 @@ export class Jaeger extends pulumi.ComponentResource {
 
         const collector = this.deployments.find((d) => d.role !== "query");
         const query = this.deployments.find((d) => d.role !== "collector");
-        if (collector === undefined || query === undefined) throw new Error("Jaeger needs both a collector and a query role");
+        if (collector === undefined || query === undefined)
+            throw new Error("Jaeger needs both a collector and a query role");
         new k8s.core.v1.Service(
             `${name}-collector`,
             {
-                metadata: { name: jaegerCollectorService, namespace: ns, labels: platformLabels(jaegerCollectorService, "jaeger-collector") },
+                metadata: {
+                    name: jaegerCollectorService,
+                    namespace: ns,
+                    labels: platformLabels(jaegerCollectorService, "jaeger-collector"),
+                },
                 spec: {
                     type: "ClusterIP",
                     selector: { "app.kubernetes.io/name": collector.name },
@@ -169,7 +214,11 @@ export class Jaeger extends pulumi.ComponentResource {
         new k8s.core.v1.Service(
             `${name}-query`,
             {
-                metadata: { name: jaegerQueryService, namespace: ns, labels: platformLabels(jaegerQueryService, "jaeger-query") },
+                metadata: {
+                    name: jaegerQueryService,
+                    namespace: ns,
+                    labels: platformLabels(jaegerQueryService, "jaeger-query"),
+                },
                 spec: {
                     type: "ClusterIP",
                     selector: { "app.kubernetes.io/name": query.name },

@@ -77,11 +77,20 @@ export class Monitoring extends pulumi.ComponentResource {
                 {
                     apiVersion: "monitoring.coreos.com/v1",
                     kind: "PodMonitor",
-                    metadata: { name: target.name, namespace: args.namespace, labels: { ...platformLabels(target.name, "monitoring"), ...args.monitoring.selectorLabels } },
+                    metadata: {
+                        name: target.name,
+                        namespace: args.namespace,
+                        labels: { ...platformLabels(target.name, "monitoring"), ...args.monitoring.selectorLabels },
+                    },
                     spec: {
                         selector: { matchLabels: target.selector },
                         namespaceSelector: { matchNames: [args.namespace] },
-                        podMetricsEndpoints: target.ports.map((port) => ({ port, path: "/metrics", interval: scrapeInterval, ...(target.honorLabels === true ? { honorLabels: true } : {}) })),
+                        podMetricsEndpoints: target.ports.map((port) => ({
+                            port,
+                            path: "/metrics",
+                            interval: scrapeInterval,
+                            ...(target.honorLabels === true ? { honorLabels: true } : {}),
+                        })),
                     },
                 },
                 { parent: this },
@@ -95,7 +104,11 @@ export class Monitoring extends pulumi.ComponentResource {
             {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
-                metadata: { name: "tracing-platform", namespace: args.namespace, labels: { ...platformLabels("tracing-platform", "monitoring"), ...args.monitoring.selectorLabels } },
+                metadata: {
+                    name: "tracing-platform",
+                    namespace: args.namespace,
+                    labels: { ...platformLabels("tracing-platform", "monitoring"), ...args.monitoring.selectorLabels },
+                },
                 spec: this.rules,
             },
             { parent: this },
@@ -103,7 +116,11 @@ export class Monitoring extends pulumi.ComponentResource {
     }
 
     private dashboard(name: string, args: MonitoringArgs): void {
-        const dashboard = renderOrderFlowDashboard({ namespace: args.namespace, services: args.dashboard.services, slowTraceMs: args.dashboard.slowTraceMs });
+        const dashboard = renderOrderFlowDashboard({
+            namespace: args.namespace,
+            services: args.dashboard.services,
+            slowTraceMs: args.dashboard.slowTraceMs,
+        });
         new k8s.core.v1.ConfigMap(
             `${name}-dashboard`,
             {

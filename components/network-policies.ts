@@ -14,7 +14,14 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         for (const p of rendered) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-${p.name}`,
-                { metadata: { name: p.name, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "tracing-platform" } }, spec: p.spec },
+                {
+                    metadata: {
+                        name: p.name,
+                        namespace: args.namespace,
+                        labels: { "app.kubernetes.io/part-of": "tracing-platform" },
+                    },
+                    spec: p.spec,
+                },
                 { parent: this },
             );
         }

@@ -28,7 +28,8 @@ export interface OtelOperatorArgs {
  * comes from config; Go injection is off upstream unless switched on.
  */
 export function operatorValues(podFailurePolicy: "Fail" | "Ignore", imageRegistry?: string): Record<string, unknown> {
-    const mirror = (repository: string): { repository: string } | Record<string, never> => (imageRegistry === undefined ? {} : { repository: mirrored(repository, imageRegistry) });
+    const mirror = (repository: string): { repository: string } | Record<string, never> =>
+        imageRegistry === undefined ? {} : { repository: mirrored(repository, imageRegistry) };
     return {
         admissionWebhooks: {
             certManager: { enabled: true },
@@ -39,7 +40,9 @@ export function operatorValues(podFailurePolicy: "Fail" | "Ignore", imageRegistr
             autoInstrumentation: { go: { enabled: true } },
             // The chart's defaults, through the mirror (the agents' images are named in our Instrumentation).
             image: mirror("ghcr.io/open-telemetry/opentelemetry-operator/opentelemetry-operator"),
-            collectorImage: mirror("ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s"),
+            collectorImage: mirror(
+                "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s",
+            ),
         },
     };
 }

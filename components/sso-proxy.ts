@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { oauth2ProxyMetricsPort, oauth2ProxyPort, renderOAuth2ProxyArgs, secretEnv } from "../renderers/oauth2-proxy";
 import type { SsoConfig } from "../stacks/schema";
-import { httpProbe, platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-conventions";
+import {
+    httpProbe,
+    platformLabels,
+    resources,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+} from "./pod-conventions";
 
 export interface SsoProxyArgs {
     /** The image to run (pinned in versions.json, through the configured mirror). */
@@ -37,7 +43,11 @@ export class SsoProxy extends pulumi.ComponentResource {
 
         // oauth2-proxy first base64-decodes the cookie secret and keeps the result when it is 16, 24 or
         // 32 bytes long: 32 alphanumerics are valid base64 and decode to 24 bytes, an AES-192 key.
-        const cookieSecret = new random.RandomPassword(`${name}-cookie`, { length: 32, special: false }, { parent: this });
+        const cookieSecret = new random.RandomPassword(
+            `${name}-cookie`,
+            { length: 32, special: false },
+            { parent: this },
+        );
         const ownSecret = new k8s.core.v1.Secret(
             name,
             {
@@ -50,7 +60,10 @@ export class SsoProxy extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const clientSecretRef = sso.existingSecret === undefined ? { name: ownSecret.metadata.name, key: "client-secret" } : { name: sso.existingSecret, key: "client-secret" };
+        const clientSecretRef =
+            sso.existingSecret === undefined
+                ? { name: ownSecret.metadata.name, key: "client-secret" }
+                : { name: sso.existingSecret, key: "client-secret" };
 
         const args_ = renderOAuth2ProxyArgs({
             issuerUrl: sso.issuerUrl,
@@ -72,7 +85,13 @@ export class SsoProxy extends pulumi.ComponentResource {
             sso.providerCa === undefined
                 ? undefined
                 : {
-                      volume: { name: "provider-ca", configMap: { name: sso.providerCa.configMap, items: [{ key: sso.providerCa.key, path: providerCaFile }] } },
+                      volume: {
+                          name: "provider-ca",
+                          configMap: {
+                              name: sso.providerCa.configMap,
+                              items: [{ key: sso.providerCa.key, path: providerCaFile }],
+                          },
+                      },
                       mount: { name: "provider-ca", mountPath: providerCaDir, readOnly: true },
                   };
 
@@ -95,7 +114,12 @@ export class SsoProxy extends pulumi.ComponentResource {
                                     args: args_,
                                     env: [
                                         { name: secretEnv.clientSecret, valueFrom: { secretKeyRef: clientSecretRef } },
-                                        { name: secretEnv.cookieSecret, valueFrom: { secretKeyRef: { name: ownSecret.metadata.name, key: "cookie-secret" } } },
+                                        {
+                                            name: secretEnv.cookieSecret,
+                                            valueFrom: {
+                                                secretKeyRef: { name: ownSecret.metadata.name, key: "cookie-secret" },
+                                            },
+                                        },
                                     ],
                                     ports: [
                                         { name: "http", containerPort: oauth2ProxyPort },
@@ -119,14 +143,21 @@ export class SsoProxy extends pulumi.ComponentResource {
             name,
             {
                 metadata: { name: ssoProxyName, namespace: ns, labels },
-                spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: oauth2ProxyPort, targetPort: "http" }] },
+                spec: {
+                    type: "ClusterIP",
+                    selector,
+                    ports: [{ name: "http", port: oauth2ProxyPort, targetPort: "http" }],
+                },
             },
             { parent: this },
         );
         if (sso.replicas > 1) {
             new k8s.policy.v1.PodDisruptionBudget(
                 name,
-                { metadata: { name: ssoProxyName, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+                {
+                    metadata: { name: ssoProxyName, namespace: ns, labels },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                },
                 { parent: this },
             );
         }

@@ -27,7 +27,11 @@ export interface ClaimSizeArgs {
  * claims exist. Forced: the StatefulSet controller created the claims and owns the size until then.
  * Kept on delete: giving the size back would leave a claim without one, which the API server refuses.
  */
-export function claimSizePatches(name: string, args: ClaimSizeArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.PersistentVolumeClaimPatch[] {
+export function claimSizePatches(
+    name: string,
+    args: ClaimSizeArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.PersistentVolumeClaimPatch[] {
     return Array.from({ length: args.replicas }, (_, i) => {
         const claim = `${args.template}-${args.statefulSet}-${i}`;
         return new k8s.core.v1.PersistentVolumeClaimPatch(

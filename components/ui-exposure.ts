@@ -22,7 +22,11 @@ export const uiTlsSecret = "jaeger-ui-tls";
 interface HTTPRouteSpec {
     parentRefs: { name: string; namespace: string; sectionName?: string }[];
     hostnames: string[];
-    rules: { matches: { path: { type: "PathPrefix"; value: string } }[]; filters?: VpnEnforcement["routeFilters"]; backendRefs: { name: string; port: number }[] }[];
+    rules: {
+        matches: { path: { type: "PathPrefix"; value: string } }[];
+        filters?: VpnEnforcement["routeFilters"];
+        backendRefs: { name: string; port: number }[];
+    }[];
 }
 
 interface ReferenceGrantSpec {
@@ -72,7 +76,16 @@ export class UiExposure extends pulumi.ComponentResource {
             customAnnotation: e.sourceRangeAnnotation,
         });
         const enforcers = vpn.objects.map((o) =>
-            customResource<Record<string, unknown>>(`${name}-${o.kind.toLowerCase()}`, { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: ns, labels }, spec: o.spec }, { parent: this }),
+            customResource<Record<string, unknown>>(
+                `${name}-${o.kind.toLowerCase()}`,
+                {
+                    apiVersion: o.apiVersion,
+                    kind: o.kind,
+                    metadata: { name: o.name, namespace: ns, labels },
+                    spec: o.spec,
+                },
+                { parent: this },
+            ),
         );
 
         if (e.mode === "ingress") {
@@ -101,7 +114,12 @@ export class UiExposure extends pulumi.ComponentResource {
                                         {
                                             path: "/",
                                             pathType: "Prefix",
-                                            backend: { service: { name: args.backendService, port: { number: args.backendPort } } },
+                                            backend: {
+                                                service: {
+                                                    name: args.backendService,
+                                                    port: { number: args.backendPort },
+                                                },
+                                            },
                                         },
                                     ],
                                 },
@@ -120,7 +138,12 @@ export class UiExposure extends pulumi.ComponentResource {
                 {
                     apiVersion: "gateway.networking.k8s.io/v1",
                     kind: "HTTPRoute",
-                    metadata: { name: uiName, namespace: ns, labels, ...(Object.keys(vpn.annotations).length > 0 ? { annotations: vpn.annotations } : {}) },
+                    metadata: {
+                        name: uiName,
+                        namespace: ns,
+                        labels,
+                        ...(Object.keys(vpn.annotations).length > 0 ? { annotations: vpn.annotations } : {}),
+                    },
                     spec: {
                         parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
                         hostnames: [e.host],

@@ -7,7 +7,8 @@ import pinned from "../versions.json";
  */
 export const versions = pinned;
 
-const image = (ref: { image: string; version: string }, tagPrefix = ""): string => `${ref.image}:${tagPrefix}${ref.version}`;
+const image = (ref: { image: string; version: string }, tagPrefix = ""): string =>
+    `${ref.image}:${tagPrefix}${ref.version}`;
 
 /**
  * An image pulled through a registry mirror: `<mirror>/<repository path>:<tag>`, the upstream

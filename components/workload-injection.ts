@@ -24,26 +24,28 @@ export class WorkloadInjection extends pulumi.ComponentResource {
         this.patches = args.workloads.map((w) => {
             // The apps are deployed by their own pipelines. Reading each first makes a missing namespace
             // or Deployment stop `pulumi preview` and `up` at once, naming it (a patch would retry for minutes).
-            const existing = k8s.apps.v1.Deployment.get(`${name}-${w.namespace}-${w.name}-exists`, `${w.namespace}/${w.name}`, { parent: this });
+            const existing = k8s.apps.v1.Deployment.get(
+                `${name}-${w.namespace}-${w.name}-exists`,
+                `${w.namespace}/${w.name}`,
+                { parent: this },
+            );
             return new k8s.apps.v1.DeploymentPatch(
-                    `${name}-${w.namespace}-${w.name}`,
-                    {
-                        // The platform's deploy does not wait for the app's rollout: one unhealthy app must
-                        // not fail it. The app's own pipeline and alerts watch its rollout.
-                        metadata: { name: w.name, namespace: w.namespace, annotations: { "pulumi.com/skipAwait": "true" } },
-                        spec: {
-                            template: {
-                                metadata: {
-                                    annotations: pulumi
-                                        .output(args.instrumentationRef)
-                                        .apply((ref) => ({
-                                            ...injectionAnnotations(w.language, ref, w.containers, w.goTargetExecutable),
-                                            ...(w.restartOnChange ? instrumentationChecksum(args.instrumentationSpec) : {}),
-                                        })),
-                                },
+                `${name}-${w.namespace}-${w.name}`,
+                {
+                    // The platform's deploy does not wait for the app's rollout: one unhealthy app must
+                    // not fail it. The app's own pipeline and alerts watch its rollout.
+                    metadata: { name: w.name, namespace: w.namespace, annotations: { "pulumi.com/skipAwait": "true" } },
+                    spec: {
+                        template: {
+                            metadata: {
+                                annotations: pulumi.output(args.instrumentationRef).apply((ref) => ({
+                                    ...injectionAnnotations(w.language, ref, w.containers, w.goTargetExecutable),
+                                    ...(w.restartOnChange ? instrumentationChecksum(args.instrumentationSpec) : {}),
+                                })),
                             },
                         },
                     },
+                },
                 { parent: this, dependsOn: [args.instrumentation, existing] },
             );
         });

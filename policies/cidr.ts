@@ -16,7 +16,7 @@ export function cidrWithin(inner: string, outer: string): boolean {
     const o = parse(outer);
     if (i === null || o === null || i.bits < o.bits) return false;
     const mask = o.bits === 0 ? 0 : (~0 << (32 - o.bits)) >>> 0;
-    return ((i.base & mask) >>> 0) === o.base;
+    return (i.base & mask) >>> 0 === o.base;
 }
 
 export const withinAny = (inner: string, outers: string[]): boolean => outers.some((o) => cidrWithin(inner, o));

@@ -40,7 +40,12 @@ interface SettingSchema {
 
 /** JSON schema of each setting, as @pulumi/policy's configSchema wants it. */
 export const configSchemaProperties: Record<ConfigKey, SettingSchema> = {
-    maxRetentionDays: { type: "integer", minimum: 1, default: defaultConfig.maxRetentionDays, description: "Most days of traces the index cleaner may keep." },
+    maxRetentionDays: {
+        type: "integer",
+        minimum: 1,
+        default: defaultConfig.maxRetentionDays,
+        description: "Most days of traces the index cleaner may keep.",
+    },
     allowedIngressClasses: {
         type: "array",
         items: { type: "string" },
@@ -57,14 +62,21 @@ export const configSchemaProperties: Record<ConfigKey, SettingSchema> = {
         type: "array",
         items: { type: "string" },
         default: defaultConfig.sourceRangeAnnotations,
-        description: "Annotations your own ingress controller enforces source ranges from (HAProxy's and ingress-nginx's are known).",
+        description:
+            "Annotations your own ingress controller enforces source ranges from (HAProxy's and ingress-nginx's are known).",
     },
-    maxStorageGi: { type: "integer", minimum: 1, default: defaultConfig.maxStorageGi, description: "Largest volume claim, in GiB, per claim (not summed)." },
+    maxStorageGi: {
+        type: "integer",
+        minimum: 1,
+        default: defaultConfig.maxStorageGi,
+        description: "Largest volume claim, in GiB, per claim (not summed).",
+    },
     ingressControllerNamespaces: {
         type: "array",
         items: { type: "string" },
         default: defaultConfig.ingressControllerNamespaces,
-        description: "Namespaces of the ingress controllers or Gateways in front of the UI: the only sources the SSO proxy's NetworkPolicy may admit (tracing:exposure.controllerNamespace).",
+        description:
+            "Namespaces of the ingress controllers or Gateways in front of the UI: the only sources the SSO proxy's NetworkPolicy may admit (tracing:exposure.controllerNamespace).",
     },
 };
 
@@ -98,14 +110,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 function settingProblem(key: ConfigKey, value: unknown): string | null {
     const schema = configSchemaProperties[key];
     if (schema.type === "integer") {
-        if (typeof value !== "number" || !Number.isInteger(value)) return `must be an integer, got ${JSON.stringify(value)}`;
-        if (schema.minimum !== undefined && value < schema.minimum) return `must be at least ${schema.minimum}, got ${value}`;
+        if (typeof value !== "number" || !Number.isInteger(value))
+            return `must be an integer, got ${JSON.stringify(value)}`;
+        if (schema.minimum !== undefined && value < schema.minimum)
+            return `must be at least ${schema.minimum}, got ${value}`;
         return null;
     }
     if (!Array.isArray(value)) return `must be an array of strings, got ${JSON.stringify(value)}`;
     for (const item of value) {
         if (typeof item !== "string") return `must be an array of strings, got the item ${JSON.stringify(item)}`;
-        if (schema.items?.pattern !== undefined && !new RegExp(schema.items.pattern).test(item)) return `items must be IPv4 CIDRs like 10.0.0.0/8, got ${JSON.stringify(item)}`;
+        if (schema.items?.pattern !== undefined && !new RegExp(schema.items.pattern).test(item))
+            return `items must be IPv4 CIDRs like 10.0.0.0/8, got ${JSON.stringify(item)}`;
     }
     return null;
 }
@@ -118,7 +133,9 @@ function settingProblem(key: ConfigKey, value: unknown): string | null {
  */
 export function reconcile(overrides: unknown, policies: PolicyMeta[]): Map<string, PolicySettings> {
     const problems: string[] = [];
-    const out = new Map<string, PolicySettings>(policies.map((p) => [p.name, { enforcementLevel: p.enforcementLevel, config: { ...defaultConfig } }]));
+    const out = new Map<string, PolicySettings>(
+        policies.map((p) => [p.name, { enforcementLevel: p.enforcementLevel, config: { ...defaultConfig } }]),
+    );
     if (!isObject(overrides)) throw new PolicyConfigError(["the file must hold a JSON object keyed by policy name"]);
     const names = policies.map((p) => p.name);
     const levelOf = (where: string, v: unknown): EnforcementLevel | undefined => {
@@ -129,7 +146,8 @@ export function reconcile(overrides: unknown, policies: PolicyMeta[]): Map<strin
 
     const all = overrides.all;
     if (all !== undefined) {
-        if (isObject(all) && Object.keys(all).some((k) => k !== "enforcementLevel")) problems.push("all: takes only an enforcement level");
+        if (isObject(all) && Object.keys(all).some((k) => k !== "enforcementLevel"))
+            problems.push("all: takes only an enforcement level");
         const level = levelOf("all", isObject(all) ? all.enforcementLevel : all);
         if (level !== undefined) for (const s of out.values()) s.enforcementLevel = level;
     }
@@ -159,7 +177,9 @@ export function reconcile(overrides: unknown, policies: PolicyMeta[]): Map<strin
             }
             const declared = policy.config ?? [];
             if (!declared.includes(key as ConfigKey)) {
-                problems.push(`${name}.${key}: not a setting of this policy (${declared.length === 0 ? "it has none" : `its settings: ${declared.join(", ")}`})`);
+                problems.push(
+                    `${name}.${key}: not a setting of this policy (${declared.length === 0 ? "it has none" : `its settings: ${declared.join(", ")}`})`,
+                );
                 continue;
             }
             const problem = settingProblem(key as ConfigKey, value);

@@ -17,7 +17,11 @@ export interface ReportedViolation {
  * @pulumi/policy does for validations) override its level, `all` sets every level. An invalid file
  * throws a PolicyConfigError naming each bad entry.
  */
-export function evaluate(resources: PolicyInput[], overrides: PolicyOverrides = {}, rules: Rule[] = allRules): ReportedViolation[] {
+export function evaluate(
+    resources: PolicyInput[],
+    overrides: PolicyOverrides = {},
+    rules: Rule[] = allRules,
+): ReportedViolation[] {
     const settings = reconcile(overrides, rules);
     const out: ReportedViolation[] = [];
     for (const rule of rules) {
@@ -26,10 +30,17 @@ export function evaluate(resources: PolicyInput[], overrides: PolicyOverrides = 
         const enforcementLevel: Enforcement = own.enforcementLevel === "advisory" ? "advisory" : "mandatory";
         if (rule.kind === "resource") {
             for (const r of resources) {
-                for (const message of rule.validateResource(r, own.config)) out.push({ policy: rule.name, enforcementLevel, message, resource: { type: r.type, name: r.name } });
+                for (const message of rule.validateResource(r, own.config))
+                    out.push({
+                        policy: rule.name,
+                        enforcementLevel,
+                        message,
+                        resource: { type: r.type, name: r.name },
+                    });
             }
         } else {
-            for (const v of rule.validateStack(resources, own.config)) out.push({ policy: rule.name, enforcementLevel, message: v.message, resource: v.resource ?? null });
+            for (const v of rule.validateStack(resources, own.config))
+                out.push({ policy: rule.name, enforcementLevel, message: v.message, resource: v.resource ?? null });
         }
     }
     return out;

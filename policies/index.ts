@@ -5,6 +5,7 @@ import { toPulumiPolicy } from "./pulumi-policies";
 import { rules } from "./rules";
 
 new PolicyPack("tracing-platform", {
-    description: "Guardrails for the tracing platform: no external exposure, SSO, PII scrubbing, retention limits, secrets, hardening.",
+    description:
+        "Guardrails for the tracing platform: no external exposure, SSO, PII scrubbing, retention limits, secrets, hardening.",
     policies: rules.map(toPulumiPolicy),
 });

@@ -20,15 +20,18 @@ export function text(v: unknown, fallback = ""): string {
     return JSON.stringify(v);
 }
 
-export const isKind = (r: PolicyInput, kind: string): boolean => r.type.endsWith(`:${kind}`) && r.type.startsWith("kubernetes:");
+export const isKind = (r: PolicyInput, kind: string): boolean =>
+    r.type.endsWith(`:${kind}`) && r.type.startsWith("kubernetes:");
 
 export const metadataName = (r: PolicyInput): string => text(obj(r.props.metadata).name, r.name);
 export const metadataNamespace = (r: PolicyInput): string | undefined => {
     const ns = obj(r.props.metadata).namespace;
     return typeof ns === "string" ? ns : undefined;
 };
-export const labels = (r: PolicyInput): Record<string, string> => obj(obj(r.props.metadata).labels) as Record<string, string>;
-export const annotations = (r: PolicyInput): Record<string, string> => obj(obj(r.props.metadata).annotations) as Record<string, string>;
+export const labels = (r: PolicyInput): Record<string, string> =>
+    obj(obj(r.props.metadata).labels) as Record<string, string>;
+export const annotations = (r: PolicyInput): Record<string, string> =>
+    obj(obj(r.props.metadata).annotations) as Record<string, string>;
 
 const workloadKinds = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"] as const;
 
@@ -56,12 +59,14 @@ export const selectorMatches = (matchLabels: Json, labels: Record<string, string
 
 /** Whether a NetworkPolicy (by its own, non-empty pod selector) applies to a workload's pods. */
 export const networkPolicySelects = (np: PolicyInput, workload: PolicyInput): boolean =>
-    metadataNamespace(np) === metadataNamespace(workload) && selectorMatches(obj(obj(obj(np.props.spec).podSelector).matchLabels), podLabels(workload));
+    metadataNamespace(np) === metadataNamespace(workload) &&
+    selectorMatches(obj(obj(obj(np.props.spec).podSelector).matchLabels), podLabels(workload));
 
 export const containers = (pod: Json): Json[] => [...list(pod.initContainers), ...list(pod.containers)];
 
 /** The workload of ours that the SSO proxy runs in (by the container name our component uses). */
-export const isSsoProxy = (r: PolicyInput): boolean => isKind(r, "Deployment") && containers(podSpec(r) ?? {}).some((c) => c.name === "oauth2-proxy");
+export const isSsoProxy = (r: PolicyInput): boolean =>
+    isKind(r, "Deployment") && containers(podSpec(r) ?? {}).some((c) => c.name === "oauth2-proxy");
 
 /** `--flag=value` arguments of a container, by flag (a flag may repeat). */
 export function flags(container: Json): Map<string, string[]> {
@@ -78,6 +83,15 @@ export function flags(container: Json): Map<string, string[]> {
 export function quantityGi(q: unknown): number | null {
     const m = /^([0-9.]+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(String(q));
     if (m === null) return null;
-    const factor: Record<string, number> = { Ki: 1 / 1048576, Mi: 1 / 1024, Gi: 1, Ti: 1024, K: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30 };
+    const factor: Record<string, number> = {
+        Ki: 1 / 1048576,
+        Mi: 1 / 1024,
+        Gi: 1,
+        Ti: 1024,
+        K: 1e3 / 2 ** 30,
+        M: 1e6 / 2 ** 30,
+        G: 1e9 / 2 ** 30,
+        T: 1e12 / 2 ** 30,
+    };
     return Number(m[1]) * (m[2] === undefined ? 1 / 2 ** 30 : factor[m[2]]);
 }

@@ -30,4 +30,7 @@ export interface StackRule extends RuleBase {
 
 export type Rule = ResourceRule | StackRule;
 
-export const at = (r: PolicyInput, message: string): Violation => ({ message, resource: { type: r.type, name: r.name } });
+export const at = (r: PolicyInput, message: string): Violation => ({
+    message,
+    resource: { type: r.type, name: r.name },
+});

@@ -1,6 +1,18 @@
 import type { Rule } from "./rule";
-import { ingressInternalClass, ingressTls, ingressVpnOnly, noExternalService, noHostNetwork, uiOnlyThroughSso } from "./rules/exposure";
-import { instrumentationAgentsPinned, networkPolicyCoverage, platformPodsRestricted, workloadHardening } from "./rules/hardening";
+import {
+    ingressInternalClass,
+    ingressTls,
+    ingressVpnOnly,
+    noExternalService,
+    noHostNetwork,
+    uiOnlyThroughSso,
+} from "./rules/exposure";
+import {
+    instrumentationAgentsPinned,
+    networkPolicyCoverage,
+    platformPodsRestricted,
+    workloadHardening,
+} from "./rules/hardening";
 import { egressNotOpen, ingressFromNamedPeers, uiOnlyFromIngressController } from "./rules/network";
 import { clientAddressNotStored, piiScrubbedBeforeExport } from "./rules/pii";
 import { memoryStoreCapped, retentionWithinLimits, storageWithinLimits } from "./rules/retention";

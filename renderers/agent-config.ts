@@ -1,5 +1,10 @@
 import type { PiiConfig } from "../stacks/schema";
-import type { CollectorConfig, ListenAddresses, LoadBalancingResolver, OtlpGrpcExporterConfig } from "./collector-types";
+import type {
+    CollectorConfig,
+    ListenAddresses,
+    LoadBalancingResolver,
+    OtlpGrpcExporterConfig,
+} from "./collector-types";
 import { ottlAttribute, ottlString } from "./escape";
 import { memoryLimiter, telemetry } from "./collector-common";
 import { redactionConfig, scrubGroups, unmaskedKeys } from "./pii";
@@ -28,7 +33,11 @@ export interface AgentConfigInput {
  */
 export function headerAttributeKeys(header: string): string[] {
     const underscored = header.replace(/-/g, "_");
-    const keys = [`http.request.header.${header}`, `http.request.header.${underscored}`, `messaging.header.${underscored}`];
+    const keys = [
+        `http.request.header.${header}`,
+        `http.request.header.${underscored}`,
+        `messaging.header.${underscored}`,
+    ];
     return [...new Set(keys)];
 }
 
@@ -40,7 +49,10 @@ export function headerAttributeKeys(header: string): string[] {
 export function copyHeaderStatements(header: string, target: string): string[] {
     const to = ottlAttribute(target);
     const from = headerAttributeKeys(header).map((k) => ottlAttribute(k));
-    return [`set(${to}, Coalesce([${from.join(", ")}])) where ${to} == nil`, `set(${to}, ${to}[0]) where IsList(${to})`];
+    return [
+        `set(${to}, Coalesce([${from.join(", ")}])) where ${to} == nil`,
+        `set(${to}, ${to}[0]) where IsList(${to})`,
+    ];
 }
 
 /** Attributes holding the request path, old and new semantic conventions. */
@@ -53,7 +65,9 @@ export const urlPathAttributes = ["url.path", "http.target", "http.route"] as co
 export function orderIdFromPathStatements(pattern: string, target: string): string[] {
     const to = ottlAttribute(target);
     const path = `Coalesce([${urlPathAttributes.map((k) => ottlAttribute(k)).join(", ")}])`;
-    return [`set(${to}, ExtractPatterns(${path}, ${ottlString(pattern)})["id"]) where ${to} == nil and IsMatch(${path}, ${ottlString(pattern)})`];
+    return [
+        `set(${to}, ExtractPatterns(${path}, ${ottlString(pattern)})["id"]) where ${to} == nil and IsMatch(${path}, ${ottlString(pattern)})`,
+    ];
 }
 
 /**
@@ -72,7 +86,10 @@ export const agentProcessorOrder = [
 
 export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
     const { listen, pii } = input;
-    const keepKeys = unmaskedKeys({ orderIdKeys: headerAttributeKeys(input.orderIdHeader), userIdKeys: headerAttributeKeys(input.userIdHeader) });
+    const keepKeys = unmaskedKeys({
+        orderIdKeys: headerAttributeKeys(input.orderIdHeader),
+        userIdKeys: headerAttributeKeys(input.userIdHeader),
+    });
     return {
         receivers: {
             otlp: {
@@ -116,7 +133,9 @@ export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
                         context: "span",
                         statements: [
                             ...copyHeaderStatements(input.orderIdHeader, "order.id"),
-                            ...(input.orderIdPathPattern === undefined ? [] : orderIdFromPathStatements(input.orderIdPathPattern, "order.id")),
+                            ...(input.orderIdPathPattern === undefined
+                                ? []
+                                : orderIdFromPathStatements(input.orderIdPathPattern, "order.id")),
                             ...copyHeaderStatements(input.userIdHeader, "user.id"),
                         ],
                     },
@@ -132,7 +151,12 @@ export function renderAgentConfig(input: AgentConfigInput): CollectorConfig {
                         tls: { insecure: true },
                         compression: input.exportCompression,
                         timeout: "5s",
-                        retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "10s", max_elapsed_time: "120s" },
+                        retry_on_failure: {
+                            enabled: true,
+                            initial_interval: "1s",
+                            max_interval: "10s",
+                            max_elapsed_time: "120s",
+                        },
                         sending_queue: { enabled: true, num_consumers: 4, queue_size: 2000 },
                     },
                 },

@@ -139,7 +139,14 @@ export interface CollectorConfig {
     receivers: Record<string, OtlpReceiverConfig>;
     processors: Record<
         string,
-        MemoryLimiterConfig | BatchConfig | K8sAttributesConfig | AttributesConfig | RedactionConfig | TransformConfig | MetricTransformConfig | TailSamplingConfig
+        | MemoryLimiterConfig
+        | BatchConfig
+        | K8sAttributesConfig
+        | AttributesConfig
+        | RedactionConfig
+        | TransformConfig
+        | MetricTransformConfig
+        | TailSamplingConfig
     >;
     exporters: Record<string, OtlpGrpcExporterConfig | LoadBalancingExporterConfig | PrometheusExporterConfig>;
     connectors?: Record<string, SpanMetricsConnectorConfig | Record<string, never>>;
@@ -149,7 +156,10 @@ export interface CollectorConfig {
         pipelines: { traces: Pipeline } & Record<string, Pipeline>;
         telemetry: {
             logs: { level: "debug" | "info" | "warn" | "error"; encoding: "json" | "console" };
-            metrics: { level: "none" | "basic" | "normal" | "detailed"; readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] };
+            metrics: {
+                level: "none" | "basic" | "normal" | "detailed";
+                readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[];
+            };
         };
     };
 }

@@ -38,10 +38,16 @@ export function renderRoles(indexPrefix: string): string {
     const names = [`${indexPrefix}-*`];
     const roles: Record<Role, RoleDescriptor> = {
         // Jaeger creates its index templates at start, then a daily index per kind on first write.
-        jaeger_writer: { cluster: ["monitor", "manage_index_templates"], indices: [{ names, privileges: ["create_index", "write", "view_index_metadata"] }] },
+        jaeger_writer: {
+            cluster: ["monitor", "manage_index_templates"],
+            indices: [{ names, privileges: ["create_index", "write", "view_index_metadata"] }],
+        },
         jaeger_reader: { cluster: ["monitor"], indices: [{ names, privileges: ["read", "view_index_metadata"] }] },
         // The cleaner lists Jaeger's indices and deletes those past retention.
-        jaeger_index_cleaner: { cluster: ["monitor"], indices: [{ names, privileges: ["view_index_metadata", "monitor", "delete_index"] }] },
+        jaeger_index_cleaner: {
+            cluster: ["monitor"],
+            indices: [{ names, privileges: ["view_index_metadata", "monitor", "delete_index"] }],
+        },
     };
     return stringify(roles);
 }
@@ -54,6 +60,7 @@ export function renderUsers(hashes: Record<StorageClient, string>): string {
 /** `users_roles`: one `role:user,user` line per role. */
 export function renderUsersRoles(): string {
     const byRole = new Map<Role, string[]>();
-    for (const c of storageClients) for (const role of rolesOf[c]) byRole.set(role, [...(byRole.get(role) ?? []), storageUser[c]]);
+    for (const c of storageClients)
+        for (const role of rolesOf[c]) byRole.set(role, [...(byRole.get(role) ?? []), storageUser[c]]);
     return [...byRole.entries()].map(([role, users]) => `${role}:${users.join(",")}\n`).join("");
 }

@@ -53,9 +53,14 @@ export const gatewayProcessorOrder = ["tail_sampling", "batch"] as const;
 /** Tail-sampling policies, OR-ed by the processor: a trace is kept when any of them says so. */
 export function samplingPolicies(sampling: SamplingConfig): TailSamplingPolicy[] {
     const policies: TailSamplingPolicy[] = [];
-    if (sampling.keepErrors) policies.push({ name: "keep-errors", type: "status_code", status_code: { status_codes: ["ERROR"] } });
+    if (sampling.keepErrors)
+        policies.push({ name: "keep-errors", type: "status_code", status_code: { status_codes: ["ERROR"] } });
     policies.push({ name: "keep-slow", type: "latency", latency: { threshold_ms: sampling.slowTraceMs } });
-    policies.push({ name: "keep-share", type: "probabilistic", probabilistic: { sampling_percentage: sampling.percent } });
+    policies.push({
+        name: "keep-share",
+        type: "probabilistic",
+        probabilistic: { sampling_percentage: sampling.percent },
+    });
     return policies;
 }
 
@@ -82,7 +87,9 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
             // One series per service: the resource of the first span seen would name a pod.
             "transform/span_metrics_resource": {
                 error_mode: "ignore",
-                metric_statements: [{ context: "resource", statements: ['keep_keys(resource.attributes, ["service.name"])'] }],
+                metric_statements: [
+                    { context: "resource", statements: ['keep_keys(resource.attributes, ["service.name"])'] },
+                ],
             },
         },
         connectors: {
@@ -92,13 +99,27 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
         exporters: {
             "otlp_grpc/jaeger": {
                 endpoint: input.exportEndpoint,
-                tls: input.exportCaFile === undefined ? { insecure: true } : { insecure: false, ca_file: input.exportCaFile },
+                tls:
+                    input.exportCaFile === undefined
+                        ? { insecure: true }
+                        : { insecure: false, ca_file: input.exportCaFile },
                 timeout: "10s",
                 // Never give up on a batch while the queue has room: Jaeger outages are ridden out on disk.
-                retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "0s" },
+                retry_on_failure: {
+                    enabled: true,
+                    initial_interval: "1s",
+                    max_interval: "30s",
+                    max_elapsed_time: "0s",
+                },
                 // Measured in bytes, so a full queue is a known share of the volume (in batches it is not: a
                 // batch holds up to send_batch_max_size spans of any size).
-                sending_queue: { enabled: true, num_consumers: 4, sizer: "bytes", queue_size: input.queueBytes, ...(persistent ? { storage: "file_storage/queue" } : {}) },
+                sending_queue: {
+                    enabled: true,
+                    num_consumers: 4,
+                    sizer: "bytes",
+                    queue_size: input.queueBytes,
+                    ...(persistent ? { storage: "file_storage/queue" } : {}),
+                },
             },
             "prometheus/span_metrics": {
                 endpoint: `${listen.host}:${input.spanMetricsPort}`,
@@ -123,9 +144,21 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
         service: {
             extensions: persistent ? ["health_check", "file_storage/queue"] : ["health_check"],
             pipelines: {
-                "traces/all": { receivers: ["otlp"], processors: [...gatewayIntakeOrder], exporters: ["span_metrics", "forward"] },
-                traces: { receivers: ["forward"], processors: [...gatewayProcessorOrder], exporters: ["otlp_grpc/jaeger"] },
-                "metrics/spans": { receivers: ["span_metrics"], processors: ["transform/span_metrics_resource"], exporters: ["prometheus/span_metrics"] },
+                "traces/all": {
+                    receivers: ["otlp"],
+                    processors: [...gatewayIntakeOrder],
+                    exporters: ["span_metrics", "forward"],
+                },
+                traces: {
+                    receivers: ["forward"],
+                    processors: [...gatewayProcessorOrder],
+                    exporters: ["otlp_grpc/jaeger"],
+                },
+                "metrics/spans": {
+                    receivers: ["span_metrics"],
+                    processors: ["transform/span_metrics_resource"],
+                    exporters: ["prometheus/span_metrics"],
+                },
             },
             telemetry: telemetry(listen),
         },

@@ -154,7 +154,11 @@ export function prometheusExemplarJsonData(jaegerDatasourceUid: string): Prometh
 }
 
 /** The label values the spanmetrics connector writes for span kinds and status codes. */
-export const spanKind = { server: "SPAN_KIND_SERVER", consumer: "SPAN_KIND_CONSUMER", producer: "SPAN_KIND_PRODUCER" } as const;
+export const spanKind = {
+    server: "SPAN_KIND_SERVER",
+    consumer: "SPAN_KIND_CONSUMER",
+    producer: "SPAN_KIND_PRODUCER",
+} as const;
 export const statusError = "STATUS_CODE_ERROR";
 
 export const dashboardUid = "tracing-order-flow";
@@ -208,7 +212,14 @@ function timeseries(id: number, gridPos: GridPos, spec: PanelSpec): TimeseriesPa
     };
 }
 
-const row = (id: number, y: number, title: string): RowPanel => ({ id, type: "row", title, collapsed: false, gridPos: { x: 0, y, w: 24, h: 1 }, panels: [] });
+const row = (id: number, y: number, title: string): RowPanel => ({
+    id,
+    type: "row",
+    title,
+    collapsed: false,
+    gridPos: { x: 0, y, w: 24, h: 1 },
+    panels: [],
+});
 
 export function renderOrderFlowDashboard(input: DashboardInput): GrafanaDashboard {
     const calls = spanMetricNames.calls;
@@ -220,94 +231,158 @@ export function renderOrderFlowDashboard(input: DashboardInput): GrafanaDashboar
     const dest = `${promLabel("messaging.destination.name")}, ${promLabel("messaging.rabbitmq.destination.routing_key")}`;
     const destLegend = `{{${promLabel("messaging.destination.name")}}} / {{${promLabel("messaging.rabbitmq.destination.routing_key")}}}`;
     const rabbit = `${promLabel("messaging.system")}="rabbitmq"`;
-    const quantile = (q: number): string => `histogram_quantile(${q}, sum by (le, ${byOp}) (rate(${bucket}{${entry}}[${rate}])))`;
+    const quantile = (q: number): string =>
+        `histogram_quantile(${q}, sum by (le, ${byOp}) (rate(${bucket}{${entry}}[${rate}])))`;
     // No service filter: publisher and consumer are different services, and the panel compares them.
-    const messages = (kind: string): string => `sum by (${dest}) (rate(${calls}{span_kind="${kind}", ${rabbit}}[${rate}]))`;
+    const messages = (kind: string): string =>
+        `sum by (${dest}) (rate(${calls}{span_kind="${kind}", ${rabbit}}[${rate}]))`;
     const perPod = (metric: string, by = "pod"): string => `sum by (${by}) (rate(${metric}{${ns}}[${rate}]))`;
-    const sampled = (value: "true" | "false"): string => `sum(rate(otelcol_processor_tail_sampling_global_count_traces_sampled{${ns}, sampled="${value}"}[${rate}]))`;
+    const sampled = (value: "true" | "false"): string =>
+        `sum(rate(otelcol_processor_tail_sampling_global_count_traces_sampled{${ns}, sampled="${value}"}[${rate}]))`;
 
     const panels: DashboardPanel[] = [
         row(1, 0, "Order flow"),
-        timeseries(2, { x: 0, y: 1, w: 12, h: 8 }, {
-            title: "Requests and messages per second",
-            description: "Server and consumer spans per service and operation: every span, counted before tail sampling.",
-            unit: "ops",
-            targets: [{ expr: `sum by (${byOp}) (rate(${calls}{${entry}}[${rate}]))`, legendFormat: "{{service_name}} {{span_name}}" }],
-        }),
-        timeseries(3, { x: 12, y: 1, w: 12, h: 8 }, {
-            title: "Error ratio",
-            description: "The share of server and consumer spans that end in error, per service and operation. Every error trace is kept in Jaeger.",
-            unit: "percentunit",
-            max: 1,
-            targets: [
-                {
-                    // `or ... * 0`: an operation without errors has no error series, and shows 0 rather than nothing.
-                    expr: `(sum by (${byOp}) (rate(${calls}{${entry}, status_code="${statusError}"}[${rate}])) or sum by (${byOp}) (rate(${calls}{${entry}}[${rate}])) * 0) / sum by (${byOp}) (rate(${calls}{${entry}}[${rate}]))`,
-                    legendFormat: "{{service_name}} {{span_name}}",
-                },
-            ],
-        }),
-        timeseries(4, { x: 0, y: 9, w: 12, h: 8 }, {
-            title: "Duration per chain step (p50, p95)",
-            description: `The line is tracing:sampling.slowTraceMs (${input.slowTraceMs} ms): slower traces are always kept. The dots are exemplars, each a trace id.`,
-            unit: "ms",
-            thresholdMs: input.slowTraceMs,
-            targets: [
-                // Exemplars on both: a point of either line links to a trace of that step.
-                { expr: quantile(0.5), legendFormat: "p50 {{service_name}} {{span_name}}", exemplar: true },
-                { expr: quantile(0.95), legendFormat: "p95 {{service_name}} {{span_name}}", exemplar: true },
-            ],
-        }),
-        timeseries(5, { x: 12, y: 9, w: 12, h: 8 }, {
-            title: "RabbitMQ: published vs consumed",
-            description: "Producer and consumer spans per destination and routing key. A gap that persists is messages published and never consumed.",
-            unit: "ops",
-            targets: [
-                { expr: messages(spanKind.producer), legendFormat: `published ${destLegend}` },
-                { expr: messages(spanKind.consumer), legendFormat: `consumed ${destLegend}` },
-            ],
-        }),
+        timeseries(
+            2,
+            { x: 0, y: 1, w: 12, h: 8 },
+            {
+                title: "Requests and messages per second",
+                description:
+                    "Server and consumer spans per service and operation: every span, counted before tail sampling.",
+                unit: "ops",
+                targets: [
+                    {
+                        expr: `sum by (${byOp}) (rate(${calls}{${entry}}[${rate}]))`,
+                        legendFormat: "{{service_name}} {{span_name}}",
+                    },
+                ],
+            },
+        ),
+        timeseries(
+            3,
+            { x: 12, y: 1, w: 12, h: 8 },
+            {
+                title: "Error ratio",
+                description:
+                    "The share of server and consumer spans that end in error, per service and operation. Every error trace is kept in Jaeger.",
+                unit: "percentunit",
+                max: 1,
+                targets: [
+                    {
+                        // `or ... * 0`: an operation without errors has no error series, and shows 0 rather than nothing.
+                        expr: `(sum by (${byOp}) (rate(${calls}{${entry}, status_code="${statusError}"}[${rate}])) or sum by (${byOp}) (rate(${calls}{${entry}}[${rate}])) * 0) / sum by (${byOp}) (rate(${calls}{${entry}}[${rate}]))`,
+                        legendFormat: "{{service_name}} {{span_name}}",
+                    },
+                ],
+            },
+        ),
+        timeseries(
+            4,
+            { x: 0, y: 9, w: 12, h: 8 },
+            {
+                title: "Duration per chain step (p50, p95)",
+                description: `The line is tracing:sampling.slowTraceMs (${input.slowTraceMs} ms): slower traces are always kept. The dots are exemplars, each a trace id.`,
+                unit: "ms",
+                thresholdMs: input.slowTraceMs,
+                targets: [
+                    // Exemplars on both: a point of either line links to a trace of that step.
+                    { expr: quantile(0.5), legendFormat: "p50 {{service_name}} {{span_name}}", exemplar: true },
+                    { expr: quantile(0.95), legendFormat: "p95 {{service_name}} {{span_name}}", exemplar: true },
+                ],
+            },
+        ),
+        timeseries(
+            5,
+            { x: 12, y: 9, w: 12, h: 8 },
+            {
+                title: "RabbitMQ: published vs consumed",
+                description:
+                    "Producer and consumer spans per destination and routing key. A gap that persists is messages published and never consumed.",
+                unit: "ops",
+                targets: [
+                    { expr: messages(spanKind.producer), legendFormat: `published ${destLegend}` },
+                    { expr: messages(spanKind.consumer), legendFormat: `consumed ${destLegend}` },
+                ],
+            },
+        ),
         row(6, 17, "Tracing pipeline"),
-        timeseries(7, { x: 0, y: 18, w: 12, h: 8 }, {
-            title: "Spans accepted vs refused",
-            description: "Per collector pod. Refused spans mean the pod's memory_limiter is over its soft limit.",
-            unit: "ops",
-            targets: [
-                { expr: perPod("otelcol_receiver_accepted_spans"), legendFormat: "accepted {{pod}}" },
-                { expr: perPod("otelcol_receiver_refused_spans"), legendFormat: "refused {{pod}}" },
-            ],
-        }),
-        timeseries(8, { x: 12, y: 18, w: 12, h: 8 }, {
-            title: "Export failures",
-            description: "Spans a pod failed to send, per exporter, beside what it sent.",
-            unit: "ops",
-            targets: [
-                { expr: perPod("otelcol_exporter_send_failed_spans", "pod, exporter"), legendFormat: "failed {{pod}} {{exporter}}" },
-                { expr: perPod("otelcol_exporter_sent_spans", "pod, exporter"), legendFormat: "sent {{pod}} {{exporter}}" },
-            ],
-        }),
-        timeseries(9, { x: 0, y: 26, w: 8, h: 8 }, {
-            title: "Sending queue fill",
-            description: "What the next hop has not taken yet; a full queue drops new spans.",
-            unit: "percentunit",
-            max: 1,
-            targets: [{ expr: `max by (pod, exporter) (otelcol_exporter_queue_size{${ns}} / otelcol_exporter_queue_capacity{${ns}})`, legendFormat: "{{pod}} {{exporter}}" }],
-        }),
-        timeseries(10, { x: 8, y: 26, w: 8, h: 8 }, {
-            title: "Tail sampling: traces kept vs dropped",
-            description: "Decisions of the gateway's tail sampling per second.",
-            unit: "ops",
-            targets: [
-                { expr: sampled("true"), legendFormat: "kept" },
-                { expr: sampled("false"), legendFormat: "dropped" },
-            ],
-        }),
-        timeseries(11, { x: 16, y: 26, w: 8, h: 8 }, {
-            title: "Traces dropped too early",
-            description: "Traces dropped before a sampling decision, errors included: the gateway holds more than num_traces.",
-            unit: "ops",
-            targets: [{ expr: perPod("otelcol_processor_tail_sampling_sampling_trace_dropped_too_early"), legendFormat: "{{pod}}" }],
-        }),
+        timeseries(
+            7,
+            { x: 0, y: 18, w: 12, h: 8 },
+            {
+                title: "Spans accepted vs refused",
+                description: "Per collector pod. Refused spans mean the pod's memory_limiter is over its soft limit.",
+                unit: "ops",
+                targets: [
+                    { expr: perPod("otelcol_receiver_accepted_spans"), legendFormat: "accepted {{pod}}" },
+                    { expr: perPod("otelcol_receiver_refused_spans"), legendFormat: "refused {{pod}}" },
+                ],
+            },
+        ),
+        timeseries(
+            8,
+            { x: 12, y: 18, w: 12, h: 8 },
+            {
+                title: "Export failures",
+                description: "Spans a pod failed to send, per exporter, beside what it sent.",
+                unit: "ops",
+                targets: [
+                    {
+                        expr: perPod("otelcol_exporter_send_failed_spans", "pod, exporter"),
+                        legendFormat: "failed {{pod}} {{exporter}}",
+                    },
+                    {
+                        expr: perPod("otelcol_exporter_sent_spans", "pod, exporter"),
+                        legendFormat: "sent {{pod}} {{exporter}}",
+                    },
+                ],
+            },
+        ),
+        timeseries(
+            9,
+            { x: 0, y: 26, w: 8, h: 8 },
+            {
+                title: "Sending queue fill",
+                description: "What the next hop has not taken yet; a full queue drops new spans.",
+                unit: "percentunit",
+                max: 1,
+                targets: [
+                    {
+                        expr: `max by (pod, exporter) (otelcol_exporter_queue_size{${ns}} / otelcol_exporter_queue_capacity{${ns}})`,
+                        legendFormat: "{{pod}} {{exporter}}",
+                    },
+                ],
+            },
+        ),
+        timeseries(
+            10,
+            { x: 8, y: 26, w: 8, h: 8 },
+            {
+                title: "Tail sampling: traces kept vs dropped",
+                description: "Decisions of the gateway's tail sampling per second.",
+                unit: "ops",
+                targets: [
+                    { expr: sampled("true"), legendFormat: "kept" },
+                    { expr: sampled("false"), legendFormat: "dropped" },
+                ],
+            },
+        ),
+        timeseries(
+            11,
+            { x: 16, y: 26, w: 8, h: 8 },
+            {
+                title: "Traces dropped too early",
+                description:
+                    "Traces dropped before a sampling decision, errors included: the gateway holds more than num_traces.",
+                unit: "ops",
+                targets: [
+                    {
+                        expr: perPod("otelcol_processor_tail_sampling_sampling_trace_dropped_too_early"),
+                        legendFormat: "{{pod}}",
+                    },
+                ],
+            },
+        ),
     ];
 
     const serviceQuery = `label_values(${calls}, service_name)`;
@@ -331,7 +406,8 @@ export function renderOrderFlowDashboard(input: DashboardInput): GrafanaDashboar
     return {
         uid: dashboardUid,
         title: "Order flow and tracing pipeline",
-        description: "RED metrics of the order flow from the gateway's span metrics, and the health of the tracing pipeline.",
+        description:
+            "RED metrics of the order flow from the gateway's span metrics, and the health of the tracing pipeline.",
         tags: ["tracing", "order-flow"],
         schemaVersion: 39,
         version: 1,
@@ -344,7 +420,15 @@ export function renderOrderFlowDashboard(input: DashboardInput): GrafanaDashboar
         links,
         templating: {
             list: [
-                { type: "datasource", name: "datasource", label: "Prometheus", query: "prometheus", regex: "", hide: 0, refresh: 1 },
+                {
+                    type: "datasource",
+                    name: "datasource",
+                    label: "Prometheus",
+                    query: "prometheus",
+                    regex: "",
+                    hide: 0,
+                    refresh: 1,
+                },
                 {
                     type: "query",
                     name: "service",

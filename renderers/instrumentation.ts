@@ -94,9 +94,13 @@ export function injectionAnnotations(
     containers?: string[],
     goTargetExecutable?: string,
 ): Record<string, string> {
-    const annotations: Record<string, string> = { [`instrumentation.opentelemetry.io/inject-${language}`]: instrumentationRef };
-    if (containers !== undefined) annotations[`instrumentation.opentelemetry.io/${language}-container-names`] = containers.join(",");
-    if (goTargetExecutable !== undefined) annotations["instrumentation.opentelemetry.io/otel-go-auto-target-exe"] = goTargetExecutable;
+    const annotations: Record<string, string> = {
+        [`instrumentation.opentelemetry.io/inject-${language}`]: instrumentationRef,
+    };
+    if (containers !== undefined)
+        annotations[`instrumentation.opentelemetry.io/${language}-container-names`] = containers.join(",");
+    if (goTargetExecutable !== undefined)
+        annotations["instrumentation.opentelemetry.io/otel-go-auto-target-exe"] = goTargetExecutable;
     return annotations;
 }
 
@@ -106,7 +110,12 @@ export function injectionAnnotations(
  * rolls out with the new settings; others pick them up at their next restart.
  */
 export function instrumentationChecksum(spec: InstrumentationSpec): Record<string, string> {
-    return { "tracing-platform/instrumentation-checksum": createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16) };
+    return {
+        "tracing-platform/instrumentation-checksum": createHash("sha256")
+            .update(canonicalJson(spec))
+            .digest("hex")
+            .slice(0, 16),
+    };
 }
 
 /** JSON with every object's keys sorted: the same settings give the same text, however they were built. */

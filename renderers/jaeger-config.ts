@@ -79,7 +79,13 @@ export interface JaegerConfigInput {
 
 /** The span metrics as the gateway exports them (renderers/span-metrics.ts): calls_total and duration_milliseconds. */
 export interface PrometheusMetricsBackend {
-    prometheus: { endpoint: string; metric_namespace: string; latency_unit: "ms"; normalize_calls: true; normalize_duration: true };
+    prometheus: {
+        endpoint: string;
+        metric_namespace: string;
+        latency_unit: "ms";
+        normalize_calls: true;
+        normalize_duration: true;
+    };
 }
 
 export interface JaegerConfig {
@@ -88,12 +94,18 @@ export interface JaegerConfig {
         pipelines: { traces: { receivers: string[]; processors?: string[]; exporters: string[] } };
         telemetry: {
             logs: { level: "info"; encoding: "json" };
-            metrics: { level: "basic"; readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] };
+            metrics: {
+                level: "basic";
+                readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[];
+            };
         };
     };
     extensions: {
         healthcheckv2: { use_v2: true; http: { endpoint: string; status: { enabled: true; path: "/status" } } };
-        jaeger_storage: { backends: Record<string, ElasticsearchBackend | MemoryBackend>; metric_backends?: Record<string, PrometheusMetricsBackend> };
+        jaeger_storage: {
+            backends: Record<string, ElasticsearchBackend | MemoryBackend>;
+            metric_backends?: Record<string, PrometheusMetricsBackend>;
+        };
         jaeger_query?: {
             storage: { traces: string; metrics?: string };
             base_path: "/";
@@ -101,7 +113,10 @@ export interface JaegerConfig {
             grpc: { endpoint: string };
         };
     };
-    receivers: { otlp?: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } }; nop?: Record<string, never> };
+    receivers: {
+        otlp?: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } };
+        nop?: Record<string, never>;
+    };
     processors?: { batch: { timeout: string; send_batch_size: number } };
     exporters: { jaeger_storage_exporter?: { trace_storage: string }; nop?: Record<string, never> };
 }
@@ -123,11 +138,22 @@ export function storageBackend(storage: JaegerStorageInput, role: JaegerRole): E
         elasticsearch: {
             server_urls: [storage.url],
             // Never a literal: the collector expands these from the pod's Secret-backed environment.
-            auth: { basic: { username: `\${env:${esCredentialEnv.username}}`, password: `\${env:${esCredentialEnv.password}}` } },
+            auth: {
+                basic: {
+                    username: `\${env:${esCredentialEnv.username}}`,
+                    password: `\${env:${esCredentialEnv.password}}`,
+                },
+            },
             tls: storage.caFile === undefined ? { insecure: false } : { insecure: false, ca_file: storage.caFile },
             // The writer owns the index templates; a query-only instance must not race it.
             create_mappings: role !== "query",
-            indices: { index_prefix: storage.indexPrefix, spans: index, services: index, dependencies: index, sampling: index },
+            indices: {
+                index_prefix: storage.indexPrefix,
+                spans: index,
+                services: index,
+                dependencies: index,
+                sampling: index,
+            },
         },
     };
 }
@@ -147,15 +173,28 @@ export function renderJaegerConfig(input: JaegerConfigInput): JaegerConfig {
             },
             telemetry: {
                 logs: { level: "info", encoding: "json" },
-                metrics: { level: "basic", readers: [{ pull: { exporter: { prometheus: { host: listen.host, port: listen.metricsPort } } } }] },
+                metrics: {
+                    level: "basic",
+                    readers: [{ pull: { exporter: { prometheus: { host: listen.host, port: listen.metricsPort } } } }],
+                },
             },
         },
         extensions: {
-            healthcheckv2: { use_v2: true, http: { endpoint: `${listen.host}:${listen.healthPort}`, status: { enabled: true, path: "/status" } } },
+            healthcheckv2: {
+                use_v2: true,
+                http: { endpoint: `${listen.host}:${listen.healthPort}`, status: { enabled: true, path: "/status" } },
+            },
             jaeger_storage: { backends: { [storageName]: storageBackend(input.storage, role) } },
         },
         receivers: ingests
-            ? { otlp: { protocols: { grpc: { endpoint: `${listen.host}:${listen.otlpGrpcPort}` }, http: { endpoint: `${listen.host}:${listen.otlpHttpPort}` } } } }
+            ? {
+                  otlp: {
+                      protocols: {
+                          grpc: { endpoint: `${listen.host}:${listen.otlpGrpcPort}` },
+                          http: { endpoint: `${listen.host}:${listen.otlpHttpPort}` },
+                      },
+                  },
+              }
             : { nop: {} },
         exporters: ingests ? { jaeger_storage_exporter: { trace_storage: storageName } } : { nop: {} },
     };
@@ -165,7 +204,13 @@ export function renderJaegerConfig(input: JaegerConfigInput): JaegerConfig {
         if (spm !== undefined) {
             config.extensions.jaeger_storage.metric_backends = {
                 [metricsStorageName]: {
-                    prometheus: { endpoint: spm, metric_namespace: spanMetricsPromNamespace, latency_unit: "ms", normalize_calls: true, normalize_duration: true },
+                    prometheus: {
+                        endpoint: spm,
+                        metric_namespace: spanMetricsPromNamespace,
+                        latency_unit: "ms",
+                        normalize_calls: true,
+                        normalize_duration: true,
+                    },
                 },
             };
         }

@@ -12,7 +12,10 @@ interface Port {
 
 interface Peer {
     podSelector?: { matchLabels: Labels };
-    namespaceSelector?: { matchLabels?: Labels; matchExpressions?: { key: string; operator: "In"; values: string[] }[] };
+    namespaceSelector?: {
+        matchLabels?: Labels;
+        matchExpressions?: { key: string; operator: "In"; values: string[] }[];
+    };
     ipBlock?: { cidr: string };
 }
 
@@ -34,7 +37,8 @@ export interface NamedPolicy {
     spec: NetworkPolicySpec;
 }
 
-export type StorageReach = { kind: "in-cluster"; selector: Labels } | { kind: "external"; ranges: string[]; port: number };
+export type StorageReach =
+    { kind: "in-cluster"; selector: Labels } | { kind: "external"; ranges: string[]; port: number };
 
 export interface NetworkFlowsInput {
     workloadNamespaces: string[];
@@ -60,11 +64,15 @@ export const metricsPorts = { collector: 8888, spanMetrics: 8889, jaeger: 8888, 
 
 const tcp = (...ports: number[]): Port[] => ports.map((port) => ({ port, protocol: "TCP" as const }));
 const pods = (labels: Labels): Peer => ({ podSelector: { matchLabels: labels } });
-const namespace = (name: string): Peer => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
+const namespace = (name: string): Peer => ({
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } },
+});
 const ranges = (cidrs: string[]): Peer[] => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
 
 function storageEgress(storage: StorageReach): Rule {
-    return storage.kind === "in-cluster" ? { to: [pods(storage.selector)], ports: tcp(9200) } : { to: ranges(storage.ranges), ports: tcp(storage.port) };
+    return storage.kind === "in-cluster"
+        ? { to: [pods(storage.selector)], ports: tcp(9200) }
+        : { to: ranges(storage.ranges), ports: tcp(storage.port) };
 }
 
 function policy(name: string, selector: Labels, ingress: Rule[], egress: Rule[]): NamedPolicy {
@@ -86,9 +94,13 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
     const s = input.selectors;
     const prometheus = input.prometheus;
     /** Prometheus may scrape these ports of the pods, and nothing else. */
-    const scrape = (...ports: number[]): Rule[] => (prometheus === undefined ? [] : [{ from: [namespace(prometheus.namespace)], ports: tcp(...ports) }]);
+    const scrape = (...ports: number[]): Rule[] =>
+        prometheus === undefined ? [] : [{ from: [namespace(prometheus.namespace)], ports: tcp(...ports) }];
     // Jaeger's Monitor tab queries Prometheus' API.
-    const queryPrometheus: Rule[] = prometheus?.queriedByJaeger === true ? [{ to: [namespace(prometheus.namespace)], ports: tcp(prometheus.port) }] : [];
+    const queryPrometheus: Rule[] =
+        prometheus?.queriedByJaeger === true
+            ? [{ to: [namespace(prometheus.namespace)], ports: tcp(prometheus.port) }]
+            : [];
     const appIngress: Rule[] =
         input.workloadNamespaces.length === 0
             ? []
@@ -97,7 +109,13 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
                       from: [
                           {
                               namespaceSelector: {
-                                  matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...input.workloadNamespaces].sort() }],
+                                  matchExpressions: [
+                                      {
+                                          key: "kubernetes.io/metadata.name",
+                                          operator: "In",
+                                          values: [...input.workloadNamespaces].sort(),
+                                      },
+                                  ],
                               },
                           },
                       ],
@@ -113,7 +131,12 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
                 policyTypes: ["Egress"],
                 egress: [
                     {
-                        to: [{ ...namespace(input.dnsNamespace), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                        to: [
+                            {
+                                ...namespace(input.dnsNamespace),
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
                         ports: [
                             { port: 53, protocol: "UDP" },
                             { port: 53, protocol: "TCP" },
@@ -122,19 +145,34 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
                 ],
             },
         },
-        policy("otel-agent", s.agent, [...appIngress, ...scrape(metricsPorts.collector)], [
-            { to: [pods(s.gateway)], ports: tcp(4317) },
-            // k8s_attributes and the load_balancing k8s resolver watch the API server.
-            { to: ranges(input.apiServerRanges), ports: tcp(443, 6443) },
-        ]),
+        policy(
+            "otel-agent",
+            s.agent,
+            [...appIngress, ...scrape(metricsPorts.collector)],
+            [
+                { to: [pods(s.gateway)], ports: tcp(4317) },
+                // k8s_attributes and the load_balancing k8s resolver watch the API server.
+                { to: ranges(input.apiServerRanges), ports: tcp(443, 6443) },
+            ],
+        ),
         policy(
             "otel-gateway",
             s.gateway,
             [{ from: [pods(s.agent)], ports: tcp(4317) }, ...scrape(metricsPorts.collector, metricsPorts.spanMetrics)],
             [{ to: [pods(s.jaegerCollector)], ports: tcp(4317) }],
         ),
-        policy("jaeger-collector", s.jaegerCollector, [{ from: [pods(s.gateway)], ports: tcp(4317) }, ...scrape(metricsPorts.jaeger)], [storageEgress(input.storage)]),
-        policy("jaeger-query", s.jaegerQuery, [{ from: [pods(s.ssoProxy)], ports: tcp(16686) }, ...scrape(metricsPorts.jaeger)], [storageEgress(input.storage), ...queryPrometheus]),
+        policy(
+            "jaeger-collector",
+            s.jaegerCollector,
+            [{ from: [pods(s.gateway)], ports: tcp(4317) }, ...scrape(metricsPorts.jaeger)],
+            [storageEgress(input.storage)],
+        ),
+        policy(
+            "jaeger-query",
+            s.jaegerQuery,
+            [{ from: [pods(s.ssoProxy)], ports: tcp(16686) }, ...scrape(metricsPorts.jaeger)],
+            [storageEgress(input.storage), ...queryPrometheus],
+        ),
         policy(
             "oauth2-proxy",
             s.ssoProxy,

@@ -29,10 +29,14 @@ export interface OAuth2ProxyInput {
 
 export const oauth2ProxyPort = 4180;
 export const oauth2ProxyMetricsPort = 44180;
-export const secretEnv = { clientSecret: "OAUTH2_PROXY_CLIENT_SECRET", cookieSecret: "OAUTH2_PROXY_COOKIE_SECRET" } as const;
+export const secretEnv = {
+    clientSecret: "OAUTH2_PROXY_CLIENT_SECRET",
+    cookieSecret: "OAUTH2_PROXY_COOKIE_SECRET",
+} as const;
 
 export function renderOAuth2ProxyArgs(input: OAuth2ProxyInput): string[] {
-    if (input.trustedProxyRanges.length === 0) throw new Error("oauth2-proxy behind a reverse proxy needs trusted proxy ranges");
+    if (input.trustedProxyRanges.length === 0)
+        throw new Error("oauth2-proxy behind a reverse proxy needs trusted proxy ranges");
     return [
         "--provider=oidc",
         `--oidc-issuer-url=${input.issuerUrl}`,

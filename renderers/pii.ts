@@ -37,7 +37,9 @@ export function unscannablePattern(pii: PiiConfig): string | undefined {
     // A mask with both kinds of clue may match on either: its characters and its digits both count.
     const minDigits = Math.min(...pii.masks.flatMap((m) => (m.clues?.digits === undefined ? [] : [m.clues.digits])));
     const other = `[^${chars.map(classChar).join("")}${Number.isFinite(minDigits) ? "0-9" : ""}]*`;
-    return !Number.isFinite(minDigits) || minDigits <= 1 ? `^${other}$` : `^${other}(?:[0-9]${other}){0,${minDigits - 1}}$`;
+    return !Number.isFinite(minDigits) || minDigits <= 1
+        ? `^${other}$`
+        : `^${other}(?:[0-9]${other}){0,${minDigits - 1}}$`;
 }
 
 /** Attributes the agent sets or keeps on purpose: they stay searchable whatever they look like. */
@@ -63,7 +65,13 @@ export function redactionConfig(pii: PiiConfig, keepKeys: string[]): RedactionCo
  * Where the customer's address is on a server span: the semantic conventions' client address (and
  * their older names), the immediate peer, and the forwarding headers when an agent captures them.
  */
-export const clientAddressKeys = ["client.address", "http.client_ip", "network.peer.address", "net.peer.ip", "net.sock.peer.addr"] as const;
+export const clientAddressKeys = [
+    "client.address",
+    "http.client_ip",
+    "network.peer.address",
+    "net.peer.ip",
+    "net.sock.peer.addr",
+] as const;
 export const forwardingHeaders = ["x-forwarded-for", "forwarded", "x-real-ip"] as const;
 
 function headerKeys(header: string): string[] {
@@ -76,7 +84,8 @@ const ipv4 = "((?:::ffff:)?[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.)[0-9]{1,3}";
  * IPv6: everything after the first 48 bits becomes `::`. Three leading groups written out, or a `::`
  * within them (then what precedes it is kept, which may keep less than 48 bits: never more).
  */
-const ipv6 = "(?:([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}):[0-9A-Fa-f:.]*[0-9A-Fa-f]|((?:[0-9A-Fa-f]{1,4}:){0,2}[0-9A-Fa-f]{1,4})::[0-9A-Fa-f:.]*[0-9A-Fa-f])";
+const ipv6 =
+    "(?:([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}):[0-9A-Fa-f:.]*[0-9A-Fa-f]|((?:[0-9A-Fa-f]{1,4}:){0,2}[0-9A-Fa-f]{1,4})::[0-9A-Fa-f:.]*[0-9A-Fa-f])";
 /** What a match becomes (Go's regexp.Expand syntax): the kept network, host part zeroed or cut. */
 export const addressReplacements = { ipv4: "${1}0", ipv6: "${1}${2}::" };
 
@@ -103,18 +112,31 @@ function clientAddressGroups(mode: PiiConfig["clientAddress"]): StatementGroup[]
     if (mode === "keep") return [];
     if (mode === "drop") {
         const names = [...clientAddressKeys, ...headers].map((k) => k.replace(/[.]/g, "\\."));
-        return [{ context: "span", conditions: [server], statements: [`delete_matching_keys(span.attributes, ${ottlString(`^(?:${names.join("|")})$`)})`] }];
+        return [
+            {
+                context: "span",
+                conditions: [server],
+                statements: [`delete_matching_keys(span.attributes, ${ottlString(`^(?:${names.join("|")})$`)})`],
+            },
+        ];
     }
     const present = headers.map((k) => `${ottlAttribute(k)} != nil`).join(" or ");
     return [
-        { context: "span", conditions: [server], statements: clientAddressKeys.flatMap((k) => truncateStatements(ottlAttribute(k), addressPatterns)) },
+        {
+            context: "span",
+            conditions: [server],
+            statements: clientAddressKeys.flatMap((k) => truncateStatements(ottlAttribute(k), addressPatterns)),
+        },
         {
             context: "span",
             conditions: [`${server} and (${present})`],
             statements: headers.flatMap((k) => {
                 const path = ottlAttribute(k);
                 // A captured header is a list of values: one string to truncate in.
-                return [`set(${path}, String(${path})) where IsList(${path})`, ...truncateStatements(path, addressInTextPatterns)];
+                return [
+                    `set(${path}, String(${path})) where IsList(${path})`,
+                    ...truncateStatements(path, addressInTextPatterns),
+                ];
             }),
         },
     ];
@@ -124,7 +146,8 @@ function clientAddressGroups(mode: PiiConfig["clientAddress"]): StatementGroup[]
 export function scrubGroups(pii: PiiConfig): StatementGroup[] {
     const mask = ottlString(maskPattern(pii));
     const skip = unscannablePattern(pii);
-    const unless = (path: string): string => (skip === undefined ? "" : ` where not IsMatch(${path}, ${ottlString(skip)})`);
+    const unless = (path: string): string =>
+        skip === undefined ? "" : ` where not IsMatch(${path}, ${ottlString(skip)})`;
     const groups: StatementGroup[] = [
         {
             context: "span",
@@ -133,7 +156,10 @@ export function scrubGroups(pii: PiiConfig): StatementGroup[] {
                 `replace_pattern(span.status.message, ${mask}, "****") where span.status.message != ""${skip === undefined ? "" : ` and not IsMatch(span.status.message, ${ottlString(skip)})`}`,
             ],
         },
-        { context: "spanevent", statements: [`replace_pattern(spanevent.name, ${mask}, "****")${unless("spanevent.name")}`] },
+        {
+            context: "spanevent",
+            statements: [`replace_pattern(spanevent.name, ${mask}, "****")${unless("spanevent.name")}`],
+        },
     ];
     return [...groups, ...clientAddressGroups(pii.clientAddress)];
 }

@@ -87,7 +87,8 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             labels: { severity: "warning" },
             annotations: {
                 summary: "{{ $labels.pod }} fails to export spans through {{ $labels.exporter }}",
-                description: "{{ $labels.pod }} keeps failing to send spans through {{ $labels.exporter }}. Check the receiving side (the gateway for the agent, Jaeger for the gateway, Elasticsearch for Jaeger) and the pod's log.",
+                description:
+                    "{{ $labels.pod }} keeps failing to send spans through {{ $labels.exporter }}. Check the receiving side (the gateway for the agent, Jaeger for the gateway, Elasticsearch for Jaeger) and the pod's log.",
                 runbook: runbook("TracingExportFailing"),
             },
         },
@@ -98,7 +99,8 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             labels: { severity: "warning" },
             annotations: {
                 summary: "{{ $labels.pod }}'s sending queue for {{ $labels.exporter }} is over 80 % full",
-                description: "The queue holds what the next hop has not taken; when full, new spans are dropped. Check the next hop's health and the TracingExportFailing alert.",
+                description:
+                    "The queue holds what the next hop has not taken; when full, new spans are dropped. Check the next hop's health and the TracingExportFailing alert.",
                 runbook: runbook("TracingSendingQueueFilling"),
             },
         },
@@ -109,7 +111,8 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             labels: { severity: "critical" },
             annotations: {
                 summary: "The gateway's queue volume {{ $labels.persistentvolumeclaim }} is over 80 % full",
-                description: "The persistent queue and its compaction copy must fit the volume. Restore Jaeger's intake first; then raise tracing:collector.gateway.queueStorageGi (the claim grows in place).",
+                description:
+                    "The persistent queue and its compaction copy must fit the volume. Restore Jaeger's intake first; then raise tracing:collector.gateway.queueStorageGi (the claim grows in place).",
                 runbook: runbook("TracingGatewayQueueVolumeFull"),
             },
         },
@@ -120,7 +123,8 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             labels: { severity: "warning" },
             annotations: {
                 summary: "{{ $labels.pod }} drops traces before deciding on them",
-                description: "Tail sampling holds more traces than num_traces for decision_wait: traces are dropped undecided, errors included. Add gateway replicas or memory.",
+                description:
+                    "Tail sampling holds more traces than num_traces for decision_wait: traces are dropped undecided, errors included. Add gateway replicas or memory.",
                 runbook: runbook("TracingTracesDroppedTooEarly"),
             },
         },
@@ -131,7 +135,10 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             labels: { severity: "warning" },
             annotations: {
                 summary: "Some nodes run no collector agent",
-                description: "Pods on those nodes export to an agent that is not there: their spans are lost. Check the DaemonSet's pods (kubectl -n {{ $labels.namespace }} get pods -l app.kubernetes.io/name=" + input.agentDaemonSet + " -o wide) and node taints.",
+                description:
+                    "Pods on those nodes export to an agent that is not there: their spans are lost. Check the DaemonSet's pods (kubectl -n {{ $labels.namespace }} get pods -l app.kubernetes.io/name=" +
+                    input.agentDaemonSet +
+                    " -o wide) and node taints.",
                 runbook: runbook("TracingAgentMissing"),
             },
         },
@@ -142,7 +149,8 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             labels: { severity: "warning" },
             annotations: {
                 summary: "The index cleaner job {{ $labels.job_name }} failed",
-                description: "Old daily indices are not deleted: retention is not enforced and Elasticsearch's disk fills. Read the job's log (kubectl -n {{ $labels.namespace }} logs job/{{ $labels.job_name }}).",
+                description:
+                    "Old daily indices are not deleted: retention is not enforced and Elasticsearch's disk fills. Read the job's log (kubectl -n {{ $labels.namespace }} logs job/{{ $labels.job_name }}).",
                 runbook: runbook("TracingIndexCleanerFailed"),
             },
         },
@@ -154,7 +162,8 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             labels: { severity: "critical" },
             annotations: {
                 summary: "Jaeger fails to write spans to Elasticsearch",
-                description: "{{ $labels.pod }} keeps failing to write spans. Check Elasticsearch's health (cluster status, disk watermarks, the jaeger user's privileges).",
+                description:
+                    "{{ $labels.pod }} keeps failing to write spans. Check Elasticsearch's health (cluster status, disk watermarks, the jaeger user's privileges).",
                 runbook: runbook("TracingJaegerStorageWriteErrors"),
             },
         },
@@ -189,11 +198,17 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
             for: "5m",
             labels: { severity: "critical" },
             annotations: {
-                summary: "Messages to {{ $labels.messaging_destination_name }} / {{ $labels.messaging_rabbitmq_destination_routing_key }} are not consumed",
+                summary:
+                    "Messages to {{ $labels.messaging_destination_name }} / {{ $labels.messaging_rabbitmq_destination_routing_key }} are not consumed",
                 description: `Messages published over ${lag} minutes ago (tracing:monitoring.unconsumedAfterMinutes) have no consume span: orders are stuck or lost in RabbitMQ. Check the consumer's pods and the queue in RabbitMQ's management UI.`,
                 runbook: runbook("MessagesPublishedNotConsumed"),
             },
         },
     ];
-    return { groups: [{ name: "tracing-pipeline", rules: pipeline }, { name: "order-flow", rules: orders }] };
+    return {
+        groups: [
+            { name: "tracing-pipeline", rules: pipeline },
+            { name: "order-flow", rules: orders },
+        ],
+    };
 }

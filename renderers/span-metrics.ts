@@ -47,13 +47,18 @@ export const legacyAttributeNames: Record<(typeof spanMetricDimensions)[number],
 
 export function semconvStatements(): StatementGroup[] {
     const statements = Object.entries(legacyAttributeNames).flatMap(([stable, legacy]) =>
-        legacy.map((old) => `set(${ottlAttribute(stable)}, ${ottlAttribute(old)}) where ${ottlAttribute(stable)} == nil and ${ottlAttribute(old)} != nil`),
+        legacy.map(
+            (old) =>
+                `set(${ottlAttribute(stable)}, ${ottlAttribute(old)}) where ${ottlAttribute(stable)} == nil and ${ottlAttribute(old)} != nil`,
+        ),
     );
     return [{ context: "span", statements }];
 }
 
 /** Histogram buckets from milliseconds (a cache hit) to minutes (an order stuck in a queue). */
-export const durationBucketsMs = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000] as const;
+export const durationBucketsMs = [
+    5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000,
+] as const;
 
 /** At most this many label sets per metric; beyond it the connector folds new ones into one overflow series. */
 export const spanMetricsCardinalityLimit = 5000;

@@ -54,13 +54,20 @@ export function renderVpnEnforcement(input: VpnEnforcementInput): VpnEnforcement
     const middleware = `${input.routeName}-vpn-only`;
     const ranges = input.sourceRanges;
     if (input.controller === "custom") {
-        if (input.customAnnotation === undefined) throw new Error("a custom controller needs the annotation it reads source ranges from");
+        if (input.customAnnotation === undefined)
+            throw new Error("a custom controller needs the annotation it reads source ranges from");
         return { ...none, annotations: { [input.customAnnotation]: ranges.join(",") } };
     }
     if (input.mode === "ingress") {
         if (input.controller === "traefik") {
             // Traefik reads middlewares from the Ingress as <namespace>-<name>@kubernetescrd.
-            return { ...none, annotations: { "traefik.ingress.kubernetes.io/router.middlewares": `${input.namespace}-${middleware}@kubernetescrd` }, objects: [traefikMiddleware(middleware, ranges)] };
+            return {
+                ...none,
+                annotations: {
+                    "traefik.ingress.kubernetes.io/router.middlewares": `${input.namespace}-${middleware}@kubernetescrd`,
+                },
+                objects: [traefikMiddleware(middleware, ranges)],
+            };
         }
         if (input.controller === "ingress-nginx") {
             return {
@@ -72,11 +79,18 @@ export function renderVpnEnforcement(input: VpnEnforcementInput): VpnEnforcement
                 },
             };
         }
-        if (input.controller === "haproxy") return { ...none, annotations: { [allowlistAnnotation[input.controller]]: ranges.join(",") } };
+        if (input.controller === "haproxy")
+            return { ...none, annotations: { [allowlistAnnotation[input.controller]]: ranges.join(",") } };
         throw new Error(`${input.controller} is not an Ingress controller`);
     }
     if (input.controller === "traefik") {
-        return { ...none, objects: [traefikMiddleware(middleware, ranges)], routeFilters: [{ type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name: middleware } }] };
+        return {
+            ...none,
+            objects: [traefikMiddleware(middleware, ranges)],
+            routeFilters: [
+                { type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name: middleware } },
+            ],
+        };
     }
     if (input.controller === "envoy-gateway") {
         // Deny by default, allow the VPN's client addresses: Envoy Gateway's client-IP authorization.
@@ -89,7 +103,10 @@ export function renderVpnEnforcement(input: VpnEnforcementInput): VpnEnforcement
                     name: middleware,
                     spec: {
                         targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: input.routeName }],
-                        authorization: { defaultAction: "Deny", rules: [{ name: "vpn", action: "Allow", principal: { clientCIDRs: ranges } }] },
+                        authorization: {
+                            defaultAction: "Deny",
+                            rules: [{ name: "vpn", action: "Allow", principal: { clientCIDRs: ranges } }],
+                        },
                     },
                 },
             ],

@@ -74,7 +74,8 @@ export interface CheckReport {
 async function main(): Promise<void> {
     const { stack, json, policyConfig } = parseArgs(process.argv.slice(2));
     const overrides = readPolicyConfig(policyConfig);
-    if (!existsSync(join(projectDir, `Pulumi.${stack}.yaml`))) usage(`no stack file Pulumi.${stack}.yaml in ${projectDir}`);
+    if (!existsSync(join(projectDir, `Pulumi.${stack}.yaml`)))
+        usage(`no stack file Pulumi.${stack}.yaml in ${projectDir}`);
     let simulation: Simulation;
     try {
         simulation = await simulateProgram(stack, readStackFile(projectDir, stack));
@@ -87,9 +88,14 @@ async function main(): Promise<void> {
     }
     // Reads of existing objects are not deployed by this program: the policies judge what it creates.
     const created = simulation.resources.filter((r) => r.readId === undefined);
-    const violations = evaluate(created.map((r) => ({ type: r.type, name: r.name, props: r.inputs })), overrides);
+    const violations = evaluate(
+        created.map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
+        overrides,
+    );
     const report: CheckReport = { stack, resources: simulation.resources, violations };
-    process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${summarize(simulation)}\n${describeViolations(violations)}`);
+    process.stdout.write(
+        json ? `${JSON.stringify(report)}\n` : `${summarize(simulation)}\n${describeViolations(violations)}`,
+    );
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) {
         // Also on stderr, in both modes: what failed the run, where CI logs and `2>` redirects show it.

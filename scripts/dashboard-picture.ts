@@ -48,7 +48,10 @@ const rowHeight = 34;
 async function main(): Promise<void> {
     const input = JSON.parse(readFileSync(inputFile, "utf8")) as PictureInput;
     const height = Math.max(...input.panels.map((p) => (p.gridPos.y + p.gridPos.h) * rowHeight)) + 60;
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    const browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: ["--headless", "--no-sandbox", "--disable-gpu"],
+    });
     try {
         const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
         await page.setContent(`<!doctype html><html><head><style>
@@ -74,7 +77,20 @@ async function main(): Promise<void> {
 /** Runs in the page: one uPlot chart per panel, at the panel's place on Grafana's 24-column grid. */
 function draw(args: { input: PictureInput; width: number; rowHeight: number }): void {
     const { input, width, rowHeight } = args;
-    const colours = ["#73bf69", "#f2cc0c", "#8ab8ff", "#ff780a", "#f2495c", "#5794f2", "#b877d9", "#fade2a", "#c4162a", "#96d98d", "#ffb357", "#ca95e5"];
+    const colours = [
+        "#73bf69",
+        "#f2cc0c",
+        "#8ab8ff",
+        "#ff780a",
+        "#f2495c",
+        "#5794f2",
+        "#b877d9",
+        "#fade2a",
+        "#c4162a",
+        "#96d98d",
+        "#ffb357",
+        "#ca95e5",
+    ];
     const grid = document.getElementById("grid") as HTMLElement;
     const column = (width - 16) / 24;
     const format = (unit: string, v: number | null): string => {
@@ -87,8 +103,18 @@ function draw(args: { input: PictureInput; width: number; rowHeight: number }): 
     for (const panel of input.panels) {
         const el = document.createElement("div");
         el.className = "panel";
-        const box = { left: 8 + panel.gridPos.x * column, top: panel.gridPos.y * rowHeight, width: panel.gridPos.w * column - 6, height: panel.gridPos.h * rowHeight - 6 };
-        Object.assign(el.style, { left: `${box.left}px`, top: `${box.top}px`, width: `${box.width}px`, height: `${box.height}px` });
+        const box = {
+            left: 8 + panel.gridPos.x * column,
+            top: panel.gridPos.y * rowHeight,
+            width: panel.gridPos.w * column - 6,
+            height: panel.gridPos.h * rowHeight - 6,
+        };
+        Object.assign(el.style, {
+            left: `${box.left}px`,
+            top: `${box.top}px`,
+            width: `${box.width}px`,
+            height: `${box.height}px`,
+        });
         el.innerHTML = `<h2>${panel.title}</h2>`;
         grid.appendChild(el);
         if (panel.series.length === 0) {
@@ -96,30 +122,70 @@ function draw(args: { input: PictureInput; width: number; rowHeight: number }): 
             continue;
         }
         const times = [...new Set(panel.series.flatMap((s) => s.values.map(([t]) => t)))].sort((a, b) => a - b);
-        const data = [times, ...panel.series.map((s) => {
-            const byTime = new Map(s.values.map(([t, v]) => [t, Number(v)]));
-            return times.map((t) => (byTime.has(t) && Number.isFinite(byTime.get(t)) ? (byTime.get(t) as number) : null));
-        })];
+        const data = [
+            times,
+            ...panel.series.map((s) => {
+                const byTime = new Map(s.values.map(([t, v]) => [t, Number(v)]));
+                return times.map((t) =>
+                    byTime.has(t) && Number.isFinite(byTime.get(t)) ? (byTime.get(t) as number) : null,
+                );
+            }),
+        ];
         const legendRows = Math.min(panel.series.length, 5);
-        const uPlotCtor = (window as unknown as { uPlot: new (opts: object, data: unknown[], target: HTMLElement) => unknown }).uPlot;
+        const uPlotCtor = (
+            window as unknown as { uPlot: new (opts: object, data: unknown[], target: HTMLElement) => unknown }
+        ).uPlot;
         new uPlotCtor(
             {
                 width: box.width - 12,
                 height: box.height - 44 - legendRows * 17,
                 legend: { show: true, live: false },
                 cursor: { show: false },
-                scales: { x: { time: true, range: [input.from, input.to] }, y: { range: (_u: unknown, min: number, max: number): [number, number] => [0, Math.max(max * 1.1, panel.thresholdMs !== undefined ? panel.thresholdMs * 1.1 : 0, min, panel.unit === "percentunit" ? 0.05 : 0.01)] } },
+                scales: {
+                    x: { time: true, range: [input.from, input.to] },
+                    y: {
+                        range: (_u: unknown, min: number, max: number): [number, number] => [
+                            0,
+                            Math.max(
+                                max * 1.1,
+                                panel.thresholdMs !== undefined ? panel.thresholdMs * 1.1 : 0,
+                                min,
+                                panel.unit === "percentunit" ? 0.05 : 0.01,
+                            ),
+                        ],
+                    },
+                },
                 axes: [
                     { stroke: "#ccccdc", grid: { stroke: "#2c3235" }, ticks: { stroke: "#2c3235" } },
-                    { stroke: "#ccccdc", grid: { stroke: "#2c3235" }, ticks: { stroke: "#2c3235" }, size: 60, values: (_u: unknown, ticks: number[]) => ticks.map((t) => format(panel.unit, t)) },
+                    {
+                        stroke: "#ccccdc",
+                        grid: { stroke: "#2c3235" },
+                        ticks: { stroke: "#2c3235" },
+                        size: 60,
+                        values: (_u: unknown, ticks: number[]) => ticks.map((t) => format(panel.unit, t)),
+                    },
                 ],
-                series: [{}, ...panel.series.map((s, i) => ({ label: s.name, stroke: colours[i % colours.length], width: 1.5, spanGaps: false, points: { show: true, size: 4 }, value: (_u: unknown, v: number | null) => format(panel.unit, v) }))],
+                series: [
+                    {},
+                    ...panel.series.map((s, i) => ({
+                        label: s.name,
+                        stroke: colours[i % colours.length],
+                        width: 1.5,
+                        spanGaps: false,
+                        points: { show: true, size: 4 },
+                        value: (_u: unknown, v: number | null) => format(panel.unit, v),
+                    })),
+                ],
                 hooks:
                     panel.thresholdMs === undefined
                         ? {}
                         : {
                               draw: [
-                                  (u: { ctx: CanvasRenderingContext2D; bbox: { left: number; width: number }; valToPos: (v: number, scale: string, canvas: boolean) => number }) => {
+                                  (u: {
+                                      ctx: CanvasRenderingContext2D;
+                                      bbox: { left: number; width: number };
+                                      valToPos: (v: number, scale: string, canvas: boolean) => number;
+                                  }) => {
                                       const y = u.valToPos(panel.thresholdMs as number, "y", true);
                                       u.ctx.save();
                                       u.ctx.strokeStyle = "#f2495c";

@@ -43,7 +43,10 @@ function detail(r: SimulatedResource): string {
 
 export function summarize(sim: Simulation): string {
     const reads = sim.resources.filter((r) => r.readId !== undefined).length;
-    const lines = [`stack ${sim.stack}: ${sim.resources.length - reads} resources would be deployed, ${reads} existing objects read`, ""];
+    const lines = [
+        `stack ${sim.stack}: ${sim.resources.length - reads} resources would be deployed, ${reads} existing objects read`,
+        "",
+    ];
     const width = Math.max(...sim.resources.map((r) => r.type.length));
     for (const r of sim.resources) lines.push(`  ${r.type.padEnd(width)}  ${r.name.padEnd(28)} ${detail(r)}`);
     lines.push("", "outputs:");

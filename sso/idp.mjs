@@ -19,7 +19,10 @@ const provider = new Provider(`https://${config.host}:${config.port}`, {
     async findAccount(_ctx, sub) {
         const user = config.users[sub];
         if (user === undefined) return undefined;
-        return { accountId: sub, claims: async () => ({ sub, name: sub, email: sub, email_verified: true, groups: user.groups }) };
+        return {
+            accountId: sub,
+            claims: async () => ({ sub, name: sub, email: sub, email_verified: true, groups: user.groups }),
+        };
     },
 });
 provider.proxy = false;

@@ -23,7 +23,9 @@ export const operatorNamespace = "opentelemetry-operator-system";
 const byName = (name: string) => ({ "app.kubernetes.io/name": name });
 
 /** Who scrapes the metrics ports, and where Jaeger's Monitor tab queries (tracing:monitoring). */
-function prometheusReach(config: StackConfig): { namespace: string; port: number; queriedByJaeger: boolean } | undefined {
+function prometheusReach(
+    config: StackConfig,
+): { namespace: string; port: number; queriedByJaeger: boolean } | undefined {
     const { prometheusNamespace, prometheusUrl } = config.monitoring;
     if (prometheusNamespace === undefined) return undefined;
     const url = prometheusUrl === undefined ? undefined : new URL(prometheusUrl);
@@ -68,7 +70,12 @@ export function deployPlatform(config: StackConfig) {
             : {
                   url: esConfig.url,
                   // An external cluster's users are its owners' business: one Secret serves every client.
-                  credentials: { collector: esConfig.credentialsSecret, query: esConfig.credentialsSecret, combined: esConfig.credentialsSecret, cleaner: esConfig.credentialsSecret },
+                  credentials: {
+                      collector: esConfig.credentialsSecret,
+                      query: esConfig.credentialsSecret,
+                      combined: esConfig.credentialsSecret,
+                      cleaner: esConfig.credentialsSecret,
+                  },
                   caSecret: esConfig.caSecret,
               };
 
@@ -91,7 +98,17 @@ export function deployPlatform(config: StackConfig) {
         inNamespace,
     );
 
-    new IndexCleaner("index-cleaner", { namespace: ns, image: images.esIndexCleaner, retentionDays: config.retentionDays, indexPrefix: esConfig.indexPrefix, elasticsearch }, inNamespace);
+    new IndexCleaner(
+        "index-cleaner",
+        {
+            namespace: ns,
+            image: images.esIndexCleaner,
+            retentionDays: config.retentionDays,
+            indexPrefix: esConfig.indexPrefix,
+            elasticsearch,
+        },
+        inNamespace,
+    );
 
     const gateway = new CollectorGateway(
         "gateway",
@@ -129,7 +146,14 @@ export function deployPlatform(config: StackConfig) {
 
     const sso = new SsoProxy(
         "sso",
-        { namespace: ns, image: images.oauth2Proxy, sso: config.sso, host: config.exposure.host, upstream: jaeger.queryUrl, trustedProxyRanges: config.exposure.proxyRanges },
+        {
+            namespace: ns,
+            image: images.oauth2Proxy,
+            sso: config.sso,
+            host: config.exposure.host,
+            upstream: jaeger.queryUrl,
+            trustedProxyRanges: config.exposure.proxyRanges,
+        },
         inNamespace,
     );
 
@@ -164,7 +188,11 @@ export function deployPlatform(config: StackConfig) {
             storage:
                 esConfig.mode === "in-cluster"
                     ? { kind: "in-cluster", selector: elasticsearch.podSelector ?? byName("elasticsearch") }
-                    : { kind: "external", ranges: esConfig.egressRanges, port: Number(new URL(esConfig.url).port || 443) },
+                    : {
+                          kind: "external",
+                          ranges: esConfig.egressRanges,
+                          port: Number(new URL(esConfig.url).port || 443),
+                      },
             controllerNamespace: config.exposure.controllerNamespace,
             providerRanges: config.sso.providerRanges,
             apiServerRanges: config.network.apiServerRanges,
@@ -181,7 +209,12 @@ export function deployPlatform(config: StackConfig) {
             monitoring: config.monitoring,
             targets: [
                 { name: "otel-agent", selector: byName("otel-agent"), ports: ["metrics"] },
-                { name: gateway.serviceName, selector: byName(gateway.serviceName), ports: ["metrics", "span-metrics"], honorLabels: true },
+                {
+                    name: gateway.serviceName,
+                    selector: byName(gateway.serviceName),
+                    ports: ["metrics", "span-metrics"],
+                    honorLabels: true,
+                },
                 ...jaeger.deployments.map((d) => ({ name: d.name, selector: byName(d.name), ports: ["metrics"] })),
                 { name: ssoProxyName, selector: byName(ssoProxyName), ports: ["metrics"] },
             ],

@@ -19,6 +19,9 @@ export function text(v: unknown, fallback = ""): string {
 /** The pod spec of a workload's inputs: a CronJob's through its job template. */
 export function podSpecOf(resource: { type?: string; inputs: Obj }): Obj {
     const spec = obj(resource.inputs.spec);
-    const template = resource.type?.endsWith(":CronJob") === true ? obj(obj(obj(spec.jobTemplate).spec).template) : obj(spec.template);
+    const template =
+        resource.type?.endsWith(":CronJob") === true
+            ? obj(obj(obj(spec.jobTemplate).spec).template)
+            : obj(spec.template);
     return obj(template.spec);
 }

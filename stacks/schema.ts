@@ -8,17 +8,26 @@ import { z } from "zod";
 /** A string matching `re`; wrong type and mismatch both answer with `allowed`, what the key takes. */
 const pattern = (re: RegExp, allowed: string) => z.string({ error: allowed }).regex(re, { error: allowed });
 
-const dnsLabel = pattern(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
+const dnsLabel = pattern(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)",
+);
 
 const intRange = (min: number, max: number) =>
-    z.int({ error: `an integer from ${min} to ${max}` }).min(min, { error: `an integer from ${min} to ${max}` }).max(max, {
-        error: `an integer from ${min} to ${max}`,
-    });
+    z
+        .int({ error: `an integer from ${min} to ${max}` })
+        .min(min, { error: `an integer from ${min} to ${max}` })
+        .max(max, {
+            error: `an integer from ${min} to ${max}`,
+        });
 
 const numberRange = (min: number, max: number) =>
-    z.number({ error: `a number from ${min} to ${max}` }).min(min, { error: `a number from ${min} to ${max}` }).max(max, {
-        error: `a number from ${min} to ${max}`,
-    });
+    z
+        .number({ error: `a number from ${min} to ${max}` })
+        .min(min, { error: `a number from ${min} to ${max}` })
+        .max(max, {
+            error: `a number from ${min} to ${max}`,
+        });
 
 const bool = z.boolean({ error: "true or false" });
 
@@ -50,7 +59,9 @@ const re2Pattern = z
 /** A pattern with an RE2 named group `id`; JavaScript spells `(?P<id>` as `(?<id>`, so it is checked in that form. */
 const orderIdPathPattern = z
     .string({ error: "an RE2 pattern with a capture group named id" })
-    .refine((p) => p.includes("(?P<id>"), { error: "an RE2 pattern with a capture group named id, such as /orders/(?P<id>[0-9A-Za-z-]+)" })
+    .refine((p) => p.includes("(?P<id>"), {
+        error: "an RE2 pattern with a capture group named id, such as /orders/(?P<id>[0-9A-Za-z-]+)",
+    })
     .refine(
         (p) => {
             try {
@@ -64,7 +75,10 @@ const orderIdPathPattern = z
     );
 
 // YAML turns `cpu: 1` into a number; Kubernetes reads both forms.
-const quantity = z.preprocess((v) => (typeof v === "number" ? String(v) : v), pattern(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/, "a Kubernetes quantity such as 500m, 256Mi or 1Gi"));
+const quantity = z.preprocess(
+    (v) => (typeof v === "number" ? String(v) : v),
+    pattern(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/, "a Kubernetes quantity such as 500m, 256Mi or 1Gi"),
+);
 
 export const workloadLanguages = ["java", "nodejs", "python", "dotnet", "go"] as const;
 
@@ -75,7 +89,10 @@ const workload = z
         language: z.enum(workloadLanguages, { error: `one of ${workloadLanguages.join(", ")}` }),
         containers: z.array(dnsLabel).min(1, { error: "a non-empty list of container names" }).optional(),
         /** Go auto-instrumentation is eBPF-based and must be told which executable to attach to. */
-        goTargetExecutable: z.string().startsWith("/", { error: "an absolute path to the Go executable in the container" }).optional(),
+        goTargetExecutable: z
+            .string()
+            .startsWith("/", { error: "an absolute path to the Go executable in the container" })
+            .optional(),
         /**
          * Roll the Deployment when the Instrumentation's settings change (the Operator injects only at pod
          * start); off, the app gets them at its next restart of its own.
@@ -101,7 +118,11 @@ export const defaultPiiMasks = [
     // user:password@ in a URL: the user name may be a person's, the password is a secret.
     { name: "url-credentials", pattern: "//[^/\\s:@]+:[^/\\s@]*@", clues: { text: ["@"] } },
     // URL-encoded forms too (%40): HTTP agents record query strings as sent.
-    { name: "email", pattern: "[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", clues: { text: ["@", "%40"] } },
+    {
+        name: "email",
+        pattern: "[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}",
+        clues: { text: ["@", "%40"] },
+    },
     // International with + (or %2B), 10 to 15 digits; Russian domestic: 7 or 8 and ten digits, as a whole number.
     {
         name: "phone",
@@ -136,16 +157,23 @@ export const clientAddressModes = ["truncate", "drop", "keep"] as const;
 const maskClues = z
     .strictObject({
         /** Every match contains one of these strings, */
-        text: z.array(z.string({ error: "a non-empty string" }).min(1, { error: "a non-empty string" })).min(1, { error: "a non-empty list of strings" }).optional(),
+        text: z
+            .array(z.string({ error: "a non-empty string" }).min(1, { error: "a non-empty string" }))
+            .min(1, { error: "a non-empty list of strings" })
+            .optional(),
         /** or at least this many ASCII digits. */
         digits: intRange(1, 64).optional(),
     })
-    .refine((c) => c.text !== undefined || c.digits !== undefined, { error: "text (strings every match contains) or digits (how many digits every match has at least), or both" });
+    .refine((c) => c.text !== undefined || c.digits !== undefined, {
+        error: "text (strings every match contains) or digits (how many digits every match has at least), or both",
+    });
 
 const pii = z.strictObject({
     deleteKeys: z
         .array(z.string({ error: "an attribute key" }).min(1, { error: "a non-empty attribute key" }))
-        .min(1, { error: "a non-empty list of attribute keys (the collector's attributes processor needs at least one action)" })
+        .min(1, {
+            error: "a non-empty list of attribute keys (the collector's attributes processor needs at least one action)",
+        })
         .default([...defaultPiiDeleteKeys]),
     masks: z
         .array(
@@ -160,8 +188,16 @@ const pii = z.strictObject({
             }),
         )
         .min(1, { error: "a non-empty list of masks (personal data must be scrubbed)" })
-        .refine((masks) => new Set(masks.map((m) => m.name)).size === masks.length, { error: "masks with distinct names" })
-        .default(defaultPiiMasks.map((m) => ({ name: m.name, pattern: m.pattern, clues: "text" in m.clues ? { text: [...m.clues.text] } : { digits: m.clues.digits } }))),
+        .refine((masks) => new Set(masks.map((m) => m.name)).size === masks.length, {
+            error: "masks with distinct names",
+        })
+        .default(
+            defaultPiiMasks.map((m) => ({
+                name: m.name,
+                pattern: m.pattern,
+                clues: "text" in m.clues ? { text: [...m.clues.text] } : { digits: m.clues.digits },
+            })),
+        ),
     /** What the redaction processor records about what it removed: `silent` keeps even that out of storage. */
     summary: z.enum(["silent", "info", "debug"], { error: "one of silent, info, debug" }).default("info"),
     /**
@@ -204,8 +240,7 @@ const gateway = z.strictObject({
     memoryMiB: intRange(256, 32768).default(1024),
     queueStorageGi: intRange(1, 100).default(2),
     /** Until Jaeger is deployed by this program an external OTLP/gRPC endpoint can be named. */
-    exportEndpoint: pattern(/^[a-z0-9.-]+:[0-9]{1,5}$/, "host:port of an OTLP/gRPC endpoint")
-        .optional(),
+    exportEndpoint: pattern(/^[a-z0-9.-]+:[0-9]{1,5}$/, "host:port of an OTLP/gRPC endpoint").optional(),
 });
 
 const collector = z.strictObject({
@@ -223,8 +258,7 @@ const tls = z
     // An existing ClusterIssuer belongs to a cert-manager that already runs: installing a second one
     // fails on the CRDs' ownership, and a fresh one has no such issuer, so certificates never issue.
     .refine((t) => !(t.installCertManager && t.clusterIssuer !== undefined), {
-        error:
-            "unset while tracing:tls.installCertManager is true (an existing ClusterIssuer lives in the cert-manager already running, and installing a second one fails on its CRDs): set tracing:tls.installCertManager to false, or drop clusterIssuer to use the internal CA",
+        error: "unset while tracing:tls.installCertManager is true (an existing ClusterIssuer lives in the cert-manager already running, and installing a second one fails on its CRDs): set tracing:tls.installCertManager to false, or drop clusterIssuer to use the internal CA",
         path: ["clusterIssuer"],
     });
 
@@ -233,7 +267,10 @@ const chartSource = z
     .strictObject(
         {
             repo: pattern(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, "an https:// Helm repository URL").optional(),
-            oci: pattern(/^oci:\/\/[^\s/]+\/[^\s]+$/, "an OCI chart reference such as oci://registry.corp.internal/charts/cert-manager").optional(),
+            oci: pattern(
+                /^oci:\/\/[^\s/]+\/[^\s]+$/,
+                "an OCI chart reference such as oci://registry.corp.internal/charts/cert-manager",
+            ).optional(),
         },
         { error: "an object with repo (a Helm repository mirror) or oci (an OCI chart reference)" },
     )
@@ -256,8 +293,14 @@ const operator = z.strictObject({
 
 /** Kubernetes label keys and values, as selectors match them. */
 const labelMap = z.record(
-    pattern(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "a Kubernetes label key such as release"),
-    pattern(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "a Kubernetes label value (at most 63 letters, digits, '-', '_' or '.')"),
+    pattern(
+        /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+        "a Kubernetes label key such as release",
+    ),
+    pattern(
+        /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
+        "a Kubernetes label value (at most 63 letters, digits, '-', '_' or '.')",
+    ),
     { error: "a map of Kubernetes labels such as { release: kube-prometheus-stack }" },
 );
 
@@ -292,10 +335,18 @@ const monitoring = z
         path: ["prometheusNamespace"],
     });
 
-const cidr = pattern(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/, "an IPv4 CIDR such as 10.8.0.0/16");
-const cidrList = z.array(cidr, { error: "a non-empty list of IPv4 CIDRs" }).min(1, { error: "a non-empty list of IPv4 CIDRs" });
+const cidr = pattern(
+    /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/,
+    "an IPv4 CIDR such as 10.8.0.0/16",
+);
+const cidrList = z
+    .array(cidr, { error: "a non-empty list of IPv4 CIDRs" })
+    .min(1, { error: "a non-empty list of IPv4 CIDRs" });
 
-const hostname = pattern(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a fully qualified host name such as tracing.corp.internal");
+const hostname = pattern(
+    /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "a fully qualified host name such as tracing.corp.internal",
+);
 
 const httpsUrl = pattern(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, "an https:// URL");
 
@@ -316,8 +367,14 @@ const elasticsearchInCluster = z
         memoryMiB: intRange(1024, 65536).default(2048),
         ...indexSettings,
     })
-    .refine((es) => es.nodes !== 2, { error: "1 or at least 3 (two master-eligible nodes cannot elect a master when one is down)", path: ["nodes"] })
-    .refine((es) => es.replicas < es.nodes, { error: "less than the number of nodes (a replica never shares a node with its primary)", path: ["replicas"] });
+    .refine((es) => es.nodes !== 2, {
+        error: "1 or at least 3 (two master-eligible nodes cannot elect a master when one is down)",
+        path: ["nodes"],
+    })
+    .refine((es) => es.replicas < es.nodes, {
+        error: "less than the number of nodes (a replica never shares a node with its primary)",
+        path: ["replicas"],
+    });
 
 const elasticsearchExternal = z.strictObject({
     mode: z.literal("external"),
@@ -356,39 +413,49 @@ const privateDomain = (url: string): boolean => {
 };
 
 const sso = z
-    .strictObject({
-        issuerUrl: httpsUrl,
-        clientId: z.string({ error: "a non-empty OIDC client id" }).min(1, { error: "a non-empty OIDC client id" }),
-        /** Set with `pulumi config set --secret --path tracing:sso.clientSecret ...`. */
-        clientSecret: z.string({ error: "a non-empty client secret" }).min(1, { error: "a non-empty client secret" }).optional(),
-        /** Or an existing Secret (e.g. synced from Vault) in the platform namespace with key `client-secret`. */
-        existingSecret: dnsLabel.optional(),
-        allowedGroups: z.array(z.string().min(1)).min(1, { error: "a non-empty list of groups (the roles allowed in)" }).default([
-            "tracing-developers",
-            "tracing-support",
-            "tracing-devops",
-        ]),
-        emailDomains: z
-            .array(pattern(/^[a-z0-9.-]+\.[a-z]{2,}$/, "an e-mail domain such as jewellery.example (not *)"))
-            .min(1, { error: "a non-empty list of e-mail domains" }),
-        groupsClaim: z.string().min(1).default("groups"),
-        scope: z.string().min(1).default("openid email profile groups"),
-        cookieSameSite: z.enum(["lax", "strict"], { error: "lax or strict" }).default("lax"),
-        cookieExpire: pattern(/^[0-9]+(h|m)$/, "a duration in hours or minutes such as 8h").default("8h"),
-        replicas: intRange(1, 10).default(1),
-        /** Where the identity provider is, for the egress NetworkPolicy. */
-        providerRanges: cidrList,
-        /**
-         * The CA that signed the IdP's certificate, from a ConfigMap in the platform namespace (e.g. the
-         * corporate CA bundle trust-manager distributes): oauth2-proxy's image trusts public roots only.
-         */
-        providerCa: z
-            .strictObject(
-                { configMap: dnsLabel, key: pattern(/^[-._a-zA-Z0-9]+$/, "a ConfigMap key such as ca.crt").default("ca.crt") },
-                { error: "an object { configMap, key } naming the ConfigMap with the IdP's CA bundle" },
-            )
-            .optional(),
-    }, { error: "an object with issuerUrl, clientId, clientSecret or existingSecret, emailDomains and providerRanges (SSO cannot be turned off)" })
+    .strictObject(
+        {
+            issuerUrl: httpsUrl,
+            clientId: z.string({ error: "a non-empty OIDC client id" }).min(1, { error: "a non-empty OIDC client id" }),
+            /** Set with `pulumi config set --secret --path tracing:sso.clientSecret ...`. */
+            clientSecret: z
+                .string({ error: "a non-empty client secret" })
+                .min(1, { error: "a non-empty client secret" })
+                .optional(),
+            /** Or an existing Secret (e.g. synced from Vault) in the platform namespace with key `client-secret`. */
+            existingSecret: dnsLabel.optional(),
+            allowedGroups: z
+                .array(z.string().min(1))
+                .min(1, { error: "a non-empty list of groups (the roles allowed in)" })
+                .default(["tracing-developers", "tracing-support", "tracing-devops"]),
+            emailDomains: z
+                .array(pattern(/^[a-z0-9.-]+\.[a-z]{2,}$/, "an e-mail domain such as jewellery.example (not *)"))
+                .min(1, { error: "a non-empty list of e-mail domains" }),
+            groupsClaim: z.string().min(1).default("groups"),
+            scope: z.string().min(1).default("openid email profile groups"),
+            cookieSameSite: z.enum(["lax", "strict"], { error: "lax or strict" }).default("lax"),
+            cookieExpire: pattern(/^[0-9]+(h|m)$/, "a duration in hours or minutes such as 8h").default("8h"),
+            replicas: intRange(1, 10).default(1),
+            /** Where the identity provider is, for the egress NetworkPolicy. */
+            providerRanges: cidrList,
+            /**
+             * The CA that signed the IdP's certificate, from a ConfigMap in the platform namespace (e.g. the
+             * corporate CA bundle trust-manager distributes): oauth2-proxy's image trusts public roots only.
+             */
+            providerCa: z
+                .strictObject(
+                    {
+                        configMap: dnsLabel,
+                        key: pattern(/^[-._a-zA-Z0-9]+$/, "a ConfigMap key such as ca.crt").default("ca.crt"),
+                    },
+                    { error: "an object { configMap, key } naming the ConfigMap with the IdP's CA bundle" },
+                )
+                .optional(),
+        },
+        {
+            error: "an object with issuerUrl, clientId, clientSecret or existingSecret, emailDomains and providerRanges (SSO cannot be turned off)",
+        },
+    )
     .refine((s) => (s.clientSecret === undefined) !== (s.existingSecret === undefined), {
         error: "set exactly one of clientSecret (a Pulumi secret) and existingSecret (an existing Secret)",
         path: ["clientSecret"],
@@ -405,48 +472,67 @@ export type IngressController = (typeof ingressControllers)[number];
 export type GatewayController = (typeof gatewayControllers)[number];
 
 const exposure = z
-    .strictObject({
-        /** `ingress`: an Ingress on an internal class; `gateway-api`: an HTTPRoute on an existing internal Gateway. */
-        mode: z.enum(["ingress", "gateway-api"], { error: "ingress or gateway-api" }).default("ingress"),
-        host: hostname,
-        ingressClassName: dnsLabel.default("traefik-internal"),
-        /**
-         * The controller behind the class or Gateway: what enforces the VPN-only rule is rendered in its own
-         * form (a Traefik Middleware, an Envoy Gateway SecurityPolicy, HAProxy's or ingress-nginx's
-         * annotation). `custom` names the annotation yours reads (sourceRangeAnnotation). Default: Traefik
-         * for an Ingress, Envoy Gateway for a Gateway.
-         */
-        controller: z.enum([...new Set([...ingressControllers, ...gatewayControllers])] as [string, ...string[]], { error: `one of ${[...new Set([...ingressControllers, ...gatewayControllers])].join(", ")}` }).optional(),
-        /** The VPN's address ranges: the only clients the UI answers. */
-        sourceRanges: cidrList,
-        /** With controller custom: the annotation it reads source ranges from. */
-        sourceRangeAnnotation: z.string({ error: "an annotation name" }).min(1, { error: "an annotation name" }).optional(),
-        /** Addresses of the ingress controller / gateway pods: the only proxies oauth2-proxy trusts for X-Forwarded-*. */
-        proxyRanges: cidrList,
-        /**
-         * Let `pulumi up` wait for the Ingress to get an address in status.loadBalancer (up to 10 minutes);
-         * off by default, as many internal controllers never publish one.
-         */
-        awaitAddress: bool.default(false),
-        /** Namespace of the ingress controller or Gateway, allowed through the NetworkPolicy to oauth2-proxy. */
-        controllerNamespace: dnsLabel.default("ingress-internal"),
-        gateway: z.strictObject({ name: dnsLabel, namespace: dnsLabel }).optional(),
-    }, { error: "an object with host, sourceRanges (the VPN) and proxyRanges (the ingress controller)" })
+    .strictObject(
+        {
+            /** `ingress`: an Ingress on an internal class; `gateway-api`: an HTTPRoute on an existing internal Gateway. */
+            mode: z.enum(["ingress", "gateway-api"], { error: "ingress or gateway-api" }).default("ingress"),
+            host: hostname,
+            ingressClassName: dnsLabel.default("traefik-internal"),
+            /**
+             * The controller behind the class or Gateway: what enforces the VPN-only rule is rendered in its own
+             * form (a Traefik Middleware, an Envoy Gateway SecurityPolicy, HAProxy's or ingress-nginx's
+             * annotation). `custom` names the annotation yours reads (sourceRangeAnnotation). Default: Traefik
+             * for an Ingress, Envoy Gateway for a Gateway.
+             */
+            controller: z
+                .enum([...new Set([...ingressControllers, ...gatewayControllers])] as [string, ...string[]], {
+                    error: `one of ${[...new Set([...ingressControllers, ...gatewayControllers])].join(", ")}`,
+                })
+                .optional(),
+            /** The VPN's address ranges: the only clients the UI answers. */
+            sourceRanges: cidrList,
+            /** With controller custom: the annotation it reads source ranges from. */
+            sourceRangeAnnotation: z
+                .string({ error: "an annotation name" })
+                .min(1, { error: "an annotation name" })
+                .optional(),
+            /** Addresses of the ingress controller / gateway pods: the only proxies oauth2-proxy trusts for X-Forwarded-*. */
+            proxyRanges: cidrList,
+            /**
+             * Let `pulumi up` wait for the Ingress to get an address in status.loadBalancer (up to 10 minutes);
+             * off by default, as many internal controllers never publish one.
+             */
+            awaitAddress: bool.default(false),
+            /** Namespace of the ingress controller or Gateway, allowed through the NetworkPolicy to oauth2-proxy. */
+            controllerNamespace: dnsLabel.default("ingress-internal"),
+            gateway: z.strictObject({ name: dnsLabel, namespace: dnsLabel }).optional(),
+        },
+        { error: "an object with host, sourceRanges (the VPN) and proxyRanges (the ingress controller)" },
+    )
     .refine((e) => e.mode !== "gateway-api" || e.gateway !== undefined, {
         error: "the Gateway to attach to ({ name, namespace }; required in gateway-api mode)",
         path: ["gateway"],
     })
-    .refine((e) => e.controller === undefined || (e.mode === "ingress" ? (ingressControllers as readonly string[]) : (gatewayControllers as readonly string[])).includes(e.controller), {
-        error: `a controller that enforces source ranges in this mode (ingress: ${ingressControllers.join(", ")}; gateway-api: ${gatewayControllers.join(", ")})`,
-        path: ["controller"],
-    })
+    .refine(
+        (e) =>
+            e.controller === undefined ||
+            (e.mode === "ingress"
+                ? (ingressControllers as readonly string[])
+                : (gatewayControllers as readonly string[])
+            ).includes(e.controller),
+        {
+            error: `a controller that enforces source ranges in this mode (ingress: ${ingressControllers.join(", ")}; gateway-api: ${gatewayControllers.join(", ")})`,
+            path: ["controller"],
+        },
+    )
     .refine((e) => (e.controller === "custom") === (e.sourceRangeAnnotation !== undefined), {
         error: "set exactly when controller is custom: the annotation your controller reads source ranges from (for a known controller the program renders its own enforcement)",
         path: ["sourceRangeAnnotation"],
     })
     .transform((e) => ({
         ...e,
-        controller: (e.controller ?? (e.mode === "ingress" ? "traefik" : "envoy-gateway")) as IngressController | GatewayController,
+        controller: (e.controller ?? (e.mode === "ingress" ? "traefik" : "envoy-gateway")) as
+            IngressController | GatewayController,
     }));
 
 const network = z.strictObject(
@@ -467,53 +553,59 @@ const network = z.strictObject(
 /** The `tracing:*` keys, each with its default. */
 export const stackConfigSchema = z
     .strictObject({
-    namespace: dnsLabel.default("tracing"),
-    /**
-     * Create the platform namespace (true), or take one that exists (false): Secrets that must be in
-     * place before the first `pulumi up` (sso.existingSecret, external Elasticsearch credentials) can
-     * only be in a namespace that exists before it. Pod Security labels are applied either way.
-     */
-    createNamespace: bool.default(true),
-    /**
-     * Pulumi refuses to delete or replace the StatefulSets that hold traces and queued spans
-     * (resource option `protect`): set false before a deliberate `pulumi destroy`.
-     */
-    protectData: bool.default(true),
-    /**
-     * A registry mirror every image we deploy is pulled through: `<mirror>/<repository path>:<tag>`
-     * (the upstream registry host dropped), as pull-through caches lay them out.
-     */
-    imageRegistry: pattern(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, "a registry host with an optional path, such as registry.corp.internal/mirror").optional(),
-    /** Chart sources for clusters that cannot reach the public chart repositories. */
-    charts: charts.default({}),
-    retentionDays: intRange(1, 90).default(7),
-    sampling: sampling.default(sampling.parse({})),
-    workloads: z
-        .array(workload)
-        .default([])
-        .refine((ws) => new Set(ws.map((w) => `${w.namespace}/${w.name}`)).size === ws.length, {
-            error: "a list without duplicate namespace/name pairs",
-        }),
-    orderIdHeader: headerName.default("x-order-id"),
-    orderIdPathPattern: orderIdPathPattern.default("/orders/(?P<id>[0-9A-Za-z-]+)"),
-    userIdHeader: headerName.default("x-user-id"),
-    pii: pii.default(pii.parse({})),
-    collector: collector.default(collector.parse({})),
-    tls: tls.default(tls.parse({})),
-    operator: operator.default(operator.parse({})),
-    elasticsearch: elasticsearch.default(elasticsearchInCluster.parse({ mode: "in-cluster" })),
-    jaeger: jaeger.default(jaeger.parse({})),
-    monitoring: monitoring.default(monitoring.parse({})),
-    sso,
-    exposure,
-    network,
+        namespace: dnsLabel.default("tracing"),
+        /**
+         * Create the platform namespace (true), or take one that exists (false): Secrets that must be in
+         * place before the first `pulumi up` (sso.existingSecret, external Elasticsearch credentials) can
+         * only be in a namespace that exists before it. Pod Security labels are applied either way.
+         */
+        createNamespace: bool.default(true),
+        /**
+         * Pulumi refuses to delete or replace the StatefulSets that hold traces and queued spans
+         * (resource option `protect`): set false before a deliberate `pulumi destroy`.
+         */
+        protectData: bool.default(true),
+        /**
+         * A registry mirror every image we deploy is pulled through: `<mirror>/<repository path>:<tag>`
+         * (the upstream registry host dropped), as pull-through caches lay them out.
+         */
+        imageRegistry: pattern(
+            /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/,
+            "a registry host with an optional path, such as registry.corp.internal/mirror",
+        ).optional(),
+        /** Chart sources for clusters that cannot reach the public chart repositories. */
+        charts: charts.default({}),
+        retentionDays: intRange(1, 90).default(7),
+        sampling: sampling.default(sampling.parse({})),
+        workloads: z
+            .array(workload)
+            .default([])
+            .refine((ws) => new Set(ws.map((w) => `${w.namespace}/${w.name}`)).size === ws.length, {
+                error: "a list without duplicate namespace/name pairs",
+            }),
+        orderIdHeader: headerName.default("x-order-id"),
+        orderIdPathPattern: orderIdPathPattern.default("/orders/(?P<id>[0-9A-Za-z-]+)"),
+        userIdHeader: headerName.default("x-user-id"),
+        pii: pii.default(pii.parse({})),
+        collector: collector.default(collector.parse({})),
+        tls: tls.default(tls.parse({})),
+        operator: operator.default(operator.parse({})),
+        elasticsearch: elasticsearch.default(elasticsearchInCluster.parse({ mode: "in-cluster" })),
+        jaeger: jaeger.default(jaeger.parse({})),
+        monitoring: monitoring.default(monitoring.parse({})),
+        sso,
+        exposure,
+        network,
     })
     .superRefine((c, ctx) => {
         if (!c.createNamespace) return;
         // A Secret the user provides cannot be in a namespace this program has yet to create.
         const provided: [string[], string | undefined][] = [
             [["sso", "existingSecret"], c.sso.existingSecret],
-            [["elasticsearch", "credentialsSecret"], c.elasticsearch.mode === "external" ? c.elasticsearch.credentialsSecret : undefined],
+            [
+                ["elasticsearch", "credentialsSecret"],
+                c.elasticsearch.mode === "external" ? c.elasticsearch.credentialsSecret : undefined,
+            ],
             [["elasticsearch", "caSecret"], c.elasticsearch.mode === "external" ? c.elasticsearch.caSecret : undefined],
         ];
         for (const [path, secret] of provided) {

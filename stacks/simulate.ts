@@ -32,7 +32,11 @@ function recordOptions(): Map<string, SimulatedResource["options"]> {
         const protect = req.getProtect() === true;
         const retainOnDelete = req.getRetainondelete() === true;
         if (ignoreChanges.length > 0 || protect || retainOnDelete) {
-            seen.set(`${req.getType()}::${req.getName()}`, { ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}), ...(protect ? { protect } : {}), ...(retainOnDelete ? { retainOnDelete } : {}) });
+            seen.set(`${req.getType()}::${req.getName()}`, {
+                ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+                ...(protect ? { protect } : {}),
+                ...(retainOnDelete ? { retainOnDelete } : {}),
+            });
         }
         return register(req, callback);
     };
@@ -63,7 +67,10 @@ function generatedOutputs(type: string, name: string, inputs: Record<string, unk
     const length = typeof inputs.length === "number" ? inputs.length : 16;
     const placeholder = `mock${name.replace(/[^A-Za-z0-9]/g, "")}`;
     // A bcrypt hash has this shape: $2a$<cost>$<22 characters of salt><31 of hash>.
-    return { result: placeholder.padEnd(length, "x").slice(0, length), bcryptHash: `$2a$10$${placeholder.padEnd(53, "x").slice(0, 53)}` };
+    return {
+        result: placeholder.padEnd(length, "x").slice(0, length),
+        bcryptHash: `$2a$10$${placeholder.padEnd(53, "x").slice(0, 53)}`,
+    };
 }
 
 /**
@@ -72,7 +79,11 @@ function generatedOutputs(type: string, name: string, inputs: Record<string, unk
  * holds from an earlier deploy, where the program reads it back (fields whose changes it ignores). Pulumi's runtime state is per process: call this once per
  * process (jest gives each test file its own).
  */
-export async function simulateProgram(stack: string, config: Record<string, string>, priorState: Record<string, Record<string, unknown>> = {}): Promise<Simulation> {
+export async function simulateProgram(
+    stack: string,
+    config: Record<string, string>,
+    priorState: Record<string, Record<string, unknown>> = {},
+): Promise<Simulation> {
     const resources: SimulatedResource[] = [];
     let options = new Map<string, SimulatedResource["options"]>();
     await pulumi.runtime.setMocks(
@@ -82,11 +93,20 @@ export async function simulateProgram(stack: string, config: Record<string, stri
                 // The mock monitor passes an empty id for a resource to create, the object's id for a read.
                 const read = args.id !== undefined && args.id !== "";
                 const recorded = options.get(`${args.type}::${args.name}`);
-                resources.push({ type: args.type, name: args.name, inputs, ...(read ? { readId: args.id } : {}), ...(recorded === undefined ? {} : { options: recorded }) });
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs,
+                    ...(read ? { readId: args.id } : {}),
+                    ...(recorded === undefined ? {} : { options: recorded }),
+                });
                 // A later deploy: the engine keeps the state of ignored changes, so outputs come from there.
                 const prior = priorState[`${args.type}::${args.name}`] ?? {};
                 const given = args.inputs as Record<string, unknown>;
-                return { id: read ? String(args.id) : `${args.name}-id`, state: { ...given, ...generatedOutputs(args.type, args.name, given), ...prior } };
+                return {
+                    id: read ? String(args.id) : `${args.name}-id`,
+                    state: { ...given, ...generatedOutputs(args.type, args.name, given), ...prior },
+                };
             },
             call(args) {
                 return args.inputs as Record<string, unknown>;

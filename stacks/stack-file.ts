@@ -20,7 +20,8 @@ export function readStackFile(projectDir: string, stack: string): Record<string,
     return out;
 }
 
-export const secretPlaceholder = (key: string): string => `placeholder-secret-for-${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
+export const secretPlaceholder = (key: string): string =>
+    `placeholder-secret-for-${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
 
 function isSecure(value: unknown): value is { secure: string } {
     return value !== null && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value;

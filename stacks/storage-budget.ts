@@ -8,7 +8,12 @@ export function storageBudget(config: StackConfig) {
     const es = config.elasticsearch;
     const shardsKept = config.retentionDays * dailyIndices * es.shards * (1 + es.replicas);
     if (es.mode === "external") {
-        return { retentionDays: config.retentionDays, elasticsearch: "external", shardsPerDailyIndex: es.shards * (1 + es.replicas), shardsKept };
+        return {
+            retentionDays: config.retentionDays,
+            elasticsearch: "external",
+            shardsPerDailyIndex: es.shards * (1 + es.replicas),
+            shardsKept,
+        };
     }
     return {
         retentionDays: config.retentionDays,
@@ -19,6 +24,7 @@ export function storageBudget(config: StackConfig) {
         shardsPerDailyIndex: es.shards * (1 + es.replicas),
         shardsKept,
         /** The disk each day of traces may use, with Elasticsearch's 85 % low watermark kept free. */
-        giPerDayOfRetention: Math.floor(((es.storageGi * es.nodes * 0.85) / config.retentionDays / (1 + es.replicas)) * 10) / 10,
+        giPerDayOfRetention:
+            Math.floor(((es.storageGi * es.nodes * 0.85) / config.retentionDays / (1 + es.replicas)) * 10) / 10,
     };
 }

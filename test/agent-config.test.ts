@@ -36,7 +36,15 @@ describe("agent collector config", () => {
     it("runs memory_limiter first, metadata and ids before scrubbing, and batch last", () => {
         const processors = parsed.service.pipelines.traces.processors;
         // Ids are named before anything masks them (an order id in a path can look like a phone number).
-        expect(processors).toEqual(["memory_limiter", "k8s_attributes", "transform/order_ids", "attributes/drop_pii", "redaction/pii", "transform/scrub_pii", "batch"]);
+        expect(processors).toEqual([
+            "memory_limiter",
+            "k8s_attributes",
+            "transform/order_ids",
+            "attributes/drop_pii",
+            "redaction/pii",
+            "transform/scrub_pii",
+            "batch",
+        ]);
         expect(processors[0]).toBe("memory_limiter");
         expect(processors.indexOf("k8s_attributes")).toBeLessThan(processors.indexOf("redaction/pii"));
         expect(processors.indexOf("transform/order_ids")).toBeLessThan(processors.indexOf("redaction/pii"));
@@ -45,18 +53,27 @@ describe("agent collector config", () => {
     });
 
     it("limits memory below the container limit", () => {
-        expect(parsed.processors.memory_limiter).toEqual({ check_interval: "1s", limit_mib: 400, spike_limit_mib: 100 });
+        expect(parsed.processors.memory_limiter).toEqual({
+            check_interval: "1s",
+            limit_mib: 400,
+            spike_limit_mib: 100,
+        });
     });
 
     it("filters Kubernetes metadata by the node it runs on", () => {
-        expect(parsed.processors.k8s_attributes).toMatchObject({ passthrough: false, filter: { node_from_env_var: "K8S_NODE_NAME" } });
+        expect(parsed.processors.k8s_attributes).toMatchObject({
+            passthrough: false,
+            filter: { node_from_env_var: "K8S_NODE_NAME" },
+        });
     });
 
     it("masks every configured pattern in every attribute, and keeps the ids searchable", () => {
         const redaction = parsed.processors["redaction/pii"] as RedactionConfig;
         expect(redaction.blocked_values).toEqual([maskPattern(config.pii)]);
         expect(redaction.allowed_values).toHaveLength(1);
-        expect(redaction.ignored_keys).toEqual(expect.arrayContaining(["order.id", "user.id", "service.name", "http.request.header.x-order-id"]));
+        expect(redaction.ignored_keys).toEqual(
+            expect.arrayContaining(["order.id", "user.id", "service.name", "http.request.header.x-order-id"]),
+        );
         expect(redaction.redact_all_types).toBe(true);
         expect(redaction.summary).toBe("info");
     });
@@ -65,14 +82,20 @@ describe("agent collector config", () => {
         const scrub = parsed.processors["transform/scrub_pii"] as TransformConfig;
         expect(scrub.trace_statements).toEqual(scrubGroups(config.pii));
         const statements = scrub.trace_statements.flatMap((g) => g.statements.map((st) => `${g.context}: ${st}`));
-        for (const field of ["span: replace_pattern(span.name,", "span: replace_pattern(span.status.message,", "spanevent: replace_pattern(spanevent.name,"]) {
+        for (const field of [
+            "span: replace_pattern(span.name,",
+            "span: replace_pattern(span.status.message,",
+            "spanevent: replace_pattern(spanevent.name,",
+        ]) {
             expect(statements.some((st) => st.startsWith(field))).toBe(true);
         }
     });
 
     it("sends to the gateway uncompressed unless told otherwise", () => {
         expect(parsed.exporters.load_balancing).toMatchObject({ protocol: { otlp: { compression: "none" } } });
-        expect(renderAgentConfig({ ...input, exportCompression: "zstd" }).exporters.load_balancing).toMatchObject({ protocol: { otlp: { compression: "zstd" } } });
+        expect(renderAgentConfig({ ...input, exportCompression: "zstd" }).exporters.load_balancing).toMatchObject({
+            protocol: { otlp: { compression: "zstd" } },
+        });
     });
 
     it("deletes the configured personal-data keys", () => {
@@ -83,7 +106,10 @@ describe("agent collector config", () => {
 
     it("copies the captured order and user id headers to order.id and user.id", () => {
         const [ids] = (parsed.processors["transform/order_ids"] as TransformConfig).trace_statements;
-        expect(ids.statements).toEqual([...copyHeaderStatements("x-order-id", "order.id"), ...copyHeaderStatements("x-user-id", "user.id")]);
+        expect(ids.statements).toEqual([
+            ...copyHeaderStatements("x-order-id", "order.id"),
+            ...copyHeaderStatements("x-user-id", "user.id"),
+        ]);
         expect(ids.statements.slice(0, 2)).toEqual([
             'set(span.attributes["order.id"], Coalesce([span.attributes["http.request.header.x-order-id"], span.attributes["http.request.header.x_order_id"], span.attributes["messaging.header.x_order_id"]])) where span.attributes["order.id"] == nil',
             'set(span.attributes["order.id"], span.attributes["order.id"][0]) where IsList(span.attributes["order.id"])',
@@ -110,7 +136,10 @@ describe("agent collector config", () => {
     });
 
     it("escapes $ in user patterns so the collector does not expand them", () => {
-        const custom = renderAgentConfig({ ...input, pii: { ...config.pii, masks: [{ name: "tail", pattern: "secret$" }] } });
+        const custom = renderAgentConfig({
+            ...input,
+            pii: { ...config.pii, masks: [{ name: "tail", pattern: "secret$" }] },
+        });
         const text = toCollectorYaml(custom);
         expect(text).toContain("secret$$");
         expect((custom.processors["redaction/pii"] as RedactionConfig).blocked_values).toEqual(["secret$$"]);
@@ -122,6 +151,8 @@ describe("agent collector config", () => {
     });
 
     it("turns enrichment into passthrough where there is no Kubernetes API", () => {
-        expect(renderAgentConfig({ ...input, kubernetesMetadata: false }).processors.k8s_attributes).toMatchObject({ passthrough: true });
+        expect(renderAgentConfig({ ...input, kubernetesMetadata: false }).processors.k8s_attributes).toMatchObject({
+            passthrough: true,
+        });
     });
 });

@@ -41,7 +41,17 @@ describe("npm run check", () => {
 
     it("reads any stack name and replaces encrypted values with placeholders", () => {
         const sso = { ...ssoConfig, existingSecret: undefined, clientSecret: { secure: "v1:AAABAxyz" } };
-        writeFileSync(badFile, stringify({ config: { ...requiredValues, "tracing:createNamespace": true, "tracing:retentionDays": 5, "tracing:sso": sso } }));
+        writeFileSync(
+            badFile,
+            stringify({
+                config: {
+                    ...requiredValues,
+                    "tracing:createNamespace": true,
+                    "tracing:retentionDays": 5,
+                    "tracing:sso": sso,
+                },
+            }),
+        );
         const run = runCheck(["--stack", badStack, "--json"]);
         expect(run.status).toBe(0);
         const report = JSON.parse(run.stdout) as CheckReport;

@@ -21,30 +21,56 @@ describe("gateway collector config", () => {
     const tail = parsed.processors.tail_sampling as TailSamplingConfig;
 
     it("limits memory first, counts every span into the span metrics, then samples and batches what goes to Jaeger", () => {
-        expect(parsed.service.pipelines["traces/all"]).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "transform/semconv"], exporters: ["span_metrics", "forward"] });
-        expect(parsed.service.pipelines.traces).toEqual({ receivers: ["forward"], processors: ["tail_sampling", "batch"], exporters: ["otlp_grpc/jaeger"] });
-        expect(parsed.service.pipelines["metrics/spans"]).toEqual({ receivers: ["span_metrics"], processors: ["transform/span_metrics_resource"], exporters: ["prometheus/span_metrics"] });
+        expect(parsed.service.pipelines["traces/all"]).toEqual({
+            receivers: ["otlp"],
+            processors: ["memory_limiter", "transform/semconv"],
+            exporters: ["span_metrics", "forward"],
+        });
+        expect(parsed.service.pipelines.traces).toEqual({
+            receivers: ["forward"],
+            processors: ["tail_sampling", "batch"],
+            exporters: ["otlp_grpc/jaeger"],
+        });
+        expect(parsed.service.pipelines["metrics/spans"]).toEqual({
+            receivers: ["span_metrics"],
+            processors: ["transform/span_metrics_resource"],
+            exporters: ["prometheus/span_metrics"],
+        });
     });
 
     it("serves RED metrics with exemplars, bounded label sets and no order or user id, on the span metrics port", () => {
         const connector = parsed.connectors?.span_metrics as SpanMetricsConnectorConfig;
         const labels = connector.dimensions.map((d) => d.name);
-        expect(labels).toEqual(["http.response.status_code", "messaging.system", "messaging.destination.name", "messaging.rabbitmq.destination.routing_key"]);
+        expect(labels).toEqual([
+            "http.response.status_code",
+            "messaging.system",
+            "messaging.destination.name",
+            "messaging.rabbitmq.destination.routing_key",
+        ]);
         expect(labels.some((l) => /order|user/.test(l))).toBe(false);
         expect(connector.histogram.explicit.buckets[0]).toBe("5ms");
         expect(connector.histogram.explicit.buckets.at(-1)).toBe("300000ms");
         expect(connector.exemplars.enabled).toBe(true);
         expect(connector.aggregation_cardinality_limit).toBeGreaterThan(0);
-        expect(parsed.exporters["prometheus/span_metrics"]).toMatchObject({ endpoint: `\${env:MY_POD_IP}:${spanMetricsPodPort}`, enable_open_metrics: true });
+        expect(parsed.exporters["prometheus/span_metrics"]).toMatchObject({
+            endpoint: `\${env:MY_POD_IP}:${spanMetricsPodPort}`,
+            enable_open_metrics: true,
+        });
     });
 
     it("copies the pre-stable messaging and HTTP names to the stable ones, only where the stable one is missing", () => {
-        const statements = (parsed.processors["transform/semconv"] as TransformConfig).trace_statements.flatMap((g) => g.statements);
-        expect(statements).toContain('set(span.attributes["messaging.destination.name"], span.attributes["messaging.destination"]) where span.attributes["messaging.destination.name"] == nil and span.attributes["messaging.destination"] != nil');
+        const statements = (parsed.processors["transform/semconv"] as TransformConfig).trace_statements.flatMap(
+            (g) => g.statements,
+        );
+        expect(statements).toContain(
+            'set(span.attributes["messaging.destination.name"], span.attributes["messaging.destination"]) where span.attributes["messaging.destination.name"] == nil and span.attributes["messaging.destination"] != nil',
+        );
         expect(statements).toContain(
             'set(span.attributes["messaging.rabbitmq.destination.routing_key"], span.attributes["messaging.rabbitmq.routing_key"]) where span.attributes["messaging.rabbitmq.destination.routing_key"] == nil and span.attributes["messaging.rabbitmq.routing_key"] != nil',
         );
-        expect(statements).toContain('set(span.attributes["http.response.status_code"], span.attributes["http.status_code"]) where span.attributes["http.response.status_code"] == nil and span.attributes["http.status_code"] != nil');
+        expect(statements).toContain(
+            'set(span.attributes["http.response.status_code"], span.attributes["http.status_code"]) where span.attributes["http.response.status_code"] == nil and span.attributes["http.status_code"] != nil',
+        );
     });
 
     it("keeps errors, slow traces and the configured share of the rest", () => {
@@ -58,7 +84,10 @@ describe("gateway collector config", () => {
 
     it("drops the error policy when errors are not to be kept", () => {
         const off = renderGatewayConfig({ ...input, sampling: { ...sampling, keepErrors: false } });
-        expect((off.processors.tail_sampling as TailSamplingConfig).policies.map((p) => p.name)).toEqual(["keep-slow", "keep-share"]);
+        expect((off.processors.tail_sampling as TailSamplingConfig).policies.map((p) => p.name)).toEqual([
+            "keep-slow",
+            "keep-share",
+        ]);
     });
 
     it("decides waiting traces on shutdown instead of dropping them, within the pod's grace period", () => {
@@ -69,7 +98,13 @@ describe("gateway collector config", () => {
         const exporter = parsed.exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig;
         expect(exporter.endpoint).toBe(input.exportEndpoint);
         expect(exporter.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "0s" });
-        expect(exporter.sending_queue).toEqual({ enabled: true, num_consumers: 4, sizer: "bytes", queue_size: queueBytesFor(2), storage: "file_storage/queue" });
+        expect(exporter.sending_queue).toEqual({
+            enabled: true,
+            num_consumers: 4,
+            sizer: "bytes",
+            queue_size: queueBytesFor(2),
+            storage: "file_storage/queue",
+        });
     });
 
     it("caps the persistent queue at 40 % of its volume, in bytes, leaving room for bbolt's free pages and a compaction copy", () => {
@@ -78,19 +113,26 @@ describe("gateway collector config", () => {
             expect(queueBytesFor(gi)).toBeLessThanOrEqual(0.4 * volume);
             expect(queueBytesFor(gi)).toBeGreaterThan(0.39 * volume);
         }
-        expect(parsed.extensions["file_storage/queue"]).toMatchObject({ directory: "/var/lib/otelcol/queue", create_directory: true });
+        expect(parsed.extensions["file_storage/queue"]).toMatchObject({
+            directory: "/var/lib/otelcol/queue",
+            create_directory: true,
+        });
         expect(parsed.service.extensions).toEqual(["health_check", "file_storage/queue"]);
     });
 
     it("keeps the queue in memory only when no queue directory is given", () => {
         const inMemory = renderGatewayConfig({ ...input, queueDirectory: undefined });
-        expect((inMemory.exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig).sending_queue?.storage).toBeUndefined();
+        expect(
+            (inMemory.exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig).sending_queue?.storage,
+        ).toBeUndefined();
         expect(inMemory.extensions["file_storage/queue"]).toBeUndefined();
         expect(inMemory.service.extensions).toEqual(["health_check"]);
     });
 
     it("verifies Jaeger's certificate when a CA is given", () => {
-        const tls = renderGatewayConfig({ ...input, exportCaFile: "/tls/ca.crt" }).exporters["otlp_grpc/jaeger"] as OtlpGrpcExporterConfig;
+        const tls = renderGatewayConfig({ ...input, exportCaFile: "/tls/ca.crt" }).exporters[
+            "otlp_grpc/jaeger"
+        ] as OtlpGrpcExporterConfig;
         expect(tls.tls).toEqual({ insecure: false, ca_file: "/tls/ca.crt" });
     });
 

@@ -1,4 +1,9 @@
-import { dashboardConfigMapData, prometheusExemplarJsonData, renderOrderFlowDashboard, TimeseriesPanel } from "../renderers/grafana-dashboard";
+import {
+    dashboardConfigMapData,
+    prometheusExemplarJsonData,
+    renderOrderFlowDashboard,
+    TimeseriesPanel,
+} from "../renderers/grafana-dashboard";
 import { renderAlertRules } from "../renderers/prometheus-rules";
 import { promLabel, spanMetricDimensions, spanMetricNames } from "../renderers/span-metrics";
 
@@ -29,7 +34,18 @@ const collectorMetrics = [
     "otelcol_processor_tail_sampling_sampling_trace_dropped_too_early",
 ];
 const servedMetrics = new Set<string>([...Object.values(spanMetricNames), ...collectorMetrics]);
-const servedLabels = new Set<string>(["service_name", "span_name", "span_kind", "status_code", "le", "namespace", "pod", "exporter", "sampled", ...spanMetricDimensions.map(promLabel)]);
+const servedLabels = new Set<string>([
+    "service_name",
+    "span_name",
+    "span_kind",
+    "status_code",
+    "le",
+    "namespace",
+    "pod",
+    "exporter",
+    "sampled",
+    ...spanMetricDimensions.map(promLabel),
+]);
 
 /** Every identifier of a PromQL expression that is neither a function, a keyword, a label nor a string: its metric names. */
 function metricNames(expr: string): string[] {
@@ -39,19 +55,24 @@ function metricNames(expr: string): string[] {
         .replace(/\[[^\]]*\]/g, "")
         .replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, "")
         .replace(/[A-Za-z_][A-Za-z0-9_]*\s*\(/g, "(");
-    return [...bare.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)].map((m) => m[0]).filter((w) => !["or", "and", "unless", "offset", "bool"].includes(w));
+    return [...bare.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)]
+        .map((m) => m[0])
+        .filter((w) => !["or", "and", "unless", "offset", "bool"].includes(w));
 }
 
 /** The label names a PromQL expression matches on or groups by. */
 function labelNames(expr: string): string[] {
     const noStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-    const matchers = [...noStrings.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)/g)].map((l) => l[1]));
+    const matchers = [...noStrings.matchAll(/\{([^}]*)\}/g)].flatMap((m) =>
+        [...m[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)/g)].map((l) => l[1]),
+    );
     const grouped = [...noStrings.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) => m[1].split(",").map((l) => l.trim()));
     return [...matchers, ...grouped];
 }
 
 /** The `by (...)` labels of an expression, sorted. */
-const groupedBy = (expr: string): string[] => [...new Set([...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) => m[1].split(",").map((l) => l.trim())))].sort();
+const groupedBy = (expr: string): string[] =>
+    [...new Set([...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) => m[1].split(",").map((l) => l.trim())))].sort();
 
 describe("the order-flow dashboard", () => {
     it("queries only metrics the platform serves: the span metrics and the collector's own", () => {
@@ -62,13 +83,32 @@ describe("the order-flow dashboard", () => {
             expect(used.filter((m) => !servedMetrics.has(m))).toEqual([]);
         }
         // The dashboard reads the pipeline from the same series the alerts fire on.
-        const alerts = renderAlertRules({ namespace: "tracing", services: [], slowTraceMs: 1, errorRatio: 0.1, unconsumedAfterMinutes: 1, agentDaemonSet: "a", gatewayStatefulSet: "g", gatewayQueueClaim: "q", indexCleanerCronJob: "c", jaegerStorageExporter: "j" });
-        const alertOtelcol = new Set(alerts.groups.flatMap((g) => g.rules.flatMap((r) => metricNames(r.expr))).filter((m) => m.startsWith("otelcol_")));
+        const alerts = renderAlertRules({
+            namespace: "tracing",
+            services: [],
+            slowTraceMs: 1,
+            errorRatio: 0.1,
+            unconsumedAfterMinutes: 1,
+            agentDaemonSet: "a",
+            gatewayStatefulSet: "g",
+            gatewayQueueClaim: "q",
+            indexCleanerCronJob: "c",
+            jaegerStorageExporter: "j",
+        });
+        const alertOtelcol = new Set(
+            alerts.groups
+                .flatMap((g) => g.rules.flatMap((r) => metricNames(r.expr)))
+                .filter((m) => m.startsWith("otelcol_")),
+        );
         expect([...alertOtelcol].filter((m) => !servedMetrics.has(m))).toEqual([]);
     });
 
     it("the metric-name check catches a renamed metric", () => {
-        expect(metricNames(`sum by (pod) (rate(otelcol_receiver_refused_spans_total{namespace="x"}[5m])) / max(otelcol_exporter_queue_size)`)).toEqual(["otelcol_receiver_refused_spans_total", "otelcol_exporter_queue_size"]);
+        expect(
+            metricNames(
+                `sum by (pod) (rate(otelcol_receiver_refused_spans_total{namespace="x"}[5m])) / max(otelcol_exporter_queue_size)`,
+            ),
+        ).toEqual(["otelcol_receiver_refused_spans_total", "otelcol_exporter_queue_size"]);
     });
 
     it("matches and groups only on labels the series carry", () => {
@@ -91,11 +131,18 @@ describe("the order-flow dashboard", () => {
                 }
             }
         }
-        expect(dashboard.panels.filter((p) => p.type === "row").map((p) => p.title)).toEqual(["Order flow", "Tracing pipeline"]);
+        expect(dashboard.panels.filter((p) => p.type === "row").map((p) => p.title)).toEqual([
+            "Order flow",
+            "Tracing pipeline",
+        ]);
     });
 
     it("is the dashboard the sidecar expects, every panel on the $datasource variable", () => {
-        expect(dashboard).toMatchObject({ uid: "tracing-order-flow", title: "Order flow and tracing pipeline", schemaVersion: 39 });
+        expect(dashboard).toMatchObject({
+            uid: "tracing-order-flow",
+            title: "Order flow and tracing pipeline",
+            schemaVersion: 39,
+        });
         for (const p of panels) {
             expect(p.datasource).toEqual({ type: "prometheus", uid: "${datasource}" });
             expect(p.targets.every((t) => t.datasource.uid === "${datasource}")).toBe(true);
@@ -106,31 +153,53 @@ describe("the order-flow dashboard", () => {
     it("offers a data source picker and a multi-select service picker limited to the instrumented workloads", () => {
         const [ds, service] = dashboard.templating.list;
         expect(ds).toMatchObject({ type: "datasource", name: "datasource", query: "prometheus" });
-        expect(service).toMatchObject({ type: "query", name: "service", query: "label_values(traces_span_metrics_calls_total, service_name)", multi: true, includeAll: true });
+        expect(service).toMatchObject({
+            type: "query",
+            name: "service",
+            query: "label_values(traces_span_metrics_calls_total, service_name)",
+            multi: true,
+            includeAll: true,
+        });
         expect(service.regex).toBe("/^(shop-api|crm-api|mes-api)$/");
         expect(renderOrderFlowDashboard({ ...input, services: [] }).templating.list[1].regex).toBe("");
         // The order-flow panels follow the picker; the RabbitMQ panel compares publisher with consumer, so it does not.
-        for (const title of ["Requests", "Error ratio", "Duration"]) expect(byTitle(title).targets.every((t) => t.expr.includes('service_name=~"$service"'))).toBe(true);
+        for (const title of ["Requests", "Error ratio", "Duration"])
+            expect(byTitle(title).targets.every((t) => t.expr.includes('service_name=~"$service"'))).toBe(true);
     });
 
     it("filters every collector series by the platform's namespace", () => {
         const collector = exprs.filter((e) => e.includes("otelcol_"));
         expect(collector.length).toBeGreaterThanOrEqual(5);
-        for (const e of collector) expect(e.match(/otelcol_[a-z_]+\{[^}]*\}/g)?.every((s) => s.includes('namespace="tracing"'))).toBe(true);
+        for (const e of collector)
+            expect(e.match(/otelcol_[a-z_]+\{[^}]*\}/g)?.every((s) => s.includes('namespace="tracing"'))).toBe(true);
     });
 
     it("shows duration per chain step with exemplars and slowTraceMs as a threshold line", () => {
         const duration = byTitle("Duration");
         expect(duration.fieldConfig.defaults.unit).toBe("ms");
         expect(duration.targets.map((t) => t.expr.match(/histogram_quantile\((0\.\d+)/)?.[1])).toEqual(["0.5", "0.95"]);
-        expect(duration.targets.every((t) => t.exemplar === true && t.expr.includes(spanMetricNames.durationBucket) && groupedBy(t.expr).join() === "le,service_name,span_name")).toBe(true);
+        expect(
+            duration.targets.every(
+                (t) =>
+                    t.exemplar === true &&
+                    t.expr.includes(spanMetricNames.durationBucket) &&
+                    groupedBy(t.expr).join() === "le,service_name,span_name",
+            ),
+        ).toBe(true);
         expect(duration.fieldConfig.defaults.thresholds.steps.map((s) => s.value)).toEqual([null, 1500]);
         expect(duration.fieldConfig.defaults.custom.thresholdsStyle.mode).toBe("line");
-        expect(panels.filter((p) => p !== duration).flatMap((p) => p.targets).some((t) => t.exemplar === true)).toBe(false);
+        expect(
+            panels
+                .filter((p) => p !== duration)
+                .flatMap((p) => p.targets)
+                .some((t) => t.exemplar === true),
+        ).toBe(false);
     });
 
     it("links trace_id exemplars to the Jaeger data source when one is named", () => {
-        expect(prometheusExemplarJsonData("jaeger-uid")).toEqual({ exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: "jaeger-uid" }] });
+        expect(prometheusExemplarJsonData("jaeger-uid")).toEqual({
+            exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: "jaeger-uid" }],
+        });
         expect(dashboard.links).toEqual([]);
         const linked = renderOrderFlowDashboard({ ...input, jaegerDatasourceUid: "jaeger-uid" });
         expect(linked.links).toHaveLength(1);
@@ -153,7 +222,10 @@ describe("the order-flow dashboard", () => {
         expect(published.expr).toContain('span_kind="SPAN_KIND_PRODUCER"');
         expect(consumed.expr).toContain('span_kind="SPAN_KIND_CONSUMER"');
         expect(published.expr.replace("PRODUCER", "CONSUMER")).toBe(consumed.expr);
-        expect(groupedBy(published.expr)).toEqual(["messaging_destination_name", "messaging_rabbitmq_destination_routing_key"]);
+        expect(groupedBy(published.expr)).toEqual([
+            "messaging_destination_name",
+            "messaging_rabbitmq_destination_routing_key",
+        ]);
         expect(published.expr).toContain('messaging_system="rabbitmq"');
         expect(published.legendFormat).toMatch(/^published /);
         expect(consumed.legendFormat).toMatch(/^consumed /);

@@ -1,4 +1,9 @@
-import { headerCaptureEnv, injectionAnnotations, instrumentationChecksum, renderInstrumentationSpec } from "../renderers/instrumentation";
+import {
+    headerCaptureEnv,
+    injectionAnnotations,
+    instrumentationChecksum,
+    renderInstrumentationSpec,
+} from "../renderers/instrumentation";
 
 const agentImages = { java: "java:1", nodejs: "nodejs:2", python: "python:3", dotnet: "dotnet:4", go: "go:v5" };
 
@@ -37,9 +42,18 @@ describe("Instrumentation spec", () => {
     });
 
     it("captures the order and user id headers where the agent supports it", () => {
-        expect(spec.java.env).toContainEqual({ name: "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS", value: "x-order-id,x-user-id" });
-        expect(spec.java.env).toContainEqual({ name: "OTEL_INSTRUMENTATION_MESSAGING_EXPERIMENTAL_CAPTURE_HEADERS", value: "x-order-id,x-user-id" });
-        expect(spec.python.env).toContainEqual({ name: "OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST", value: "x-order-id,x-user-id" });
+        expect(spec.java.env).toContainEqual({
+            name: "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS",
+            value: "x-order-id,x-user-id",
+        });
+        expect(spec.java.env).toContainEqual({
+            name: "OTEL_INSTRUMENTATION_MESSAGING_EXPERIMENTAL_CAPTURE_HEADERS",
+            value: "x-order-id,x-user-id",
+        });
+        expect(spec.python.env).toContainEqual({
+            name: "OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST",
+            value: "x-order-id,x-user-id",
+        });
         expect(spec.dotnet.env?.map((e) => e.value)).toEqual(["x-order-id,x-user-id", "x-order-id,x-user-id"]);
         expect(headerCaptureEnv(["a"]).go).toEqual([]);
     });
@@ -47,7 +61,9 @@ describe("Instrumentation spec", () => {
 
 describe("inject annotations", () => {
     it("reference the Instrumentation as namespace/name for the language", () => {
-        expect(injectionAnnotations("java", "tracing/tracing")).toEqual({ "instrumentation.opentelemetry.io/inject-java": "tracing/tracing" });
+        expect(injectionAnnotations("java", "tracing/tracing")).toEqual({
+            "instrumentation.opentelemetry.io/inject-java": "tracing/tracing",
+        });
     });
 
     it("name the containers and the Go executable when given", () => {
@@ -60,11 +76,24 @@ describe("inject annotations", () => {
 });
 
 describe("the Instrumentation checksum that rolls opted-in workloads", () => {
-    const input = { agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318", headPercent: 100, orderIdHeader: "x-order-id", userIdHeader: "x-user-id", agentImages };
+    const input = {
+        agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
+        headPercent: 100,
+        orderIdHeader: "x-order-id",
+        userIdHeader: "x-user-id",
+        agentImages,
+    };
     it("changes when a setting the agents read changes, and only then", () => {
         const base = instrumentationChecksum(renderInstrumentationSpec(input));
         expect(instrumentationChecksum(renderInstrumentationSpec(input))).toEqual(base);
         expect(instrumentationChecksum(renderInstrumentationSpec({ ...input, headPercent: 10 }))).not.toEqual(base);
-        expect(instrumentationChecksum(renderInstrumentationSpec({ ...input, agentImages: { ...agentImages, java: `${agentImages.java}-next` } }))).not.toEqual(base);
+        expect(
+            instrumentationChecksum(
+                renderInstrumentationSpec({
+                    ...input,
+                    agentImages: { ...agentImages, java: `${agentImages.java}-next` },
+                }),
+            ),
+        ).not.toEqual(base);
     });
 });

@@ -1,13 +1,26 @@
 import { parse } from "yaml";
 import { JaegerConfig, jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
 
-const es = { kind: "elasticsearch" as const, url: "https://elasticsearch.tracing.svc.cluster.local:9200", caFile: "/etc/jaeger/es-ca/ca.crt", indexPrefix: "jaeger", shards: 2, replicas: 1 };
+const es = {
+    kind: "elasticsearch" as const,
+    url: "https://elasticsearch.tracing.svc.cluster.local:9200",
+    caFile: "/etc/jaeger/es-ca/ca.crt",
+    indexPrefix: "jaeger",
+    shards: 2,
+    replicas: 1,
+};
 
 describe("Jaeger v2 config", () => {
     it("collector role: OTLP in on the pod IP, Elasticsearch out, no query extension", () => {
         // The YAML round trip is what the pod reads: what was rendered, back as the same shape.
-        const cfg = parse(toJaegerYaml(renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen }))) as JaegerConfig;
-        expect(cfg.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] });
+        const cfg = parse(
+            toJaegerYaml(renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen })),
+        ) as JaegerConfig;
+        expect(cfg.service.pipelines.traces).toEqual({
+            receivers: ["otlp"],
+            processors: ["batch"],
+            exporters: ["jaeger_storage_exporter"],
+        });
         expect(cfg.receivers.otlp?.protocols.grpc.endpoint).toBe("${env:MY_POD_IP}:4317");
         expect(cfg.extensions.jaeger_query).toBeUndefined();
         expect(cfg.service.extensions).toEqual(["jaeger_storage", "healthcheckv2"]);
@@ -16,7 +29,10 @@ describe("Jaeger v2 config", () => {
 
     it("query role: UI and gRPC API bound explicitly, a nop pipeline, no index templates", () => {
         const cfg = renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen });
-        expect(cfg.extensions.jaeger_query).toMatchObject({ http: { endpoint: "${env:MY_POD_IP}:16686" }, grpc: { endpoint: "${env:MY_POD_IP}:16685" } });
+        expect(cfg.extensions.jaeger_query).toMatchObject({
+            http: { endpoint: "${env:MY_POD_IP}:16686" },
+            grpc: { endpoint: "${env:MY_POD_IP}:16685" },
+        });
         expect(cfg.service.pipelines.traces).toEqual({ receivers: ["nop"], exporters: ["nop"] });
         expect(cfg.receivers.otlp).toBeUndefined();
         const backend = cfg.extensions.jaeger_storage.backends.traces;
@@ -28,22 +44,45 @@ describe("Jaeger v2 config", () => {
         const query = renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen, prometheusUrl: url });
         expect(query.extensions.jaeger_query?.storage).toEqual({ traces: "traces", metrics: "span_metrics" });
         expect(query.extensions.jaeger_storage.metric_backends).toEqual({
-            span_metrics: { prometheus: { endpoint: url, metric_namespace: "traces_span_metrics", latency_unit: "ms", normalize_calls: true, normalize_duration: true } },
+            span_metrics: {
+                prometheus: {
+                    endpoint: url,
+                    metric_namespace: "traces_span_metrics",
+                    latency_unit: "ms",
+                    normalize_calls: true,
+                    normalize_duration: true,
+                },
+            },
         });
-        expect(renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen, prometheusUrl: url }).extensions.jaeger_storage.metric_backends).toBeUndefined();
-        expect(renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen }).extensions.jaeger_query?.storage).toEqual({ traces: "traces" });
+        expect(
+            renderJaegerConfig({ role: "collector", storage: es, listen: jaegerPodListen, prometheusUrl: url })
+                .extensions.jaeger_storage.metric_backends,
+        ).toBeUndefined();
+        expect(
+            renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen }).extensions.jaeger_query
+                ?.storage,
+        ).toEqual({ traces: "traces" });
     });
 
     it("health on 13133 /status", () => {
         const cfg = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen });
-        expect(cfg.extensions.healthcheckv2).toEqual({ use_v2: true, http: { endpoint: "${env:MY_POD_IP}:13133", status: { enabled: true, path: "/status" } } });
+        expect(cfg.extensions.healthcheckv2).toEqual({
+            use_v2: true,
+            http: { endpoint: "${env:MY_POD_IP}:13133", status: { enabled: true, path: "/status" } },
+        });
     });
 
     it("writes daily indices with the configured shards and replicas, credentials from the environment, TLS verified", () => {
-        const backend = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen }).extensions.jaeger_storage.backends.traces;
+        const backend = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen }).extensions
+            .jaeger_storage.backends.traces;
         if (!("elasticsearch" in backend)) throw new Error("expected an elasticsearch backend");
         const e = backend.elasticsearch;
-        expect(e.indices.spans).toEqual({ shards: 2, replicas: 1, date_layout: "2006-01-02", rollover_frequency: "day" });
+        expect(e.indices.spans).toEqual({
+            shards: 2,
+            replicas: 1,
+            date_layout: "2006-01-02",
+            rollover_frequency: "day",
+        });
         expect(e.indices.services).toEqual(e.indices.spans);
         expect(e.auth.basic).toEqual({ username: "${env:ES_USERNAME}", password: "${env:ES_PASSWORD}" });
         expect(e.tls).toEqual({ insecure: false, ca_file: "/etc/jaeger/es-ca/ca.crt" });
@@ -58,7 +97,11 @@ describe("Jaeger v2 config", () => {
     });
 
     it("caps an in-memory store", () => {
-        const backend = renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 50000 }, listen: jaegerPodListen }).extensions.jaeger_storage.backends.traces;
+        const backend = renderJaegerConfig({
+            role: "combined",
+            storage: { kind: "memory", maxTraces: 50000 },
+            listen: jaegerPodListen,
+        }).extensions.jaeger_storage.backends.traces;
         expect(backend).toEqual({ memory: { max_traces: 50000 } });
     });
 });

@@ -33,7 +33,15 @@ describe("network policies", () => {
     it("let only the instrumented namespaces reach the agent", () => {
         expect(byName("otel-agent").ingress).toEqual([
             {
-                from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["crm", "mes", "shop"] }] } }],
+                from: [
+                    {
+                        namespaceSelector: {
+                            matchExpressions: [
+                                { key: "kubernetes.io/metadata.name", operator: "In", values: ["crm", "mes", "shop"] },
+                            ],
+                        },
+                    },
+                ],
                 ports: [
                     { port: 4317, protocol: "TCP" },
                     { port: 4318, protocol: "TCP" },
@@ -43,45 +51,83 @@ describe("network policies", () => {
     });
 
     it("chain agent → gateway → Jaeger collector → Elasticsearch", () => {
-        expect(byName("otel-agent").egress).toContainEqual({ to: [{ podSelector: { matchLabels: sel("otel-gateway") } }], ports: [{ port: 4317, protocol: "TCP" }] });
-        expect(byName("otel-gateway").ingress).toEqual([{ from: [{ podSelector: { matchLabels: sel("otel-agent") } }], ports: [{ port: 4317, protocol: "TCP" }] }]);
-        expect(byName("jaeger-collector").ingress).toEqual([{ from: [{ podSelector: { matchLabels: sel("otel-gateway") } }], ports: [{ port: 4317, protocol: "TCP" }] }]);
-        expect(byName("jaeger-collector").egress).toEqual([{ to: [{ podSelector: { matchLabels: sel("elasticsearch") } }], ports: [{ port: 9200, protocol: "TCP" }] }]);
+        expect(byName("otel-agent").egress).toContainEqual({
+            to: [{ podSelector: { matchLabels: sel("otel-gateway") } }],
+            ports: [{ port: 4317, protocol: "TCP" }],
+        });
+        expect(byName("otel-gateway").ingress).toEqual([
+            { from: [{ podSelector: { matchLabels: sel("otel-agent") } }], ports: [{ port: 4317, protocol: "TCP" }] },
+        ]);
+        expect(byName("jaeger-collector").ingress).toEqual([
+            { from: [{ podSelector: { matchLabels: sel("otel-gateway") } }], ports: [{ port: 4317, protocol: "TCP" }] },
+        ]);
+        expect(byName("jaeger-collector").egress).toEqual([
+            { to: [{ podSelector: { matchLabels: sel("elasticsearch") } }], ports: [{ port: 9200, protocol: "TCP" }] },
+        ]);
     });
 
     it("let the UI be reached only from the ingress controller through oauth2-proxy", () => {
         expect(byName("oauth2-proxy").ingress).toEqual([
-            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-internal" } } }], ports: [{ port: 4180, protocol: "TCP" }] },
+            {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-internal" } } }],
+                ports: [{ port: 4180, protocol: "TCP" }],
+            },
         ]);
-        expect(byName("jaeger-query").ingress).toEqual([{ from: [{ podSelector: { matchLabels: sel("oauth2-proxy") } }], ports: [{ port: 16686, protocol: "TCP" }] }]);
-        expect(byName("oauth2-proxy").egress).toContainEqual({ to: [{ ipBlock: { cidr: "10.20.0.0/24" } }], ports: [{ port: 443, protocol: "TCP" }] });
+        expect(byName("jaeger-query").ingress).toEqual([
+            {
+                from: [{ podSelector: { matchLabels: sel("oauth2-proxy") } }],
+                ports: [{ port: 16686, protocol: "TCP" }],
+            },
+        ]);
+        expect(byName("oauth2-proxy").egress).toContainEqual({
+            to: [{ ipBlock: { cidr: "10.20.0.0/24" } }],
+            ports: [{ port: 443, protocol: "TCP" }],
+        });
     });
 
     it("admit to Elasticsearch only Jaeger, the cleaner and its own nodes", () => {
         expect(byName("elasticsearch").ingress).toEqual([
             {
-                from: [sel("jaeger-collector"), sel("jaeger-query"), sel("jaeger-es-index-cleaner")].map((l) => ({ podSelector: { matchLabels: l } })),
+                from: [sel("jaeger-collector"), sel("jaeger-query"), sel("jaeger-es-index-cleaner")].map((l) => ({
+                    podSelector: { matchLabels: l },
+                })),
                 ports: [{ port: 9200, protocol: "TCP" }],
             },
-            { from: [{ podSelector: { matchLabels: sel("elasticsearch") } }], ports: [{ port: 9300, protocol: "TCP" }] },
+            {
+                from: [{ podSelector: { matchLabels: sel("elasticsearch") } }],
+                ports: [{ port: 9300, protocol: "TCP" }],
+            },
         ]);
     });
 
     it("send an external cluster's traffic only to its ranges and port", () => {
-        const external = renderNetworkPolicies({ ...input, storage: { kind: "external", ranges: ["10.50.0.0/16"], port: 9243 } });
+        const external = renderNetworkPolicies({
+            ...input,
+            storage: { kind: "external", ranges: ["10.50.0.0/16"], port: 9243 },
+        });
         expect(external.find((p) => p.name === "elasticsearch")).toBeUndefined();
-        expect(external.find((p) => p.name === "jaeger-es-index-cleaner")?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: "10.50.0.0/16" } }], ports: [{ port: 9243, protocol: "TCP" }] }]);
+        expect(external.find((p) => p.name === "jaeger-es-index-cleaner")?.spec.egress).toEqual([
+            { to: [{ ipBlock: { cidr: "10.50.0.0/16" } }], ports: [{ port: 9243, protocol: "TCP" }] },
+        ]);
     });
 
     it("open nothing to the agent when no workload is instrumented", () => {
-        expect(renderNetworkPolicies({ ...input, workloadNamespaces: [] }).find((p) => p.name === "otel-agent")?.spec.policyTypes).toEqual(["Egress"]);
+        expect(
+            renderNetworkPolicies({ ...input, workloadNamespaces: [] }).find((p) => p.name === "otel-agent")?.spec
+                .policyTypes,
+        ).toEqual(["Egress"]);
     });
 });
 
 describe("network policies for the Prometheus that scrapes the platform", () => {
-    const monitored = renderNetworkPolicies({ ...input, prometheus: { namespace: "monitoring", port: 9090, queriedByJaeger: true } });
+    const monitored = renderNetworkPolicies({
+        ...input,
+        prometheus: { namespace: "monitoring", port: 9090, queriedByJaeger: true },
+    });
     const spec = (name: string) => monitored.find((p) => p.name === name)?.spec;
-    const fromMonitoring = { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] };
+    const fromMonitoring = {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+    };
     const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
 
     it("let only its namespace scrape, and only the metrics ports", () => {
@@ -90,12 +136,19 @@ describe("network policies for the Prometheus that scrapes the platform", () => 
         expect(spec("jaeger-collector")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(8888) });
         expect(spec("jaeger-query")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(8888) });
         expect(spec("oauth2-proxy")?.ingress).toContainEqual({ ...fromMonitoring, ports: tcp(44180) });
-        const scrapeRules = monitored.flatMap((p) => p.spec.ingress ?? []).filter((r) => JSON.stringify(r.from).includes("monitoring"));
-        expect(scrapeRules.flatMap((r) => r.ports?.map((p) => p.port) ?? []).sort()).toEqual([44180, 8888, 8888, 8888, 8888, 8889]);
+        const scrapeRules = monitored
+            .flatMap((p) => p.spec.ingress ?? [])
+            .filter((r) => JSON.stringify(r.from).includes("monitoring"));
+        expect(scrapeRules.flatMap((r) => r.ports?.map((p) => p.port) ?? []).sort()).toEqual([
+            44180, 8888, 8888, 8888, 8888, 8889,
+        ]);
     });
 
     it("let Jaeger query reach Prometheus' API for the Monitor tab, and nothing else of that namespace", () => {
-        expect(spec("jaeger-query")?.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: tcp(9090) });
+        expect(spec("jaeger-query")?.egress).toContainEqual({
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+            ports: tcp(9090),
+        });
         expect(JSON.stringify(spec("jaeger-collector")?.egress)).not.toContain("monitoring");
     });
 

@@ -20,11 +20,20 @@ describe("oauth2-proxy arguments", () => {
     const args = renderOAuth2ProxyArgs(input);
 
     it("log in with OIDC at the corporate issuer and redirect back to the UI host", () => {
-        expect(args).toEqual(expect.arrayContaining(["--provider=oidc", `--oidc-issuer-url=${input.issuerUrl}`, "--redirect-url=https://tracing.jewellery.internal/oauth2/callback"]));
+        expect(args).toEqual(
+            expect.arrayContaining([
+                "--provider=oidc",
+                `--oidc-issuer-url=${input.issuerUrl}`,
+                "--redirect-url=https://tracing.jewellery.internal/oauth2/callback",
+            ]),
+        );
     });
 
     it("admit only the configured groups and e-mail domains", () => {
-        expect(args.filter((a) => a.startsWith("--allowed-group="))).toEqual(["--allowed-group=tracing-developers", "--allowed-group=tracing-support"]);
+        expect(args.filter((a) => a.startsWith("--allowed-group="))).toEqual([
+            "--allowed-group=tracing-developers",
+            "--allowed-group=tracing-support",
+        ]);
         expect(args.filter((a) => a.startsWith("--email-domain="))).toEqual(["--email-domain=jewellery.example"]);
     });
 
@@ -35,7 +44,9 @@ describe("oauth2-proxy arguments", () => {
     });
 
     it("set secure, HttpOnly cookies with the configured SameSite", () => {
-        expect(args).toEqual(expect.arrayContaining(["--cookie-secure=true", "--cookie-httponly=true", "--cookie-samesite=lax"]));
+        expect(args).toEqual(
+            expect.arrayContaining(["--cookie-secure=true", "--cookie-httponly=true", "--cookie-samesite=lax"]),
+        );
     });
 
     it("never carry a secret on the command line", () => {
@@ -43,6 +54,14 @@ describe("oauth2-proxy arguments", () => {
     });
 
     it("proxy to Jaeger query and answer probes on /ping and /ready", () => {
-        expect(args).toEqual(expect.arrayContaining([`--upstream=${input.upstream}`, "--ping-path=/ping", "--ready-path=/ready", "--http-address=0.0.0.0:4180", "--metrics-address=0.0.0.0:44180"]));
+        expect(args).toEqual(
+            expect.arrayContaining([
+                `--upstream=${input.upstream}`,
+                "--ping-path=/ping",
+                "--ready-path=/ready",
+                "--http-address=0.0.0.0:4180",
+                "--metrics-address=0.0.0.0:44180",
+            ]),
+        );
     });
 });

@@ -1,6 +1,11 @@
 import { renderInstrumentationSpec } from "../renderers/instrumentation";
 import { agentImages } from "../components/versions";
-import { injectedWorkloads, InjectedWorkload, operatorEnv, renderedInstrumentations } from "./e2e/support/operator-injection";
+import {
+    injectedWorkloads,
+    InjectedWorkload,
+    operatorEnv,
+    renderedInstrumentations,
+} from "./e2e/support/operator-injection";
 import { simulateVariant } from "./support/resources";
 
 /*
@@ -9,8 +14,19 @@ import { simulateVariant } from "./support/resources";
  * to the Instrumentation reaches the stand-ins, and the Operator's precedence rules hold.
  */
 
-const input = { agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318", headPercent: 100, orderIdHeader: "x-order-id", userIdHeader: "x-user-id", agentImages };
-const crm: InjectedWorkload = { namespace: "crm", name: "crm-api", language: "java", instrumentation: "tracing/tracing" };
+const input = {
+    agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
+    headPercent: 100,
+    orderIdHeader: "x-order-id",
+    userIdHeader: "x-user-id",
+    agentImages,
+};
+const crm: InjectedWorkload = {
+    namespace: "crm",
+    name: "crm-api",
+    language: "java",
+    instrumentation: "tracing/tracing",
+};
 const pod = { podName: "crm-api-0", nodeName: "node-a", imageTag: "1.2.3", podIp: "10.0.0.7" };
 const files = { javaAgentJar: "/agents/javaagent.jar", nodeRegister: "/agents/register.js" };
 
@@ -35,22 +51,50 @@ describe("the environment the Operator gives an injected container", () => {
 
     it("changes when a setting of the Instrumentation changes", () => {
         const base = operatorEnv(renderInstrumentationSpec(input), crm, "java", pod, files);
-        const renamed = operatorEnv(renderInstrumentationSpec({ ...input, orderIdHeader: "x-order" }), crm, "java", pod, files);
+        const renamed = operatorEnv(
+            renderInstrumentationSpec({ ...input, orderIdHeader: "x-order" }),
+            crm,
+            "java",
+            pod,
+            files,
+        );
         expect(renamed.OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS).toBe("x-order,x-user-id");
         expect(renamed).not.toEqual(base);
         const spec = renderInstrumentationSpec(input);
-        const moved = operatorEnv({ ...spec, exporter: { endpoint: "http://elsewhere:4318" }, propagators: ["b3"] }, crm, "java", pod, files);
+        const moved = operatorEnv(
+            { ...spec, exporter: { endpoint: "http://elsewhere:4318" }, propagators: ["b3"] },
+            crm,
+            "java",
+            pod,
+            files,
+        );
         expect([moved.OTEL_EXPORTER_OTLP_ENDPOINT, moved.OTEL_PROPAGATORS]).toEqual(["http://elsewhere:4318", "b3"]);
     });
 
     it("lets the container's own value win, the language section beat the common env, and appends the agent to JAVA_TOOL_OPTIONS and NODE_OPTIONS", () => {
         const spec = renderInstrumentationSpec(input);
-        const withOverlap = { ...spec, env: [...spec.env, { name: "SHARED", value: "common" }], java: { ...spec.java, env: [{ name: "SHARED", value: "java" }] } };
-        const env = operatorEnv(withOverlap, crm, "java", pod, files, { OTEL_SERVICE_NAME: "own", JAVA_TOOL_OPTIONS: "-Xmx256m", OTEL_RESOURCE_ATTRIBUTES: "k8s.namespace.name=own" });
-        expect([env.SHARED, env.OTEL_SERVICE_NAME, env.JAVA_TOOL_OPTIONS]).toEqual(["java", "own", "-Xmx256m -javaagent:/agents/javaagent.jar"]);
-        expect(env.OTEL_RESOURCE_ATTRIBUTES.startsWith("k8s.namespace.name=own,k8s.container.name=crm-api,")).toBe(true);
+        const withOverlap = {
+            ...spec,
+            env: [...spec.env, { name: "SHARED", value: "common" }],
+            java: { ...spec.java, env: [{ name: "SHARED", value: "java" }] },
+        };
+        const env = operatorEnv(withOverlap, crm, "java", pod, files, {
+            OTEL_SERVICE_NAME: "own",
+            JAVA_TOOL_OPTIONS: "-Xmx256m",
+            OTEL_RESOURCE_ATTRIBUTES: "k8s.namespace.name=own",
+        });
+        expect([env.SHARED, env.OTEL_SERVICE_NAME, env.JAVA_TOOL_OPTIONS]).toEqual([
+            "java",
+            "own",
+            "-Xmx256m -javaagent:/agents/javaagent.jar",
+        ]);
+        expect(env.OTEL_RESOURCE_ATTRIBUTES.startsWith("k8s.namespace.name=own,k8s.container.name=crm-api,")).toBe(
+            true,
+        );
         expect(env.OTEL_RESOURCE_ATTRIBUTES.match(/k8s\.namespace\.name/g)).toHaveLength(1);
-        const node = operatorEnv(spec, { ...crm, language: "nodejs" }, "nodejs", pod, files, { NODE_OPTIONS: "--max-old-space-size=256" });
+        const node = operatorEnv(spec, { ...crm, language: "nodejs" }, "nodejs", pod, files, {
+            NODE_OPTIONS: "--max-old-space-size=256",
+        });
         expect(node.NODE_OPTIONS).toBe("--max-old-space-size=256 --require /agents/register.js");
         // The Instrumentation's OTEL_METRICS_EXPORTER=none comes before the Operator's Node.js default (otlp).
         expect(node.OTEL_METRICS_EXPORTER).toBe("none");
@@ -58,7 +102,11 @@ describe("the environment the Operator gives an injected container", () => {
 
     it("reads the workloads and their Instrumentation off what the dev stack renders", () => {
         const resources = simulateVariant("dev", {});
-        expect(injectedWorkloads(resources).map((w) => `${w.namespace}/${w.name}:${w.language}:${w.instrumentation}`).sort()).toEqual([
+        expect(
+            injectedWorkloads(resources)
+                .map((w) => `${w.namespace}/${w.name}:${w.language}:${w.instrumentation}`)
+                .sort(),
+        ).toEqual([
             "crm/crm-api:java:tracing/tracing",
             "mes/mes-api:dotnet:tracing/tracing",
             "shop/shop-api:nodejs:tracing/tracing",

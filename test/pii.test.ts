@@ -1,8 +1,23 @@
 import fc from "fast-check";
-import { addressInTextPatterns, addressPatterns, addressReplacements, maskPattern, redactionConfig, scrubGroups, unscannablePattern } from "../renderers/pii";
+import {
+    addressInTextPatterns,
+    addressPatterns,
+    addressReplacements,
+    maskPattern,
+    redactionConfig,
+    scrubGroups,
+    unscannablePattern,
+} from "../renderers/pii";
 import { parseStackConfig } from "../stacks/config";
 import { requiredConfig } from "./support/minimal-config";
-import { credentialsArb, maskedOnPurpose, mustSurvive, mustSurviveArb, personalData, personalDataArb } from "./support/pii-shapes";
+import {
+    credentialsArb,
+    maskedOnPurpose,
+    mustSurvive,
+    mustSurviveArb,
+    personalData,
+    personalDataArb,
+} from "./support/pii-shapes";
 
 /**
  * The default masks as the collector applies them (replace every match, leftmost first), run here
@@ -17,7 +32,9 @@ const unscannable = new RegExp(unscannablePattern(pii) ?? "(?!)");
 /** The rendered replacements, Go's `${1}` written as JavaScript's `$1`. */
 const js = (replacement: string): string => replacement.replace(/\$\{(\d)\}/g, "$$$1");
 const truncate = (value: string, p: { ipv4: string; ipv6: string }): string =>
-    value.replace(new RegExp(p.ipv4, "g"), js(addressReplacements.ipv4)).replace(new RegExp(p.ipv6, "g"), js(addressReplacements.ipv6));
+    value
+        .replace(new RegExp(p.ipv4, "g"), js(addressReplacements.ipv4))
+        .replace(new RegExp(p.ipv6, "g"), js(addressReplacements.ipv6));
 
 describe("the default masks", () => {
     it.each(personalData.map((s) => [s.kind, s.value]))("mask %s (%s) inside text", (_, value) => {
@@ -39,9 +56,14 @@ describe("the default masks", () => {
 
     it("mask generated personal data of every shape, and only it", () => {
         fc.assert(
-            fc.property(personalDataArb, fc.constantFrom("", "tel: ", "customer ", "q="), fc.constantFrom("", " end", "&x=1", ", thanks"), (p, before, after) => {
-                expect(scrub(`${before}${p.value}${after}`)).toBe(`${before}${p.masked}${after}`);
-            }),
+            fc.property(
+                personalDataArb,
+                fc.constantFrom("", "tel: ", "customer ", "q="),
+                fc.constantFrom("", " end", "&x=1", ", thanks"),
+                (p, before, after) => {
+                    expect(scrub(`${before}${p.value}${after}`)).toBe(`${before}${p.masked}${after}`);
+                },
+            ),
             { numRuns: 3000 },
         );
     });
@@ -68,7 +90,12 @@ describe("the statements for what redaction does not visit", () => {
                 `replace_pattern(span.status.message, ${q(maskPattern(pii))}, "****") where span.status.message != "" and not IsMatch(span.status.message, ${q(guard)})`,
             ],
         });
-        expect(events).toEqual({ context: "spanevent", statements: [`replace_pattern(spanevent.name, ${q(maskPattern(pii))}, "****") where not IsMatch(spanevent.name, ${q(guard)})`] });
+        expect(events).toEqual({
+            context: "spanevent",
+            statements: [
+                `replace_pattern(spanevent.name, ${q(maskPattern(pii))}, "****") where not IsMatch(spanevent.name, ${q(guard)})`,
+            ],
+        });
     });
 });
 
@@ -83,11 +110,15 @@ describe("values let through unscanned", () => {
     });
 
     it("never include generated personal data", () => {
-        fc.assert(fc.property(personalDataArb, (p) => !unscannable.test(p.value)), { numRuns: 2000 });
+        fc.assert(
+            fc.property(personalDataArb, (p) => !unscannable.test(p.value)),
+            { numRuns: 2000 },
+        );
     });
 
     it("include short values without digits, '@' or '%' (the common case the scan is spared)", () => {
-        for (const v of ["GET", "shop-api", "okey-dokey-0", "10.42.3.17", "POST /orders/:id", "503"]) expect(unscannable.test(v)).toBe(true);
+        for (const v of ["GET", "shop-api", "okey-dokey-0", "10.42.3.17", "POST /orders/:id", "503"])
+            expect(unscannable.test(v)).toBe(true);
     });
 
     it("is every value when a mask has no clues: nothing is skipped that could match", () => {
@@ -123,11 +154,14 @@ describe("the customer's address", () => {
 
     it("truncates every address in a forwarding header", () => {
         expect(truncate("203.0.113.77, 10.0.0.12", addressInTextPatterns)).toBe("203.0.113.0, 10.0.0.0");
-        expect(truncate('for=192.0.2.60;proto=http;by="[2001:db8:cafe::17]"', addressInTextPatterns)).toBe('for=192.0.2.0;proto=http;by="[2001:db8:cafe::]"');
+        expect(truncate('for=192.0.2.60;proto=http;by="[2001:db8:cafe::17]"', addressInTextPatterns)).toBe(
+            'for=192.0.2.0;proto=http;by="[2001:db8:cafe::]"',
+        );
     });
 
     it("is handled on server spans only, in the configured way", () => {
-        const groups = (mode: "truncate" | "drop" | "keep") => scrubGroups({ ...pii, clientAddress: mode }).filter((g) => g.conditions !== undefined);
+        const groups = (mode: "truncate" | "drop" | "keep") =>
+            scrubGroups({ ...pii, clientAddress: mode }).filter((g) => g.conditions !== undefined);
         expect(groups("truncate")).toHaveLength(2);
         for (const g of groups("truncate")) {
             expect(g.context).toBe("span");
@@ -139,7 +173,11 @@ describe("the customer's address", () => {
             {
                 context: "span",
                 conditions: ["span.kind == SPAN_KIND_SERVER"],
-                statements: [expect.stringMatching(/^delete_matching_keys\(span\.attributes, "\^\(\?:client\\\\\.address\|.*x-forwarded-for.*\)\$\$"\)$/)],
+                statements: [
+                    expect.stringMatching(
+                        /^delete_matching_keys\(span\.attributes, "\^\(\?:client\\\\\.address\|.*x-forwarded-for.*\)\$\$"\)$/,
+                    ),
+                ],
             },
         ]);
         expect(groups("keep")).toEqual([]);

@@ -22,11 +22,15 @@ afterAll(async () => {
 
 type Verdict = [string, string, string, string];
 const sorted = (vs: Verdict[]): Verdict[] => [...vs].sort((a, b) => a.join("\n").localeCompare(b.join("\n")));
-const fromPack = (ds: PackDiagnostic[]): Verdict[] => sorted(ds.map((d) => [d.policy, d.enforcementLevel, d.message, d.urn]));
+const fromPack = (ds: PackDiagnostic[]): Verdict[] =>
+    sorted(ds.map((d) => [d.policy, d.enforcementLevel, d.message, d.urn]));
 const fromOffline = (stack: string, rs: PolicyInput[], vs: ReportedViolation[]): Verdict[] =>
     sorted(
         vs.map((v) => {
-            const r = v.resource === null ? undefined : rs.find((x) => x.type === v.resource?.type && x.name === v.resource?.name);
+            const r =
+                v.resource === null
+                    ? undefined
+                    : rs.find((x) => x.type === v.resource?.type && x.name === v.resource?.name);
             return [v.policy, v.enforcementLevel, v.message, r === undefined ? "" : urnOf(stack, r)];
         }),
     );
@@ -35,7 +39,9 @@ describe("the policy pack under the Pulumi analyzer protocol", () => {
     it("serves every rule under the pack's name, with its level, description and config schema", async () => {
         const info = await pack.info();
         expect(info.name).toBe("tracing-platform");
-        expect(info.policies.map((p) => [p.name, p.enforcementLevel, p.description])).toEqual(rules.map((r) => [r.name, r.enforcementLevel, r.description]));
+        expect(info.policies.map((p) => [p.name, p.enforcementLevel, p.description])).toEqual(
+            rules.map((r) => [r.name, r.enforcementLevel, r.description]),
+        );
         for (const r of rules) {
             const schema = info.policies.find((p) => p.name === r.name)?.configSchema ?? {};
             expect(Object.keys(schema).sort()).toEqual([...(r.config ?? [])].sort());
@@ -47,7 +53,9 @@ describe("the policy pack under the Pulumi analyzer protocol", () => {
         await pack.clearConfig();
         const broken = clone(stacks.prod);
         commonVariants.find(([what]) => what === "a retention above the maximum")?.[2](broken);
-        expect((await pack.analyze("prod", broken)).map((d) => d.message)).toEqual([expect.stringContaining("keeps 45 days of traces; the limit is 1 to 30")]);
+        expect((await pack.analyze("prod", broken)).map((d) => d.message)).toEqual([
+            expect.stringContaining("keeps 45 days of traces; the limit is 1 to 30"),
+        ]);
     });
 
     it.each(["dev", "prod"])("finds nothing on the committed %s stack", async (stack) => {
@@ -79,7 +87,9 @@ describe("the policy pack under the Pulumi analyzer protocol", () => {
         const broken = clone(stacks.dev);
         commonVariants.find(([what]) => what === "a LoadBalancer Service")?.[2](broken);
         await pack.configure({ "no-external-service": "advisory" });
-        expect((await pack.analyze("dev", broken)).map((d) => [d.policy, d.enforcementLevel])).toEqual([["no-external-service", "advisory"]]);
+        expect((await pack.analyze("dev", broken)).map((d) => [d.policy, d.enforcementLevel])).toEqual([
+            ["no-external-service", "advisory"],
+        ]);
         await pack.configure({ all: "disabled" });
         expect(await pack.analyze("dev", broken)).toEqual([]);
         await pack.configure({ "ingress-vpn-only": { allowedSourceRanges: ["192.168.0.0/16"] } });

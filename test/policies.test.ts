@@ -8,7 +8,14 @@ import type { Json, PolicyInput } from "../policies/resource-view";
 import { rules } from "../policies/rules";
 import type { CheckReport } from "../scripts/check";
 import { exposureConfig, requiredValues } from "./support/minimal-config";
-import { clone, commonVariants, ingressVariants, named, stackFileText, stackResources } from "./support/policy-variants";
+import {
+    clone,
+    commonVariants,
+    ingressVariants,
+    named,
+    stackFileText,
+    stackResources,
+} from "./support/policy-variants";
 import { projectDir, runCheck } from "./support/resources";
 
 const stacks: Record<string, PolicyInput[]> = {};
@@ -17,7 +24,9 @@ beforeAll(() => {
     for (const stack of ["dev", "prod"]) stacks[stack] = stackResources(stack);
 });
 
-const policiesFailing = (rs: PolicyInput[], overrides = {}) => [...new Set(evaluate(rs, overrides).map((v) => v.policy))];
+const policiesFailing = (rs: PolicyInput[], overrides = {}) => [
+    ...new Set(evaluate(rs, overrides).map((v) => v.policy)),
+];
 
 describe.each(["dev", "prod"])("policies on stack %s", (stack) => {
     it("pass on the stack as committed, advisory ones included", () => {
@@ -33,26 +42,41 @@ describe.each(["dev", "prod"])("policies on stack %s", (stack) => {
 
 describe("the pack", () => {
     it("covers every policy with a broken variant that trips it", () => {
-        const tripped = new Set([...commonVariants, ...ingressVariants].flatMap(([, p]) => (Array.isArray(p) ? p : [p])));
+        const tripped = new Set(
+            [...commonVariants, ...ingressVariants].flatMap(([, p]) => (Array.isArray(p) ? p : [p])),
+        );
         expect(rules.map((r) => r.name).filter((n) => !tripped.has(n))).toEqual([]);
     });
 
     it("is self-contained: the CLI runs it from policies/ with only policies/package.json's dependencies", () => {
         const dir = join(projectDir, "policies");
-        const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { main: string; dependencies: Record<string, string> };
+        const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+            main: string;
+            dependencies: Record<string, string>;
+        };
         expect(manifest.main).toBe("index.ts");
         expect(parse(readFileSync(join(dir, "PulumiPolicy.yaml"), "utf8"))).toMatchObject({ runtime: "nodejs" });
-        const sources = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.split(sep).includes("node_modules"));
+        const sources = (readdirSync(dir, { recursive: true }) as string[]).filter(
+            (f) => f.endsWith(".ts") && !f.split(sep).includes("node_modules"),
+        );
         expect(sources).toContain("index.ts");
         for (const file of sources) {
             const text = readFileSync(join(dir, file), "utf8");
             for (const [, spec] of text.matchAll(/(?:\bfrom|\bimport|\brequire\()\s*["']([^"']+)["']/g)) {
                 if (spec.startsWith(".")) {
-                    expect({ file, spec, inside: resolve(dirname(join(dir, file)), spec).startsWith(dir + sep) }).toEqual({ file, spec, inside: true });
+                    expect({
+                        file,
+                        spec,
+                        inside: resolve(dirname(join(dir, file)), spec).startsWith(dir + sep),
+                    }).toEqual({ file, spec, inside: true });
                 } else {
                     const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
                     const builtin = builtinModules.includes(pkg.replace(/^node:/, ""));
-                    expect({ file, pkg, listed: builtin || pkg in manifest.dependencies }).toEqual({ file, pkg, listed: true });
+                    expect({ file, pkg, listed: builtin || pkg in manifest.dependencies }).toEqual({
+                        file,
+                        pkg,
+                        listed: true,
+                    });
                 }
             }
         }
@@ -78,39 +102,67 @@ describe("policy settings", () => {
     });
 
     it("a narrower allowedSourceRanges rejects the VPN range", () => {
-        expect(policiesFailing(stacks.dev, { "ingress-vpn-only": { allowedSourceRanges: ["192.168.0.0/16"] } })).toEqual(["ingress-vpn-only"]);
+        expect(
+            policiesFailing(stacks.dev, { "ingress-vpn-only": { allowedSourceRanges: ["192.168.0.0/16"] } }),
+        ).toEqual(["ingress-vpn-only"]);
     });
 
     it("a smaller maxStorageGi rejects prod's 100Gi Elasticsearch volumes, not dev's 10Gi", () => {
         const smaller = { "storage-within-limits": { maxStorageGi: 50 } };
-        expect(evaluate(stacks.prod, smaller).map((v) => v.message)).toEqual([expect.stringContaining("elasticsearch claims 100Gi per volume")]);
+        expect(evaluate(stacks.prod, smaller).map((v) => v.message)).toEqual([
+            expect.stringContaining("elasticsearch claims 100Gi per volume"),
+        ]);
         expect(evaluate(stacks.dev, smaller)).toEqual([]);
     });
 
     it("allowedIngressClasses replaces the default list", () => {
-        expect(policiesFailing(stacks.prod, { "ingress-internal-class": { allowedIngressClasses: ["nginx-internal"] } })).toEqual(["ingress-internal-class"]);
+        expect(
+            policiesFailing(stacks.prod, { "ingress-internal-class": { allowedIngressClasses: ["nginx-internal"] } }),
+        ).toEqual(["ingress-internal-class"]);
     });
 
     it("an enforcement level can be lowered, a policy disabled, or every level set with all", () => {
         const broken = clone(stacks.dev);
         (named(broken, "kubernetes:core/v1:Service", "jaeger-query").spec as Json).type = "LoadBalancer";
         expect(evaluate(broken, { "no-external-service": "advisory" })[0].enforcementLevel).toBe("advisory");
-        expect(evaluate(broken, { "no-external-service": { enforcementLevel: "advisory" } })[0].enforcementLevel).toBe("advisory");
+        expect(evaluate(broken, { "no-external-service": { enforcementLevel: "advisory" } })[0].enforcementLevel).toBe(
+            "advisory",
+        );
         expect(evaluate(broken, { "no-external-service": "disabled" })).toEqual([]);
         expect(evaluate(broken, { all: "advisory" })[0].enforcementLevel).toBe("advisory");
         // A policy's own entry wins over all, as in the Pulumi CLI.
-        expect(evaluate(broken, { all: "advisory", "no-external-service": "mandatory" })[0].enforcementLevel).toBe("mandatory");
+        expect(evaluate(broken, { all: "advisory", "no-external-service": "mandatory" })[0].enforcementLevel).toBe(
+            "mandatory",
+        );
         expect(evaluate(broken, { all: "disabled" })).toEqual([]);
     });
 
     it.each([
         [{ "retention-within-limit": { maxRetentionDays: 7 } }, "retention-within-limit: no such policy in the pack"],
-        [{ "retention-within-limits": { maxRetentionDay: 7 } }, "retention-within-limits.maxRetentionDay: not a setting of this policy (its settings: maxRetentionDays)"],
-        [{ "ingress-vpn-only": { maxRetentionDays: 7 } }, "ingress-vpn-only.maxRetentionDays: not a setting of this policy (its settings: allowedSourceRanges, sourceRangeAnnotations)"],
-        [{ "retention-within-limits": { maxRetentionDays: "7" } }, 'retention-within-limits.maxRetentionDays: must be an integer, got "7"'],
-        [{ "retention-within-limits": { maxRetentionDays: 0 } }, "retention-within-limits.maxRetentionDays: must be at least 1, got 0"],
-        [{ "ingress-vpn-only": { allowedSourceRanges: "10.0.0.0/8" } }, "ingress-vpn-only.allowedSourceRanges: must be an array of strings"],
-        [{ "ingress-vpn-only": { allowedSourceRanges: ["vpn"] } }, 'ingress-vpn-only.allowedSourceRanges: items must be IPv4 CIDRs like 10.0.0.0/8, got "vpn"'],
+        [
+            { "retention-within-limits": { maxRetentionDay: 7 } },
+            "retention-within-limits.maxRetentionDay: not a setting of this policy (its settings: maxRetentionDays)",
+        ],
+        [
+            { "ingress-vpn-only": { maxRetentionDays: 7 } },
+            "ingress-vpn-only.maxRetentionDays: not a setting of this policy (its settings: allowedSourceRanges, sourceRangeAnnotations)",
+        ],
+        [
+            { "retention-within-limits": { maxRetentionDays: "7" } },
+            'retention-within-limits.maxRetentionDays: must be an integer, got "7"',
+        ],
+        [
+            { "retention-within-limits": { maxRetentionDays: 0 } },
+            "retention-within-limits.maxRetentionDays: must be at least 1, got 0",
+        ],
+        [
+            { "ingress-vpn-only": { allowedSourceRanges: "10.0.0.0/8" } },
+            "ingress-vpn-only.allowedSourceRanges: must be an array of strings",
+        ],
+        [
+            { "ingress-vpn-only": { allowedSourceRanges: ["vpn"] } },
+            'ingress-vpn-only.allowedSourceRanges: items must be IPv4 CIDRs like 10.0.0.0/8, got "vpn"',
+        ],
         [{ "no-external-service": "warn" }, 'no-external-service: "warn" is not an enforcement level'],
         [{ all: { maxStorageGi: 1 } }, "all: takes only an enforcement level"],
         [[], "the file must hold a JSON object keyed by policy name"],
@@ -149,9 +201,14 @@ describe("npm run check with the policy pack", () => {
         const run = runCheck(["--stack", stack]);
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("[mandatory] retention-within-limits: jaeger-es-index-cleaner keeps 45 days");
-        expect(run.stderr).toContain(`stack ${stack}: 1 mandatory policy violation(s)\n  retention-within-limits: jaeger-es-index-cleaner keeps 45 days`);
+        expect(run.stderr).toContain(
+            `stack ${stack}: 1 mandatory policy violation(s)\n  retention-within-limits: jaeger-es-index-cleaner keeps 45 days`,
+        );
         // The same file `pulumi preview --policy-pack-config` takes.
-        writeFileSync(settings, JSON.stringify({ "retention-within-limits": { maxRetentionDays: 60 }, "workload-hardening": "mandatory" }));
+        writeFileSync(
+            settings,
+            JSON.stringify({ "retention-within-limits": { maxRetentionDays: 60 }, "workload-hardening": "mandatory" }),
+        );
         const looser = runCheck(["--stack", stack, "--json", "--policy-config", settings]);
         expect(looser.status).toBe(0);
         expect((JSON.parse(looser.stdout) as CheckReport).violations).toEqual([]);
@@ -166,7 +223,10 @@ describe("npm run check with the policy pack", () => {
     });
 
     it("exits 2 naming each bad entry of the policy config, 64 when it is not JSON", () => {
-        writeFileSync(settings, JSON.stringify({ "retention-within-limits": { maxRetentionDays: "seven" }, "no-such-policy": "advisory" }));
+        writeFileSync(
+            settings,
+            JSON.stringify({ "retention-within-limits": { maxRetentionDays: "seven" }, "no-such-policy": "advisory" }),
+        );
         const run = runCheck(["--stack", "dev", "--policy-config", settings]);
         expect(run.status).toBe(2);
         expect(run.stdout).toBe("");

@@ -8,13 +8,19 @@ describeStorageAndAccess("prod", run);
 describe("stack prod specifics", () => {
     it("splits Jaeger into collector and query, each with two or more replicas and a PDB", () => {
         for (const name of ["jaeger-collector", "jaeger-query", "oauth2-proxy"]) {
-            expect(obj(find(run().sim.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec).replicas).toBeGreaterThanOrEqual(2);
-            expect(obj(find(run().sim.resources, "kubernetes:policy/v1:PodDisruptionBudget", name).inputs.spec)).toMatchObject({ maxUnavailable: 1 });
+            expect(
+                obj(find(run().sim.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec).replicas,
+            ).toBeGreaterThanOrEqual(2);
+            expect(
+                obj(find(run().sim.resources, "kubernetes:policy/v1:PodDisruptionBudget", name).inputs.spec),
+            ).toMatchObject({ maxUnavailable: 1 });
         }
     });
 
     it("runs three Elasticsearch nodes with replicas, a PDB and two weeks of retention", () => {
-        expect(obj(find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "elasticsearch").inputs.spec).replicas).toBe(3);
+        expect(
+            obj(find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "elasticsearch").inputs.spec).replicas,
+        ).toBe(3);
         find(run().sim.resources, "kubernetes:policy/v1:PodDisruptionBudget", "elasticsearch");
         expect(run().sim.outputs.retentionDays).toBe(14);
     });
@@ -25,11 +31,17 @@ describe("stack prod specifics", () => {
     });
 
     it("runs at least two gateway replicas and samples a share of ordinary traces", () => {
-        const replicas = obj(find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "otel-gateway").inputs.spec).replicas;
+        const replicas = obj(
+            find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "otel-gateway").inputs.spec,
+        ).replicas;
         expect(replicas).toBeGreaterThanOrEqual(2);
         // What the gateways run, not what the stack file says.
         const gateway = configMapYaml(find(run().sim.resources, "kubernetes:core/v1:ConfigMap", "otel-gateway"));
-        const policies = (obj(obj(gateway.processors).tail_sampling).policies as { type: string; probabilistic?: { sampling_percentage: number } }[]) ?? [];
+        const policies =
+            (obj(obj(gateway.processors).tail_sampling).policies as {
+                type: string;
+                probabilistic?: { sampling_percentage: number };
+            }[]) ?? [];
         expect(policies.find((p) => p.type === "probabilistic")?.probabilistic?.sampling_percentage).toBeLessThan(100);
     });
 

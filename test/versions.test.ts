@@ -2,7 +2,8 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import pinned from "../versions.json";
 
-const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(__dirname, "..", file), "utf8")) as Record<string, unknown>;
+const readJson = (file: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(join(__dirname, "..", file), "utf8")) as Record<string, unknown>;
 
 interface LockEntry {
     version: string;

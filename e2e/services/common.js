@@ -26,7 +26,10 @@ async function rabbit() {
 
 /** Publishes an order event; the amqplib instrumentation carries the trace context in the headers. */
 function publish(channel, routingKey, body, headers) {
-    channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), { contentType: "application/json", headers });
+    channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), {
+        contentType: "application/json",
+        headers,
+    });
 }
 
 /** Consumes order events bound to `pattern` into a queue of this service. */
@@ -56,14 +59,21 @@ function serve(routes) {
             const route = routes.find(([method, path]) => method === req.method && path.test(url.pathname));
             if (route === undefined) return send(res, 404, { error: "not found" });
             try {
-                const [status, body] = await route[2](url.pathname.match(route[1]), req, raw === "" ? {} : JSON.parse(raw), url);
+                const [status, body] = await route[2](
+                    url.pathname.match(route[1]),
+                    req,
+                    raw === "" ? {} : JSON.parse(raw),
+                    url,
+                );
                 send(res, status, body);
             } catch (err) {
                 send(res, 500, { error: err.message });
             }
         });
     });
-    server.listen(Number(env("PORT")), "127.0.0.1", () => console.log(`${env("OTEL_SERVICE_NAME")} listening on ${env("PORT")}`));
+    server.listen(Number(env("PORT")), "127.0.0.1", () =>
+        console.log(`${env("OTEL_SERVICE_NAME")} listening on ${env("PORT")}`),
+    );
     // The auto-instrumentation listens for SIGTERM to flush its spans, which keeps Node from exiting
     // on it: stop taking requests, give the flush a moment, then leave (as a pod's process should).
     process.once("SIGTERM", () => {
@@ -92,7 +102,10 @@ function call(method, url, headers = {}) {
 }
 
 /** Headers worth passing on downstream: the ids the platform makes searchable. */
-const idHeaders = (req) => Object.fromEntries(["x-order-id", "x-user-id"].filter((h) => req.headers[h] !== undefined).map((h) => [h, req.headers[h]]));
+const idHeaders = (req) =>
+    Object.fromEntries(
+        ["x-order-id", "x-user-id"].filter((h) => req.headers[h] !== undefined).map((h) => [h, req.headers[h]]),
+    );
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

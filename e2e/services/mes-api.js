@@ -10,7 +10,10 @@ async function main() {
 
     // Order confirmation reaches production: CRM API → RabbitMQ → MES API → MES DB.
     await consume(channel, "mes-api.confirmed", "order.confirmed", async (event) => {
-        await pool.query("INSERT INTO production_orders (order_id, status) VALUES ($1, 'queued') ON CONFLICT (order_id) DO UPDATE SET status = 'queued'", [event.orderId]);
+        await pool.query(
+            "INSERT INTO production_orders (order_id, status) VALUES ($1, 'queued') ON CONFLICT (order_id) DO UPDATE SET status = 'queued'",
+            [event.orderId],
+        );
     });
 
     serve([
@@ -39,7 +42,10 @@ async function main() {
             "GET",
             /^\/orders\/([^/]+)\/active$/,
             async (m) => {
-                const { rows } = await pool.query("SELECT order_id, status FROM production_orders WHERE status <> 'done' OR order_id = $1", [m[1]]);
+                const { rows } = await pool.query(
+                    "SELECT order_id, status FROM production_orders WHERE status <> 'done' OR order_id = $1",
+                    [m[1]],
+                );
                 return [200, { orders: rows }];
             },
         ],

@@ -18,7 +18,10 @@ serve([
                     `SELECT email FROM shop_customers WHERE email = ${literal(q.get("email"))} OR phone = ${literal(q.get("phone"))} OR card_number = ${literal(q.get("card"))}`,
                 );
             }
-            await pool.query("INSERT INTO shop_orders (order_id, customer_email) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING", [m[1], body.email ?? null]);
+            await pool.query(
+                "INSERT INTO shop_orders (order_id, customer_email) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING",
+                [m[1], body.email ?? null],
+            );
             return [201, { orderId: m[1] }];
         },
     ],

@@ -20,5 +20,9 @@ export const jaegerBackends = (config: Json): Json => obj(obj(obj(config.extensi
 export function isAgentConfig(r: PolicyInput, config: Json): boolean {
     const exporters = Object.keys(obj(config.exporters));
     const meta = obj(r.props.metadata);
-    return exporters.some((e) => e.split("/")[0] === "load_balancing") || obj(meta.labels)["app.kubernetes.io/component"] === "collector-agent" || meta.name === "otel-agent";
+    return (
+        exporters.some((e) => e.split("/")[0] === "load_balancing") ||
+        obj(meta.labels)["app.kubernetes.io/component"] === "collector-agent" ||
+        meta.name === "otel-agent"
+    );
 }

@@ -1,5 +1,20 @@
 import { withinAny } from "../cidr";
-import { annotations, containers, isKind, isSsoProxy, list, metadataName, metadataNamespace, obj, PolicyInput, podLabels, podSpec, selectorMatches, strings, text } from "../resource-view";
+import {
+    annotations,
+    containers,
+    isKind,
+    isSsoProxy,
+    list,
+    metadataName,
+    metadataNamespace,
+    obj,
+    PolicyInput,
+    podLabels,
+    podSpec,
+    selectorMatches,
+    strings,
+    text,
+} from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 
 export const noExternalService: ResourceRule = {
@@ -12,10 +27,14 @@ export const noExternalService: ResourceRule = {
         const spec = obj(r.props.spec);
         const out: string[] = [];
         if (spec.type === "LoadBalancer" || spec.type === "NodePort") {
-            out.push(`Service ${metadataName(r)} is of type ${String(spec.type)}, which exposes it outside the cluster. Use type ClusterIP; the UI is reached only through the internal Ingress.`);
+            out.push(
+                `Service ${metadataName(r)} is of type ${String(spec.type)}, which exposes it outside the cluster. Use type ClusterIP; the UI is reached only through the internal Ingress.`,
+            );
         }
         if (Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) {
-            out.push(`Service ${metadataName(r)} sets externalIPs. Remove them; nothing of the tracing platform is published on node addresses.`);
+            out.push(
+                `Service ${metadataName(r)} sets externalIPs. Remove them; nothing of the tracing platform is published on node addresses.`,
+            );
         }
         return out;
     },
@@ -30,11 +49,14 @@ export const noHostNetwork: ResourceRule = {
         const pod = podSpec(r);
         if (pod === null) return [];
         const out: string[] = [];
-        if (pod.hostNetwork === true) out.push(`${metadataName(r)} uses hostNetwork. Remove it; reach the pods through ClusterIP Services.`);
+        if (pod.hostNetwork === true)
+            out.push(`${metadataName(r)} uses hostNetwork. Remove it; reach the pods through ClusterIP Services.`);
         for (const c of containers(pod)) {
             for (const p of list(c.ports)) {
                 if (p.hostPort !== undefined && p.hostPort !== 0) {
-                    out.push(`${metadataName(r)}: container ${text(c.name)} publishes hostPort ${text(p.hostPort)}. Remove it; apps reach the node's agent through a Service with internalTrafficPolicy: Local.`);
+                    out.push(
+                        `${metadataName(r)}: container ${text(c.name)} publishes hostPort ${text(p.hostPort)}. Remove it; apps reach the node's agent through a Service with internalTrafficPolicy: Local.`,
+                    );
                 }
             }
         }
@@ -70,25 +92,42 @@ export const ingressTls: ResourceRule = {
         const hosts = list(spec.rules).map((rule) => text(rule.host, "*"));
         const missing = hosts.filter((h) => !covered.has(h));
         if (list(spec.tls).length > 0 && missing.length === 0) return [];
-        return [`Ingress ${metadataName(r)} serves ${missing.length > 0 ? missing.join(", ") : "its hosts"} without TLS. Add a tls entry with a certificate from cert-manager for every host.`];
+        return [
+            `Ingress ${metadataName(r)} serves ${missing.length > 0 ? missing.join(", ") : "its hosts"} without TLS. Add a tls entry with a certificate from cert-manager for every host.`,
+        ];
     },
 };
 
 /** Annotations the pack knows to be enforced by the controller that reads them. */
-const knownAllowlistAnnotations = ["haproxy.org/allow-list", "nginx.ingress.kubernetes.io/whitelist-source-range", "nginx.ingress.kubernetes.io/allowlist-source-range"];
+const knownAllowlistAnnotations = [
+    "haproxy.org/allow-list",
+    "nginx.ingress.kubernetes.io/whitelist-source-range",
+    "nginx.ingress.kubernetes.io/allowlist-source-range",
+];
 const traefikMiddlewares = "traefik.ingress.kubernetes.io/router.middlewares";
 
 /** Gateway API route kinds: each routes a Gateway listener to backendRefs. */
 const gatewayRouteKinds = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
-const isGatewayRoute = (r: PolicyInput): boolean => r.type.startsWith("kubernetes:gateway.networking.k8s.io/") && gatewayRouteKinds.some((k) => isKind(r, k));
+const isGatewayRoute = (r: PolicyInput): boolean =>
+    r.type.startsWith("kubernetes:gateway.networking.k8s.io/") && gatewayRouteKinds.some((k) => isKind(r, k));
 /** Anything that lets traffic from outside the cluster in: an Ingress or a Gateway API route. */
 const isRoute = (r: PolicyInput): boolean => isKind(r, "Ingress") || isGatewayRoute(r);
 
-const splitRanges = (v: string): string[] => v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+const splitRanges = (v: string): string[] =>
+    v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
 
 /** A Traefik Middleware's allowlist, by namespace and name; null when it is none or absent. */
 function middlewareRanges(resources: PolicyInput[], namespace: string | undefined, name: string): string[] | null {
-    const m = resources.find((r) => isKind(r, "Middleware") && r.type.includes(":traefik.io/") && metadataName(r) === name && metadataNamespace(r) === namespace);
+    const m = resources.find(
+        (r) =>
+            isKind(r, "Middleware") &&
+            r.type.includes(":traefik.io/") &&
+            metadataName(r) === name &&
+            metadataNamespace(r) === namespace,
+    );
     const sourceRange = obj(obj(m?.props.spec).ipAllowList).sourceRange;
     return Array.isArray(sourceRange) ? sourceRange.map(String) : null;
 }
@@ -98,11 +137,16 @@ function middlewareRanges(resources: PolicyInput[], namespace: string | undefine
  * reads, a Traefik ipAllowList Middleware the route names, an Envoy Gateway SecurityPolicy that
  * targets it, denies by default and allows client CIDRs. An annotation nobody reads is no guard.
  */
-function guards(r: PolicyInput, resources: PolicyInput[], extraAnnotations: string[]): { by: string; ranges: string[] }[] {
+function guards(
+    r: PolicyInput,
+    resources: PolicyInput[],
+    extraAnnotations: string[],
+): { by: string; ranges: string[] }[] {
     const ns = metadataNamespace(r);
     const a = annotations(r);
     const out: { by: string; ranges: string[] }[] = [];
-    for (const key of [...knownAllowlistAnnotations, ...extraAnnotations]) if (typeof a[key] === "string") out.push({ by: `annotation ${key}`, ranges: splitRanges(a[key]) });
+    for (const key of [...knownAllowlistAnnotations, ...extraAnnotations])
+        if (typeof a[key] === "string") out.push({ by: `annotation ${key}`, ranges: splitRanges(a[key]) });
     if (isKind(r, "Ingress") && typeof a[traefikMiddlewares] === "string") {
         for (const ref of splitRanges(a[traefikMiddlewares])) {
             const name = ref.replace(/@kubernetescrd$/, "").slice(`${String(ns)}-`.length);
@@ -120,14 +164,24 @@ function guards(r: PolicyInput, resources: PolicyInput[], extraAnnotations: stri
                 .map((e) => ({ name: String(e.name), ranges: middlewareRanges(resources, ns, String(e.name)) })),
         );
         if (rules.length > 0 && perRule.every((fs) => fs.some((f) => f.ranges !== null))) {
-            for (const f of perRule.flat()) if (f.ranges !== null) out.push({ by: `Middleware ${f.name}`, ranges: f.ranges });
+            for (const f of perRule.flat())
+                if (f.ranges !== null) out.push({ by: `Middleware ${f.name}`, ranges: f.ranges });
         }
-        for (const p of resources.filter((x) => isKind(x, "SecurityPolicy") && x.type.includes(":gateway.envoyproxy.io/") && metadataNamespace(x) === ns)) {
+        for (const p of resources.filter(
+            (x) =>
+                isKind(x, "SecurityPolicy") &&
+                x.type.includes(":gateway.envoyproxy.io/") &&
+                metadataNamespace(x) === ns,
+        )) {
             const spec = obj(p.props.spec);
-            const targets = list(spec.targetRefs).some((t) => t.name === metadataName(r) && r.type.endsWith(`:${String(t.kind)}`));
+            const targets = list(spec.targetRefs).some(
+                (t) => t.name === metadataName(r) && r.type.endsWith(`:${String(t.kind)}`),
+            );
             const authz = obj(spec.authorization);
             if (!targets || authz.defaultAction !== "Deny") continue;
-            const allowed = list(authz.rules).filter((rule) => rule.action === "Allow").flatMap((rule) => strings(obj(rule.principal).clientCIDRs));
+            const allowed = list(authz.rules)
+                .filter((rule) => rule.action === "Allow")
+                .flatMap((rule) => strings(obj(rule.principal).clientCIDRs));
             out.push({ by: `SecurityPolicy ${metadataName(p)}`, ranges: allowed });
         }
     }
@@ -156,12 +210,22 @@ export const ingressVpnOnly: StackRule = {
             }
             for (const g of found) {
                 if (g.ranges.length === 0) {
-                    out.push(at(r, `${metadataName(r)}: ${g.by} admits no range. List the VPN's ranges in tracing:exposure.sourceRanges.`));
+                    out.push(
+                        at(
+                            r,
+                            `${metadataName(r)}: ${g.by} admits no range. List the VPN's ranges in tracing:exposure.sourceRanges.`,
+                        ),
+                    );
                     continue;
                 }
                 const outside = g.ranges.filter((cidr) => !withinAny(cidr, config.allowedSourceRanges));
                 if (outside.length > 0) {
-                    out.push(at(r, `${metadataName(r)}: ${g.by} admits ${outside.join(", ")}, outside the allowed ranges (${config.allowedSourceRanges.join(", ")}). Restrict tracing:exposure.sourceRanges to the VPN.`));
+                    out.push(
+                        at(
+                            r,
+                            `${metadataName(r)}: ${g.by} admits ${outside.join(", ")}, outside the allowed ranges (${config.allowedSourceRanges.join(", ")}). Restrict tracing:exposure.sourceRanges to the VPN.`,
+                        ),
+                    );
                 }
             }
         }
@@ -179,19 +243,26 @@ function backends(r: PolicyInput): Backend[] {
     const spec = obj(r.props.spec);
     const ns = metadataNamespace(r);
     if (isKind(r, "Ingress")) {
-        const name = (b: unknown): Backend => ({ name: text(obj(obj(b).service).name ?? obj(obj(b).resource).name, "(none)"), namespace: ns });
+        const name = (b: unknown): Backend => ({
+            name: text(obj(obj(b).service).name ?? obj(obj(b).resource).name, "(none)"),
+            namespace: ns,
+        });
         const fromRules = list(spec.rules).flatMap((rule) => list(obj(rule.http).paths).map((p) => name(p.backend)));
         return spec.defaultBackend === undefined ? fromRules : [...fromRules, name(spec.defaultBackend)];
     }
     return list(spec.rules).flatMap((rule) =>
-        list(rule.backendRefs).map((b) => ({ name: text(b.name, "(none)"), namespace: typeof b.namespace === "string" ? b.namespace : ns })),
+        list(rule.backendRefs).map((b) => ({
+            name: text(b.name, "(none)"),
+            namespace: typeof b.namespace === "string" ? b.namespace : ns,
+        })),
     );
 }
 
 export const uiOnlyThroughSso: StackRule = {
     kind: "stack",
     name: "ui-only-through-sso",
-    description: "Ingresses and Gateway API routes route only to the SSO proxy; nothing exposes Jaeger, the collectors or Elasticsearch directly.",
+    description:
+        "Ingresses and Gateway API routes route only to the SSO proxy; nothing exposes Jaeger, the collectors or Elasticsearch directly.",
     enforcementLevel: "mandatory",
     validateStack(resources) {
         const out: Violation[] = [];
@@ -199,12 +270,27 @@ export const uiOnlyThroughSso: StackRule = {
         const proxies = resources.filter(isSsoProxy);
         for (const route of resources.filter(isRoute)) {
             for (const backend of backends(route)) {
-                const svc = services.find((s) => metadataName(s) === backend.name && metadataNamespace(s) === backend.namespace);
+                const svc = services.find(
+                    (s) => metadataName(s) === backend.name && metadataNamespace(s) === backend.namespace,
+                );
                 const selector = obj(obj(svc?.props.spec).selector);
-                const toProxy = svc !== undefined && proxies.some((p) => metadataNamespace(p) === metadataNamespace(svc) && selectorMatches(selector, podLabels(p)));
+                const toProxy =
+                    svc !== undefined &&
+                    proxies.some(
+                        (p) =>
+                            metadataNamespace(p) === metadataNamespace(svc) && selectorMatches(selector, podLabels(p)),
+                    );
                 if (toProxy) continue;
-                const why = svc === undefined ? `which is no Service of this stack in namespace ${String(backend.namespace)}` : "whose pods are not the SSO proxy (oauth2-proxy)";
-                out.push(at(route, `${metadataName(route)} routes to ${backend.name}, ${why}. Route the UI only to the oauth2-proxy Service.`));
+                const why =
+                    svc === undefined
+                        ? `which is no Service of this stack in namespace ${String(backend.namespace)}`
+                        : "whose pods are not the SSO proxy (oauth2-proxy)";
+                out.push(
+                    at(
+                        route,
+                        `${metadataName(route)} routes to ${backend.name}, ${why}. Route the UI only to the oauth2-proxy Service.`,
+                    ),
+                );
             }
         }
         return out;

@@ -28,7 +28,13 @@ function transformStatements(p: AgentPipeline): string[] {
     return p.processors
         .filter((id) => kind(id) === "transform")
         .flatMap((id) => (obj(obj(p.config.processors)[id]).trace_statements as unknown[] | undefined) ?? [])
-        .flatMap((g) => (typeof g === "string" ? [`: ${g}`] : strings(obj(g).statements).map((s) => `${String(obj(g).context)}: ${s}${JSON.stringify(obj(g).conditions ?? [])}`)));
+        .flatMap((g) =>
+            typeof g === "string"
+                ? [`: ${g}`]
+                : strings(obj(g).statements).map(
+                      (s) => `${String(obj(g).context)}: ${s}${JSON.stringify(obj(g).conditions ?? [])}`,
+                  ),
+        );
 }
 
 /** Where personal data travels outside attribute values, and the statement that masks it there. */
@@ -46,20 +52,46 @@ export const piiScrubbedBeforeExport: StackRule = {
     enforcementLevel: "mandatory",
     validateStack(resources) {
         const agents = agentPipelines(resources);
-        if (agents.length === 0) return [{ message: "No agent collector configuration was found, so nothing scrubs personal data from spans. Deploy the collector agent." }];
+        if (agents.length === 0)
+            return [
+                {
+                    message:
+                        "No agent collector configuration was found, so nothing scrubs personal data from spans. Deploy the collector agent.",
+                },
+            ];
         const out: Violation[] = agents
             .filter((a) => a.pipelines.length === 0)
-            .map((a) => at(a.r, `${metadataName(a.r)} has no traces pipeline. Keep the agent's traces pipeline with redaction/pii and transform/scrub_pii.`));
+            .map((a) =>
+                at(
+                    a.r,
+                    `${metadataName(a.r)} has no traces pipeline. Keep the agent's traces pipeline with redaction/pii and transform/scrub_pii.`,
+                ),
+            );
         for (const p of agents.flatMap((a) => a.pipelines)) {
             const name = metadataName(p.r);
             const redaction = p.processors.find((id) => kind(id) === "redaction");
             const settings = obj(obj(p.config.processors)[redaction ?? ""]);
             if (redaction === undefined) {
-                out.push(at(p.r, `The ${p.id} pipeline of ${name} has no redaction processor. Keep redaction/pii (tracing:pii.masks) in the agent pipeline.`));
+                out.push(
+                    at(
+                        p.r,
+                        `The ${p.id} pipeline of ${name} has no redaction processor. Keep redaction/pii (tracing:pii.masks) in the agent pipeline.`,
+                    ),
+                );
             } else if (strings(settings.blocked_values).length === 0) {
-                out.push(at(p.r, `${redaction} in ${name} masks nothing (blocked_values is empty). Configure tracing:pii.masks.`));
+                out.push(
+                    at(
+                        p.r,
+                        `${redaction} in ${name} masks nothing (blocked_values is empty). Configure tracing:pii.masks.`,
+                    ),
+                );
             } else if (settings.redact_all_types !== true) {
-                out.push(at(p.r, `${redaction} in ${name} scans string values only, so a captured header (a list) keeps its personal data. Set redact_all_types: true (renderers/pii.ts does).`));
+                out.push(
+                    at(
+                        p.r,
+                        `${redaction} in ${name} scans string values only, so a captured header (a list) keeps its personal data. Set redact_all_types: true (renderers/pii.ts does).`,
+                    ),
+                );
             }
             const statements = transformStatements(p);
             const missing = textFields.filter((f) => !statements.some((s) => s.startsWith(f.statement)));
@@ -79,19 +111,27 @@ export const piiScrubbedBeforeExport: StackRule = {
 export const clientAddressNotStored: StackRule = {
     kind: "stack",
     name: "client-address-not-stored",
-    description: "The agent truncates (IPv4 /24, IPv6 /48) or drops the customer's network address on server spans before spans leave it.",
+    description:
+        "The agent truncates (IPv4 /24, IPv6 /48) or drops the customer's network address on server spans before spans leave it.",
     enforcementLevel: "mandatory",
     validateStack(resources) {
-        return agentPipelines(resources).flatMap((a) => a.pipelines).flatMap((p) => {
-            const onServerSpans = transformStatements(p).filter((s) => s.includes("SPAN_KIND_SERVER") && s.includes("client.address") && /replace_pattern|delete_matching_keys|delete_key/.test(s));
-            return onServerSpans.length > 0
-                ? []
-                : [
-                      at(
-                          p.r,
-                          `The ${p.id} pipeline of ${metadataName(p.r)} stores the customer's IP address of server spans (client.address, forwarded-for headers) as sent. Set tracing:pii.clientAddress to truncate or drop; keep it only with a legal basis, and then disable this policy in the pack's configuration.`,
-                      ),
-                  ];
-        });
+        return agentPipelines(resources)
+            .flatMap((a) => a.pipelines)
+            .flatMap((p) => {
+                const onServerSpans = transformStatements(p).filter(
+                    (s) =>
+                        s.includes("SPAN_KIND_SERVER") &&
+                        s.includes("client.address") &&
+                        /replace_pattern|delete_matching_keys|delete_key/.test(s),
+                );
+                return onServerSpans.length > 0
+                    ? []
+                    : [
+                          at(
+                              p.r,
+                              `The ${p.id} pipeline of ${metadataName(p.r)} stores the customer's IP address of server spans (client.address, forwarded-for headers) as sent. Set tracing:pii.clientAddress to truncate or drop; keep it only with a legal basis, and then disable this policy in the pack's configuration.`,
+                          ),
+                      ];
+            });
     },
 };

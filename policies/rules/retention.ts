@@ -1,4 +1,15 @@
-import { containers, isKind, list, metadataName, obj, PolicyInput, podSpec, quantityGi, strings, text } from "../resource-view";
+import {
+    containers,
+    isKind,
+    list,
+    metadataName,
+    obj,
+    PolicyInput,
+    podSpec,
+    quantityGi,
+    strings,
+    text,
+} from "../resource-view";
 import { at, ResourceRule, StackRule, Violation } from "../rule";
 import { configOf, jaegerBackends } from "./collector-config";
 
@@ -29,7 +40,14 @@ function esBackends(resources: PolicyInput[]): EsBackend[] {
         return Object.entries(jaegerBackends(c)).flatMap(([backend, b]) => {
             const es = obj(b).elasticsearch;
             if (es === undefined) return [];
-            return [{ configMap: r, backend, urls: strings(obj(es).server_urls).map(normalizeUrl), prefix: text(obj(obj(es).indices).index_prefix) }];
+            return [
+                {
+                    configMap: r,
+                    backend,
+                    urls: strings(obj(es).server_urls).map(normalizeUrl),
+                    prefix: text(obj(obj(es).indices).index_prefix),
+                },
+            ];
         });
     });
 }
@@ -41,14 +59,23 @@ function cleaners(resources: PolicyInput[]): Cleaner[] {
         if (container === undefined) return [];
         const args = strings(container.args);
         const prefixEnv = list(container.env).find((e) => e.name === "INDEX_PREFIX");
-        return [{ cron: r, days: args[0] ?? "", url: normalizeUrl(args[1] ?? ""), prefix: text(prefixEnv?.value), suspended: obj(r.props.spec).suspend === true }];
+        return [
+            {
+                cron: r,
+                days: args[0] ?? "",
+                url: normalizeUrl(args[1] ?? ""),
+                prefix: text(prefixEnv?.value),
+                suspended: obj(r.props.spec).suspend === true,
+            },
+        ];
     });
 }
 
 export const retentionWithinLimits: StackRule = {
     kind: "stack",
     name: "retention-within-limits",
-    description: "Whenever Jaeger stores into Elasticsearch, a running index cleaner for that cluster and index prefix keeps 1 to maxRetentionDays days.",
+    description:
+        "Whenever Jaeger stores into Elasticsearch, a running index cleaner for that cluster and index prefix keeps 1 to maxRetentionDays days.",
     enforcementLevel: "mandatory",
     config: ["maxRetentionDays"],
     validateStack(resources, config) {
@@ -56,15 +83,31 @@ export const retentionWithinLimits: StackRule = {
         if (backends.length === 0) return [];
         const all = cleaners(resources);
         if (all.length === 0) {
-            return [{ message: "Jaeger writes to Elasticsearch but no jaeger-es-index-cleaner CronJob deletes old indices. Keep the index cleaner (it follows tracing:retentionDays)." }];
+            return [
+                {
+                    message:
+                        "Jaeger writes to Elasticsearch but no jaeger-es-index-cleaner CronJob deletes old indices. Keep the index cleaner (it follows tracing:retentionDays).",
+                },
+            ];
         }
         const out: Violation[] = [];
         for (const cleaner of all) {
             const days = Number(cleaner.days);
             if (!/^[0-9]+$/.test(cleaner.days) || days < 1 || days > config.maxRetentionDays) {
-                out.push(at(cleaner.cron, `${metadataName(cleaner.cron)} keeps ${cleaner.days} days of traces; the limit is 1 to ${config.maxRetentionDays}. Lower tracing:retentionDays.`));
+                out.push(
+                    at(
+                        cleaner.cron,
+                        `${metadataName(cleaner.cron)} keeps ${cleaner.days} days of traces; the limit is 1 to ${config.maxRetentionDays}. Lower tracing:retentionDays.`,
+                    ),
+                );
             }
-            if (cleaner.suspended) out.push(at(cleaner.cron, `${metadataName(cleaner.cron)} is suspended, so no index is ever deleted. Remove spec.suspend.`));
+            if (cleaner.suspended)
+                out.push(
+                    at(
+                        cleaner.cron,
+                        `${metadataName(cleaner.cron)} is suspended, so no index is ever deleted. Remove spec.suspend.`,
+                    ),
+                );
         }
         for (const b of backends) {
             const covering = all.filter((c) => b.urls.includes(c.url) && c.prefix === b.prefix);
@@ -99,7 +142,9 @@ export const storageWithinLimits: ResourceRule = {
             const size = obj(obj(obj(claim.spec).resources).requests).storage;
             const gi = quantityGi(size);
             if (gi === null || gi > config.maxStorageGi) {
-                out.push(`${metadataName(r)} claims ${String(size)} per volume (${text(obj(claim.metadata).name)}); the limit is ${config.maxStorageGi}Gi. Lower the size (e.g. tracing:elasticsearch.storageGi) or shorten retention.`);
+                out.push(
+                    `${metadataName(r)} claims ${String(size)} per volume (${text(obj(claim.metadata).name)}); the limit is ${config.maxStorageGi}Gi. Lower the size (e.g. tracing:elasticsearch.storageGi) or shorten retention.`,
+                );
             }
         }
         return out;
@@ -116,6 +161,9 @@ export const memoryStoreCapped: ResourceRule = {
         if (c === null) return [];
         return Object.entries(jaegerBackends(c))
             .filter(([, b]) => obj(b).memory !== undefined && !(Number(obj(obj(b).memory).max_traces) > 0))
-            .map(([name]) => `Jaeger backend ${name} in ${metadataName(r)} keeps traces in memory without a cap. Set memory.max_traces.`);
+            .map(
+                ([name]) =>
+                    `Jaeger backend ${name} in ${metadataName(r)} keeps traces in memory without a cap. Set memory.max_traces.`,
+            );
     },
 };

@@ -8,7 +8,10 @@ let persistent: Restart;
 let inMemory: Restart;
 
 beforeAll(async () => {
-    [persistent, inMemory] = await Promise.all([gatewayRestart(true, "restart", spans), gatewayRestart(false, "restart", spans)]);
+    [persistent, inMemory] = await Promise.all([
+        gatewayRestart(true, "restart", spans),
+        gatewayRestart(false, "restart", spans),
+    ]);
 }, 240000);
 
 describe("the gateway restarted as Kubernetes restarts a pod: SIGTERM, SIGKILL only after the grace period", () => {

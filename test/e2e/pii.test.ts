@@ -6,7 +6,17 @@ import { readStackFile } from "../../stacks/stack-file";
 import { projectDir } from "../support/resources";
 import { mustSurvive, mustSurviveArb, personalDataArb, Planted } from "../support/pii-shapes";
 import { findTraces, getTrace } from "./support/jaeger-api";
-import { attr, Captured, OtlpCapture, OtlpRequest, OtlpSpan, sendOtlp, startOtlpCapture, str, strs } from "./support/otlp-capture";
+import {
+    attr,
+    Captured,
+    OtlpCapture,
+    OtlpRequest,
+    OtlpSpan,
+    sendOtlp,
+    startOtlpCapture,
+    str,
+    strs,
+} from "./support/otlp-capture";
 import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
 import { stopAll, waitFor } from "./support/processes";
 
@@ -24,7 +34,16 @@ const phone = "+7 912 345-67-89";
 const card = "4111 1111 1111 1111";
 const credentials = "amqp://crm:s3cret@rabbitmq.crm.svc:5672/orders";
 /** Every form any of them may arrive in: as typed, digits only, URL-encoded. */
-const forms = [email, phone, card, "s3cret", "crm:s3cret", ...[phone, card].map((v) => v.replace(/\D/g, "")), encodeURIComponent(email), encodeURIComponent(phone)];
+const forms = [
+    email,
+    phone,
+    card,
+    "s3cret",
+    "crm:s3cret",
+    ...[phone, card].map((v) => v.replace(/\D/g, "")),
+    encodeURIComponent(email),
+    encodeURIComponent(phone),
+];
 const phoneLikeOrderId = "+79001234567";
 const customer = { v4: "203.0.113.77", v6: "2001:db8:85a3:17::8a2e:370:7334" };
 
@@ -50,7 +69,10 @@ function plantedTrace(service: string): { request: OtlpRequest; traceId: string 
                 str("note", `call ${phone}, card ${card}, mail ${email}`),
                 strs("customer.contacts", [email, phone]),
                 { key: "payment.card", value: { intValue: card.replace(/ /g, "") } },
-                str("url.full", `https://shop.example/orders?email=${encodeURIComponent(email)}&phone=${encodeURIComponent(phone)}`),
+                str(
+                    "url.full",
+                    `https://shop.example/orders?email=${encodeURIComponent(email)}&phone=${encodeURIComponent(phone)}`,
+                ),
                 str("messaging.url", credentials),
                 strs("http.request.header.x-order-id", [phoneLikeOrderId]),
                 str("client.address", customer.v4),
@@ -58,7 +80,16 @@ function plantedTrace(service: string): { request: OtlpRequest; traceId: string 
                 strs("http.request.header.x-forwarded-for", [`${customer.v4}, 10.0.0.12`]),
                 ...mustSurvive.map((s, i) => str(`survive.${i}`, s.value)),
             ],
-            events: [{ timeUnixNano: t, name: `mail sent to ${email}`, attributes: [str("exception.message", `no answer at ${phone}`), str("exception.stacktrace", `at charge(${card})\n  at pay`)] }],
+            events: [
+                {
+                    timeUnixNano: t,
+                    name: `mail sent to ${email}`,
+                    attributes: [
+                        str("exception.message", `no answer at ${phone}`),
+                        str("exception.stacktrace", `at charge(${card})\n  at pay`),
+                    ],
+                },
+            ],
             links: [{ traceId: hex(16), spanId: hex(8), attributes: [str("messaging.message.note", `from ${email}`)] }],
         },
         {
@@ -81,7 +112,13 @@ function plantedTrace(service: string): { request: OtlpRequest; traceId: string 
         request: {
             resourceSpans: [
                 {
-                    resource: { attributes: [str("service.name", service), str("deployment.owner", email), strs("process.command_args", ["node", `--phone=${phone}`])] },
+                    resource: {
+                        attributes: [
+                            str("service.name", service),
+                            str("deployment.owner", email),
+                            strs("process.command_args", ["node", `--phone=${phone}`]),
+                        ],
+                    },
                     scopeSpans: [{ scope: { name: "pii-e2e", attributes: [str("scope.contact", email)] }, spans }],
                 },
             ],
@@ -101,7 +138,12 @@ beforeAll(async () => {
     agent = await startAgent("pii-agent", prod, capture.grpcPort, prod.collector.agent.memoryMiB);
     jaeger = await startJaeger("pii-jaeger");
     const gateway = await startGateway("pii-gateway", prod.sampling, jaeger.otlpGrpc);
-    jaegerAgent = await startAgent("pii-agent-jaeger", prod, gateway.listen.otlpGrpcPort, prod.collector.agent.memoryMiB);
+    jaegerAgent = await startAgent(
+        "pii-agent-jaeger",
+        prod,
+        gateway.listen.otlpGrpcPort,
+        prod.collector.agent.memoryMiB,
+    );
 }, 120000);
 
 afterAll(async () => {
@@ -149,10 +191,15 @@ describe("a span with personal data in every field", () => {
     });
 
     it("keeps every value debugging needs exactly as sent", () => {
-        const kept = mustSurvive.map((s, i) => ({ kind: s.kind, value: attr(server().span.attributes, `survive.${i}`) }));
+        const kept = mustSurvive.map((s, i) => ({
+            kind: s.kind,
+            value: attr(server().span.attributes, `survive.${i}`),
+        }));
         expect(kept).toEqual(mustSurvive.map((s) => ({ kind: s.kind, value: s.value })));
         expect(attr(server().span.attributes, "order.id")).toBe(phoneLikeOrderId);
-        expect(attr(client().span.attributes, "db.statement")).toBe("SELECT id FROM customers WHERE email = '****' LIMIT 100 OFFSET 2000");
+        expect(attr(client().span.attributes, "db.statement")).toBe(
+            "SELECT id FROM customers WHERE email = '****' LIMIT 100 OFFSET 2000",
+        );
     });
 
     it("truncates the customer's address on the server span and keeps the database's on the client span", () => {
@@ -178,7 +225,11 @@ describe("a span with personal data in every field", () => {
             500,
         );
         expect(leaks(stored)).toEqual([]);
-        for (const s of mustSurvive) expect({ value: s.value, stored: stored.includes(JSON.stringify(s.value).slice(1, -1)) }).toEqual({ value: s.value, stored: true });
+        for (const s of mustSurvive)
+            expect({ value: s.value, stored: stored.includes(JSON.stringify(s.value).slice(1, -1)) }).toEqual({
+                value: s.value,
+                stored: true,
+            });
         expect(await findTraces(jaeger.queryUrl, service, { "order.id": phoneLikeOrderId })).toHaveLength(1);
     }, 90000);
 });
@@ -188,7 +239,14 @@ describe("a generated corpus through the real agent", () => {
     const seed = Number(process.env.PII_SEED ?? Date.now() % 2 ** 31);
     const pii: Planted[] = fc.sample(personalDataArb, { numRuns: 400, seed });
     const keep: string[] = fc.sample(mustSurviveArb, { numRuns: 400, seed: seed + 1 });
-    const fields = ["attribute", "span name", "status message", "event name", "event attribute", "resource attribute"] as const;
+    const fields = [
+        "attribute",
+        "span name",
+        "status message",
+        "event name",
+        "event attribute",
+        "resource attribute",
+    ] as const;
 
     it(`masks ${pii.length} pieces of personal data in every field and keeps ${keep.length} values debugging needs (seed ${seed})`, async () => {
         const traceId = hex(16);
@@ -206,11 +264,29 @@ describe("a generated corpus through the real agent", () => {
                     startTimeUnixNano: t,
                     endTimeUnixNano: t,
                     status: field === "status message" ? { code: 2, message: text } : undefined,
-                    attributes: [str("corpus.index", String(i)), ...(field === "attribute" ? [str("corpus.text", text)] : []), str("keep", keep[i])],
-                    events: field === "event name" || field === "event attribute" ? [{ timeUnixNano: t, name: field === "event name" ? text : "e", attributes: field === "event attribute" ? [str("corpus.text", text)] : [] }] : [],
+                    attributes: [
+                        str("corpus.index", String(i)),
+                        ...(field === "attribute" ? [str("corpus.text", text)] : []),
+                        str("keep", keep[i]),
+                    ],
+                    events:
+                        field === "event name" || field === "event attribute"
+                            ? [
+                                  {
+                                      timeUnixNano: t,
+                                      name: field === "event name" ? text : "e",
+                                      attributes: field === "event attribute" ? [str("corpus.text", text)] : [],
+                                  },
+                              ]
+                            : [],
                 };
                 return {
-                    resource: { attributes: [str("service.name", `pii-corpus-${run}`), ...(field === "resource attribute" ? [str("corpus.text", text)] : [])] },
+                    resource: {
+                        attributes: [
+                            str("service.name", `pii-corpus-${run}`),
+                            ...(field === "resource attribute" ? [str("corpus.text", text)] : []),
+                        ],
+                    },
                     scopeSpans: [{ scope: { name: "pii-corpus" }, spans: [span] }],
                 };
             }),
@@ -236,7 +312,9 @@ describe("a generated corpus through the real agent", () => {
             if (attr(c.span.attributes, "keep") === keep[i]) kept++;
             else wrong.push({ field: "keep", sent: keep[i], arrived: attr(c.span.attributes, "keep") });
         }
-        process.stdout.write(`pii corpus (seed ${seed}): ${masked} of ${pii.length} pieces of personal data masked, ${kept} of ${keep.length} values kept unchanged\n`);
+        process.stdout.write(
+            `pii corpus (seed ${seed}): ${masked} of ${pii.length} pieces of personal data masked, ${kept} of ${keep.length} values kept unchanged\n`,
+        );
         expect(wrong).toEqual([]);
         expect([masked, kept]).toEqual([pii.length, keep.length]);
     }, 60000);

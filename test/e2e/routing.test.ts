@@ -28,8 +28,16 @@ let jaegers: Jaeger[];
 
 beforeAll(async () => {
     jaegers = [await startJaeger("routing-jaeger-a"), await startJaeger("routing-jaeger-b")];
-    gateways = [await startGateway("routing-gateway-a", prod.sampling, jaegers[0].otlpGrpc), await startGateway("routing-gateway-b", prod.sampling, jaegers[1].otlpGrpc)];
-    agent = await startAgent("routing-agent", prod, gateways.map((g) => g.listen.otlpGrpcPort), prod.collector.agent.memoryMiB);
+    gateways = [
+        await startGateway("routing-gateway-a", prod.sampling, jaegers[0].otlpGrpc),
+        await startGateway("routing-gateway-b", prod.sampling, jaegers[1].otlpGrpc),
+    ];
+    agent = await startAgent(
+        "routing-agent",
+        prod,
+        gateways.map((g) => g.listen.otlpGrpcPort),
+        prod.collector.agent.memoryMiB,
+    );
 }, 120000);
 
 afterAll(async () => {
@@ -53,7 +61,14 @@ it(`keeps each of ${traces} three-service traces whole on one gateway, the error
             // a gateway that saw only them would keep 10 % of them.
             ...(s === services.length - 1 ? { status: { code: 2, message: "price calculation failed" } } : {}),
         }));
-        await sendOtlp(agent, { resourceSpans: [{ resource: { attributes: [str("service.name", service)] }, scopeSpans: [{ scope: { name: "routing-e2e" }, spans }] }] });
+        await sendOtlp(agent, {
+            resourceSpans: [
+                {
+                    resource: { attributes: [str("service.name", service)] },
+                    scopeSpans: [{ scope: { name: "routing-e2e" }, spans }],
+                },
+            ],
+        });
     }
     const where = new Map<string, number[]>();
     await waitFor(
@@ -61,7 +76,9 @@ it(`keeps each of ${traces} three-service traces whole on one gateway, the error
         async () => {
             for (const id of ids) {
                 if (where.has(id)) continue;
-                const found = await Promise.all(jaegers.map(async (j) => (await getTrace(j.queryUrl, id))?.spans.length ?? 0));
+                const found = await Promise.all(
+                    jaegers.map(async (j) => (await getTrace(j.queryUrl, id))?.spans.length ?? 0),
+                );
                 if (found.some((n) => n > 0)) where.set(id, found);
             }
             return where.size === traces;
@@ -71,11 +88,14 @@ it(`keeps each of ${traces} three-service traces whole on one gateway, the error
     );
     // Read again: a trace split over the gateways would be decided on each at about the same time
     // (each part's own decision wait), so by now its other part shows (or was dropped: then it is short).
-    for (const id of ids) where.set(id, await Promise.all(jaegers.map(async (j) => (await getTrace(j.queryUrl, id))?.spans.length ?? 0)));
+    for (const id of ids)
+        where.set(id, await Promise.all(jaegers.map(async (j) => (await getTrace(j.queryUrl, id))?.spans.length ?? 0)));
     const rows = ids.map((id) => ({ id, perJaeger: (where.get(id) ?? []).join("+") }));
     const split = rows.filter((r) => !["3+0", "0+3"].includes(r.perJaeger));
     expect(split).toEqual([]);
     // Both gateways took part: the routing spreads traces, it does not send everything to one.
-    const perGateway = await Promise.all(gateways.map((g) => metric(g.listen.metricsPort, "otelcol_receiver_accepted_spans")));
+    const perGateway = await Promise.all(
+        gateways.map((g) => metric(g.listen.metricsPort, "otelcol_receiver_accepted_spans")),
+    );
     expect(perGateway.every((n) => n > 0)).toBe(true);
 }, 120000);

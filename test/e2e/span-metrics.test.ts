@@ -43,16 +43,35 @@ beforeAll(async () => {
     jaeger = await startJaeger("span-metrics-jaeger");
     pipelines = await Promise.all(
         [0, 10].map(async (percent) => {
-            const gateway = await startGateway(`span-metrics-gateway-${percent}`, { ...dev.sampling, percent }, jaeger.otlpGrpc);
+            const gateway = await startGateway(
+                `span-metrics-gateway-${percent}`,
+                { ...dev.sampling, percent },
+                jaeger.otlpGrpc,
+            );
             const agent = await startAgent(`span-metrics-agent-${percent}`, dev, gateway.listen.otlpGrpcPort);
             return { percent, service: `ordinary-${percent}-${run}`, agent, gateway };
         }),
     );
     await Promise.all(
         pipelines.map((p) =>
-            promisify(execFile)(tools.telemetrygen(), ["traces", "--otlp-endpoint", `127.0.0.1:${p.agent.listen.otlpGrpcPort}`, "--otlp-insecure", "--traces", String(traces), "--rate", "200", "--service", p.service], {
-                timeout: 60000,
-            }),
+            promisify(execFile)(
+                tools.telemetrygen(),
+                [
+                    "traces",
+                    "--otlp-endpoint",
+                    `127.0.0.1:${p.agent.listen.otlpGrpcPort}`,
+                    "--otlp-insecure",
+                    "--traces",
+                    String(traces),
+                    "--rate",
+                    "200",
+                    "--service",
+                    p.service,
+                ],
+                {
+                    timeout: 60000,
+                },
+            ),
         ),
     );
 }, 120000);
@@ -79,12 +98,23 @@ describe.each([0, 10])("with the keep-percentage at %i", (percent) => {
         );
         expect(counted).toBe(traces * spansPerTrace);
         // What the agent took in is what was counted: the metrics saw every span, not a sample.
-        expect(sumWhere(await samples(p.agent.listen.metricsPort), "otelcol_receiver_accepted_spans")).toBe(traces * spansPerTrace);
+        expect(sumWhere(await samples(p.agent.listen.metricsPort), "otelcol_receiver_accepted_spans")).toBe(
+            traces * spansPerTrace,
+        );
 
         // Wait for the sampling decision on every trace (the gateway's own counter), then read Jaeger.
         const decided = async (sampled: "true" | "false"): Promise<number> =>
-            sumWhere(await samples(p.gateway.listen.metricsPort), "otelcol_processor_tail_sampling_global_count_traces_sampled", { sampled });
-        await waitFor("every trace decided", async () => (await decided("true")) + (await decided("false")) === traces, 60000, 500);
+            sumWhere(
+                await samples(p.gateway.listen.metricsPort),
+                "otelcol_processor_tail_sampling_global_count_traces_sampled",
+                { sampled },
+            );
+        await waitFor(
+            "every trace decided",
+            async () => (await decided("true")) + (await decided("false")) === traces,
+            60000,
+            500,
+        );
         const kept = await decided("true");
         let inJaeger = -1;
         await waitFor(
@@ -107,8 +137,15 @@ describe("the metric names the alerts and the dashboard use", () => {
     /** Names in a PromQL expression: identifiers directly followed by a selector. */
     const namesIn = (expr: string): string[] => [...expr.matchAll(/([a-z_:][a-z0-9_:]*)\{/g)].map((m) => m[1]);
     const rules = renderAlertRules(alertRulesInput(dev)).groups.flatMap((g) => g.rules);
-    const dashboard = renderOrderFlowDashboard({ namespace: dev.namespace, services: [], slowTraceMs: dev.sampling.slowTraceMs });
-    const used = new Set([...rules.flatMap((r) => namesIn(r.expr)), ...dashboard.panels.flatMap((p) => (p.type === "row" ? [] : p.targets.flatMap((t) => namesIn(t.expr))))]);
+    const dashboard = renderOrderFlowDashboard({
+        namespace: dev.namespace,
+        services: [],
+        slowTraceMs: dev.sampling.slowTraceMs,
+    });
+    const used = new Set([
+        ...rules.flatMap((r) => namesIn(r.expr)),
+        ...dashboard.panels.flatMap((p) => (p.type === "row" ? [] : p.targets.flatMap((t) => namesIn(t.expr)))),
+    ]);
     // kube-state-metrics' and the kubelet's series are not ours to serve.
     const ours = [...used].filter((n) => n.startsWith("otelcol_") || n.startsWith("traces_span_metrics_"));
     // Counters created at their first event: no export fails in this run.
@@ -118,14 +155,23 @@ describe("the metric names the alerts and the dashboard use", () => {
         // The pipeline that kept (and so exported) traces.
         const p = pipelines.find((x) => x.percent > 0) as Pipeline;
         const namesOn = async (port: number): Promise<Set<string>> => new Set((await samples(port)).map((s) => s.name));
-        const collectors = [await namesOn(p.agent.listen.metricsPort), await namesOn(p.gateway.listen.metricsPort), await namesOn(p.gateway.spanMetricsPort as number)];
+        const collectors = [
+            await namesOn(p.agent.listen.metricsPort),
+            await namesOn(p.gateway.listen.metricsPort),
+            await namesOn(p.gateway.spanMetricsPort as number),
+        ];
         const jaegerNames = await namesOn(jaeger.metricsPort);
         const served = new Set([...collectors.flatMap((n) => [...n]), ...jaegerNames]);
         expect(ours.length).toBeGreaterThan(8);
         expect(ours.filter((n) => !served.has(n) && !onFirstFailure.includes(n))).toEqual([]);
         // The collector 0.159.0 names its counters without _total, Jaeger 2.13 (collector 0.140 inside)
         // with it: the storage alert's name is Jaeger's, the others the collector's.
-        expect({ collector: collectors[1].has("otelcol_exporter_sent_spans"), jaeger: jaegerNames.has("otelcol_exporter_sent_spans_total") }).toEqual({ collector: true, jaeger: true });
-        expect(rules.find((r) => r.alert === "TracingJaegerStorageWriteErrors")?.expr).toContain("otelcol_exporter_send_failed_spans_total{");
+        expect({
+            collector: collectors[1].has("otelcol_exporter_sent_spans"),
+            jaeger: jaegerNames.has("otelcol_exporter_sent_spans_total"),
+        }).toEqual({ collector: true, jaeger: true });
+        expect(rules.find((r) => r.alert === "TracingJaegerStorageWriteErrors")?.expr).toContain(
+            "otelcol_exporter_send_failed_spans_total{",
+        );
     });
 });

@@ -8,7 +8,18 @@ import { readStackFile } from "../../stacks/stack-file";
 import { projectDir, text as scalarText } from "../support/resources";
 import { versions } from "../../components/versions";
 import { spanMetricNames } from "../../renderers/span-metrics";
-import { descendsFrom, findTraces, getTrace, JaegerSpan, JaegerTrace, parentOf, processTag, serviceOf, servicesIn, tag } from "./support/jaeger-api";
+import {
+    descendsFrom,
+    findTraces,
+    getTrace,
+    JaegerSpan,
+    JaegerTrace,
+    parentOf,
+    processTag,
+    serviceOf,
+    servicesIn,
+    tag,
+} from "./support/jaeger-api";
 import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
 import { samples, sumWhere } from "./support/metrics";
 import { alertRulesInput, scrapeInterval } from "../../components/monitoring";
@@ -68,7 +79,15 @@ const pii = { email: "anna@example.com", phone: "+7 912 345 67 89", card: "4111 
 /** Those values as typed, and digits only. */
 const typedPii = (): string[] => Object.values(pii).flatMap((v) => (/\d/.test(v) ? [v, v.replace(/\D/g, "")] : [v]));
 /** Those values as they travel in a URL: percent-encoded (fetch, browsers) and form-encoded (URLSearchParams, HTML forms). */
-const encodedPii = (): string[] => [...new Set(Object.values(pii).flatMap((v) => [encodeURI(v), encodeURIComponent(v), encodeURIComponent(v).replace(/%20/g, "+")]))];
+const encodedPii = (): string[] => [
+    ...new Set(
+        Object.values(pii).flatMap((v) => [
+            encodeURI(v),
+            encodeURIComponent(v),
+            encodeURIComponent(v).replace(/%20/g, "+"),
+        ]),
+    ),
+];
 /** Order ids the phone pattern matches. */
 const phoneLikeId = "4711-2026-1122";
 const phoneLikeHeaderId = "+79123456789";
@@ -87,14 +106,25 @@ async function request(method: string, url: string, id: string, body?: object): 
 }
 
 async function telemetrygen(agent: Collector, service: string, extra: string[]): Promise<void> {
-    const args = ["traces", "--otlp-endpoint", `127.0.0.1:${agent.listen.otlpGrpcPort}`, "--otlp-insecure", "--traces", "3", "--service", service, ...extra];
+    const args = [
+        "traces",
+        "--otlp-endpoint",
+        `127.0.0.1:${agent.listen.otlpGrpcPort}`,
+        "--otlp-insecure",
+        "--traces",
+        "3",
+        "--service",
+        service,
+        ...extra,
+    ];
     await promisify(execFile)(tools.telemetrygen(), args, { timeout: 30000 });
 }
 
 /** Every trace the tests looked at, kept in the run directory for a look after a failure. */
 const tracesDir = join(runDir, "traces");
 mkdirSync(tracesDir, { recursive: true });
-const keep = (name: string, trace: unknown): void => writeFileSync(join(tracesDir, `${name.replace(/[^A-Za-z0-9.+-]/g, "_")}.json`), JSON.stringify(trace, null, 2));
+const keep = (name: string, trace: unknown): void =>
+    writeFileSync(join(tracesDir, `${name.replace(/[^A-Za-z0-9.+-]/g, "_")}.json`), JSON.stringify(trace, null, 2));
 
 beforeAll(async () => {
     [pg, rabbit, jaeger] = await Promise.all([startPostgres(), startRabbitMq(), startJaeger()]);
@@ -103,7 +133,10 @@ beforeAll(async () => {
         startGateway("gateway", dev.sampling, jaeger.otlpGrpc),
         startGateway("gateway-zero", { ...dev.sampling, percent: 0 }, jaeger.otlpGrpc),
     ]);
-    const [agent, agentZero] = await Promise.all([startAgent("agent", dev, gateway.listen.otlpGrpcPort), startAgent("agent-zero", dev, zeroGateway_.listen.otlpGrpcPort)]);
+    const [agent, agentZero] = await Promise.all([
+        startAgent("agent", dev, gateway.listen.otlpGrpcPort),
+        startAgent("agent-zero", dev, zeroGateway_.listen.otlpGrpcPort),
+    ]);
     zeroAgent = agentZero;
     zeroGateway = zeroGateway_;
     mark("agents and gateways up");
@@ -115,7 +148,12 @@ beforeAll(async () => {
         [
             { job: scrapeJobs[0], port: agent.listen.metricsPort, labels: labels("otel-agent-e2e") },
             { job: scrapeJobs[1], port: gateway.listen.metricsPort, labels: labels("otel-gateway-0") },
-            { job: scrapeJobs[2], port: gateway.spanMetricsPort as number, labels: labels("otel-gateway-0"), honorLabels: true },
+            {
+                job: scrapeJobs[2],
+                port: gateway.spanMetricsPort as number,
+                labels: labels("otel-gateway-0"),
+                honorLabels: true,
+            },
             { job: scrapeJobs[3], port: jaeger.metricsPort, labels: labels("jaeger-0") },
         ],
         scrapeInterval,
@@ -126,7 +164,11 @@ beforeAll(async () => {
     const injection = renderedInjection("dev");
     [apps, zeroApps] = await Promise.all([
         startStandIns(agent.listen.otlpHttpPort, pg.url, rabbit.url, injection),
-        startStandIns(agentZero.listen.otlpHttpPort, pg.url, rabbit.url, injection, { prefix: "zero-", exchange: "orders-zero", slowMs }),
+        startStandIns(agentZero.listen.otlpHttpPort, pg.url, rabbit.url, injection, {
+            prefix: "zero-",
+            exchange: "orders-zero",
+            slowMs,
+        }),
     ]);
     await Promise.all([warmUp(apps, pg), warmUp(zeroApps, pg, "zero-")]);
     mark("stand-ins up and warm");
@@ -136,14 +178,23 @@ beforeAll(async () => {
     const sent = await Promise.all([
         // The seed chains, through the dev pipeline.
         request("POST", `${apps.mes}/orders/${orderId("price")}/price`, orderId("price")),
-        request("POST", `${apps.crm}/orders/${orderId("confirm")}/confirm?note=anna@example.com,+79123456789,4111111111111111`, orderId("confirm")),
+        request(
+            "POST",
+            `${apps.crm}/orders/${orderId("confirm")}/confirm?note=anna@example.com,+79123456789,4111111111111111`,
+            orderId("confirm"),
+        ),
         // The header names another id than the path: only the Java agent's header capture can give it.
         request("POST", `${apps.crm}/orders/${orderId("path")}/confirm`, orderId("header")),
         request("PUT", `${apps.mes}/orders/${orderId("reseller")}`, orderId("reseller"), { item: "pendant" }),
         request("GET", `${apps.mes}/orders/${orderId("active")}/active`, orderId("active")),
         request("POST", `${apps.shop}/orders/${orderId("shop")}`, orderId("shop"), { email: "anna@example.com" }),
         // Personal data in a query string and from there in SQL (the shop's customer lookup).
-        request("POST", `${apps.shop}/orders/${orderId("pii")}?email=${pii.email}&phone=${pii.phone}&card=${pii.card}`, orderId("pii"), {}),
+        request(
+            "POST",
+            `${apps.shop}/orders/${orderId("pii")}?email=${pii.email}&phone=${pii.phone}&card=${pii.card}`,
+            orderId("pii"),
+            {},
+        ),
         // An order id that looks like a phone number, known to the agent only from the path (Node.js).
         request("GET", `${apps.mes}/orders/${phoneLikeId}/active`, phoneLikeId),
         // Tail sampling at 0 %: an error, a slow request, and ordinary ones (one with a RabbitMQ hop).
@@ -152,7 +203,20 @@ beforeAll(async () => {
         request("GET", `${zeroApps.mes}/orders/${orderId("ordinary")}/active`, orderId("ordinary")),
         request("PUT", `${zeroApps.mes}/orders/${orderId("ordinary-mq")}`, orderId("ordinary-mq"), { item: "brooch" }),
     ]);
-    ["price", "confirm", "by-header", "reseller", "active", "shop", "pii", "phone-like-id", "failing", "slow", "ordinary", "ordinary-mq"].forEach((k, i) => (statuses[k] = sent[i]));
+    [
+        "price",
+        "confirm",
+        "by-header",
+        "reseller",
+        "active",
+        "shop",
+        "pii",
+        "phone-like-id",
+        "failing",
+        "slow",
+        "ordinary",
+        "ordinary-mq",
+    ].forEach((k, i) => (statuses[k] = sent[i]));
     await Promise.all([
         // Span attributes no HTTP stand-in can set without tracing code: telemetrygen's spans carry them.
         telemetrygen(agent, `pii-attributes-${run}`, [
@@ -175,7 +239,9 @@ afterAll(async () => {
     const stopping = await stopAll();
     if (rabbit !== undefined) stopEpmd(rabbit);
     mark("everything stopped");
-    process.stdout.write(`e2e pipeline timings (ms since the suite started): ${JSON.stringify(timings)}\nstopping took (ms): ${JSON.stringify(stopping)}\n`);
+    process.stdout.write(
+        `e2e pipeline timings (ms since the suite started): ${JSON.stringify(timings)}\nstopping took (ms): ${JSON.stringify(stopping)}\n`,
+    );
 });
 
 /** The one trace Jaeger holds for an order (searched by `order.id`), fetched whole once it holds every expected service. */
@@ -199,11 +265,14 @@ async function traceOf(service: string, id: string, expected: string[]): Promise
 }
 
 const kind = (s: JaegerSpan): unknown => tag(s, "span.kind");
-const spansOf = (t: JaegerTrace, service: string, k?: string): JaegerSpan[] => t.spans.filter((s) => serviceOf(t, s) === service && (k === undefined || kind(s) === k));
+const spansOf = (t: JaegerTrace, service: string, k?: string): JaegerSpan[] =>
+    t.spans.filter((s) => serviceOf(t, s) === service && (k === undefined || kind(s) === k));
 const sqlOf = (s: JaegerSpan): string => scalarText(tag(s, "db.statement") ?? tag(s, "db.query.text"));
 /** The SQL statements a service ran (pg's connect spans, without a statement, left out). */
 const dbSpans = (t: JaegerTrace, service: string): JaegerSpan[] =>
-    spansOf(t, service).filter((s) => (tag(s, "db.system") === "postgresql" || tag(s, "db.system.name") === "postgresql") && sqlOf(s) !== "");
+    spansOf(t, service).filter(
+        (s) => (tag(s, "db.system") === "postgresql" || tag(s, "db.system.name") === "postgresql") && sqlOf(s) !== "",
+    );
 const roots = (t: JaegerTrace): JaegerSpan[] => t.spans.filter((s) => parentOf(s) === undefined);
 
 /**
@@ -217,7 +286,8 @@ function expectMessageHop(t: JaegerTrace, producer: string, consumer: string, st
     expect(published).toHaveLength(1);
     expect(consumed).toHaveLength(1);
     expect(parentOf(consumed[0])).toBe(published[0].spanID);
-    const key = (s: JaegerSpan): unknown => tag(s, "messaging.rabbitmq.routing_key") ?? tag(s, "messaging.rabbitmq.destination.routing_key");
+    const key = (s: JaegerSpan): unknown =>
+        tag(s, "messaging.rabbitmq.routing_key") ?? tag(s, "messaging.rabbitmq.destination.routing_key");
     expect(key(consumed[0])).toBeDefined();
     expect(key(consumed[0])).toBe(key(published[0]));
     const db = dbSpans(t, consumer).filter((s) => statement.test(sqlOf(s)));
@@ -270,7 +340,9 @@ describe("the seed trace chains through the real agent, gateway and Jaeger", () 
     it("4. active orders: MES API → MES DB, and the shop: Shop API → Shop DB", async () => {
         const active = await traceOf("mes-api", orderId("active"), ["mes-api"]);
         expect(servicesIn(active)).toEqual(["mes-api"]);
-        expect(dbSpans(active, "mes-api").map(sqlOf)).toEqual([expect.stringMatching(/^SELECT order_id, status FROM production_orders/)]);
+        expect(dbSpans(active, "mes-api").map(sqlOf)).toEqual([
+            expect.stringMatching(/^SELECT order_id, status FROM production_orders/),
+        ]);
         const shop = await traceOf("shop-api", orderId("shop"), ["shop-api"]);
         expect(servicesIn(shop)).toEqual(["shop-api"]);
         expect(dbSpans(shop, "shop-api").map(sqlOf)).toEqual([expect.stringMatching(/^INSERT INTO shop_orders/)]);
@@ -286,7 +358,12 @@ describe("CRM API on the Java agent the Operator injects", () => {
             agent: processTag(t, server, "telemetry.distro.version"),
             namespace: processTag(t, server, "k8s.namespace.name"),
             deployment: processTag(t, server, "k8s.deployment.name"),
-        }).toEqual({ language: "java", agent: versions.autoInstrumentation.java.version, namespace: "crm", deployment: "crm-api" });
+        }).toEqual({
+            language: "java",
+            agent: versions.autoInstrumentation.java.version,
+            namespace: "crm",
+            deployment: "crm-api",
+        });
         // Spring Web MVC names the server span by its route.
         expect(server.operationName).toBe("POST /orders/{orderId}/confirm");
     });
@@ -302,7 +379,9 @@ describe("CRM API on the Java agent the Operator injects", () => {
         for (const scenario of ["price", "reseller"]) {
             const t = await traceOf("mes-api", orderId(scenario), ["mes-api", "crm-api"]);
             const consumed = spansOf(t, "crm-api", "consumer");
-            expect(consumed.map((s) => [tag(s, "messaging.system"), tag(s, "order.id")])).toEqual([["rabbitmq", orderId(scenario)]]);
+            expect(consumed.map((s) => [tag(s, "messaging.system"), tag(s, "order.id")])).toEqual([
+                ["rabbitmq", orderId(scenario)],
+            ]);
         }
     });
 });
@@ -314,20 +393,30 @@ describe("orders are found by order.id", () => {
         ["reseller", "mes-api"],
         ["active", "mes-api"],
         ["shop", "shop-api"],
-    ])("the %s order's entry span carries order.id (Node.js: from the path; Java: from the header)", async (scenario, service) => {
-        const t = await traceOf(service, orderId(scenario), [service]);
-        const tagged = t.spans.filter((s) => tag(s, "order.id") === orderId(scenario));
-        expect(tagged.length).toBeGreaterThan(0);
-        expect(tagged.map((s) => [serviceOf(t, s), kind(s)])).toContainEqual([service, "server"]);
-    });
+    ])(
+        "the %s order's entry span carries order.id (Node.js: from the path; Java: from the header)",
+        async (scenario, service) => {
+            const t = await traceOf(service, orderId(scenario), [service]);
+            const tagged = t.spans.filter((s) => tag(s, "order.id") === orderId(scenario));
+            expect(tagged.length).toBeGreaterThan(0);
+            expect(tagged.map((s) => [serviceOf(t, s), kind(s)])).toContainEqual([service, "server"]);
+        },
+    );
 
     it("an order id that looks like a phone number stays searchable when it comes from a header", async () => {
         let spans: JaegerSpan[] = [];
-        await waitFor("the telemetrygen trace with a phone-like order id", async () => {
-            const traces = await findTraces(jaeger.queryUrl, `pii-attributes-${run}`, { "order.id": phoneLikeHeaderId });
-            spans = traces.flatMap((t) => t.spans);
-            return spans.length > 0;
-        }, 60000, 1000);
+        await waitFor(
+            "the telemetrygen trace with a phone-like order id",
+            async () => {
+                const traces = await findTraces(jaeger.queryUrl, `pii-attributes-${run}`, {
+                    "order.id": phoneLikeHeaderId,
+                });
+                spans = traces.flatMap((t) => t.spans);
+                return spans.length > 0;
+            },
+            60000,
+            1000,
+        );
         expect(spans.every((s) => tag(s, "order.id") === phoneLikeHeaderId)).toBe(true);
     });
 
@@ -336,7 +425,13 @@ describe("orders are found by order.id", () => {
     it("an order id that looks like a phone number stays searchable when it comes from the path", async () => {
         // Sent with the active-orders request: once that trace is in Jaeger, this one has been decided too.
         let found = 0;
-        await waitFor("the phone-like order id's trace", async () => (found = (await findTraces(jaeger.queryUrl, "mes-api", { "order.id": phoneLikeId })).length) > 0, 60000, 500);
+        await waitFor(
+            "the phone-like order id's trace",
+            async () =>
+                (found = (await findTraces(jaeger.queryUrl, "mes-api", { "order.id": phoneLikeId })).length) > 0,
+            60000,
+            500,
+        );
         expect(found).toBe(1);
     });
 });
@@ -346,9 +441,13 @@ describe("personal data arrives masked or not at all", () => {
         const t = await traceOf("shop-api", orderId("pii"), ["shop-api"]);
         const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));
         for (const form of typedPii()) expect({ form, leaked: text.includes(form) }).toEqual({ form, leaked: false });
-        const lookup = dbSpans(t, "shop-api").map(sqlOf).find((q) => q.startsWith("SELECT email FROM shop_customers"));
+        const lookup = dbSpans(t, "shop-api")
+            .map(sqlOf)
+            .find((q) => q.startsWith("SELECT email FROM shop_customers"));
         // URLSearchParams decoded the phone's "+" to a space, hence "' ****'".
-        expect(lookup).toMatch(/^SELECT email FROM shop_customers WHERE email = '\*\*\*\*' OR phone = ' ?\*\*\*\*' OR card_number = '\*\*\*\*'$/);
+        expect(lookup).toMatch(
+            /^SELECT email FROM shop_customers WHERE email = '\*\*\*\*' OR phone = ' ?\*\*\*\*' OR card_number = '\*\*\*\*'$/,
+        );
     });
 
     // @opentelemetry/instrumentation-http records url.query form-encoded
@@ -359,33 +458,48 @@ describe("personal data arrives masked or not at all", () => {
         const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));
         for (const form of encodedPii()) expect({ form, leaked: text.includes(form) }).toEqual({ form, leaked: false });
         const server = spansOf(t, "shop-api", "server")[0];
-        expect(String(tag(server, "url.query") ?? tag(server, "http.target"))).toMatch(/email=\*\*\*\*&phone=\*\*\*\*&card=\*\*\*\*/);
+        expect(String(tag(server, "url.query") ?? tag(server, "http.target"))).toMatch(
+            /email=\*\*\*\*&phone=\*\*\*\*&card=\*\*\*\*/,
+        );
     });
 
     it("the same in the CRM's operator note (URL and SQL), compact forms", async () => {
         const t = await traceOf("crm-api", orderId("confirm"), ["crm-api", "mes-api"]);
         const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));
-        for (const secret of ["anna@example.com", "+79123456789", "79123456789", "4111111111111111"]) expect(text).not.toContain(secret);
+        for (const secret of ["anna@example.com", "+79123456789", "79123456789", "4111111111111111"])
+            expect(text).not.toContain(secret);
         const server = spansOf(t, "crm-api", "server")[0];
-        const target = scalarText(tag(server, "http.target") ?? `${scalarText(tag(server, "url.path"))}?${scalarText(tag(server, "url.query"))}`);
+        const target = scalarText(
+            tag(server, "http.target") ??
+                `${scalarText(tag(server, "url.path"))}?${scalarText(tag(server, "url.query"))}`,
+        );
         expect(target).toMatch(/note=.*\*\*\*\*/);
         // The Java agent replaces SQL literals by "?" before the collector sees them.
-        expect(dbSpans(t, "crm-api").map(sqlOf)).toContainEqual(expect.stringMatching(/^SELECT order_id FROM orders WHERE order_id = \? OR note = \?$/));
+        expect(dbSpans(t, "crm-api").map(sqlOf)).toContainEqual(
+            expect.stringMatching(/^SELECT order_id FROM orders WHERE order_id = \? OR note = \?$/),
+        );
     });
 
     it("span attributes: a deleted key is gone, a free-text one is masked", async () => {
         let spans: JaegerSpan[] = [];
-        await waitFor("the telemetrygen trace with personal data", async () => {
-            spans = (await findTraces(jaeger.queryUrl, `pii-attributes-${run}`, {})).flatMap((t) => t.spans);
-            return spans.length > 0;
-        }, 60000, 1000);
+        await waitFor(
+            "the telemetrygen trace with personal data",
+            async () => {
+                spans = (await findTraces(jaeger.queryUrl, `pii-attributes-${run}`, {})).flatMap((t) => t.spans);
+                return spans.length > 0;
+            },
+            60000,
+            1000,
+        );
         keep(`pii-attributes-${run}`, spans);
         for (const s of spans) {
             expect(tag(s, "customer.email")).toBeUndefined();
             expect(tag(s, "note")).toBe("call ****, card ****, mail ****");
         }
         // The order id (a phone-like one here, deliberately exempt from masking) aside, nothing is left.
-        const text = JSON.stringify(spans.map((s) => s.tags.filter((t) => t.key !== "order.id" && t.key !== "http.request.header.x-order-id")));
+        const text = JSON.stringify(
+            spans.map((s) => s.tags.filter((t) => t.key !== "order.id" && t.key !== "http.request.header.x-order-id")),
+        );
         for (const form of typedPii()) expect({ form, leaked: text.includes(form) }).toEqual({ form, leaked: false });
     });
 });
@@ -408,9 +522,19 @@ async function zeroGatewaySettled(): Promise<void> {
     };
     const { received } = await counters();
     expect(received).toBeGreaterThan(0);
-    await waitFor(`the zero gateway to decide the ${received} traces it has received`, async () => (await counters()).decided >= received, 60000, 500);
+    await waitFor(
+        `the zero gateway to decide the ${received} traces it has received`,
+        async () => (await counters()).decided >= received,
+        60000,
+        500,
+    );
     const { batched } = await counters();
-    await waitFor(`the zero gateway to send the ${batched} spans it kept`, async () => (await counters()).sent >= batched, 60000, 500);
+    await waitFor(
+        `the zero gateway to send the ${batched} spans it kept`,
+        async () => (await counters()).sent >= batched,
+        60000,
+        500,
+    );
 }
 
 describe("tail sampling with the keep-percentage at 0", () => {
@@ -421,19 +545,33 @@ describe("tail sampling with the keep-percentage at 0", () => {
     };
 
     it("keeps the error trace (HTTP 500) and the trace slower than slowTraceMs, drops the ordinary ones", async () => {
-        await waitFor("the error and the slow trace in Jaeger", async () => (await kept("mes-api", orderId("failing"))) === 1 && (await kept("mes-api", orderId("slow"))) === 1, 60000, 1000);
+        await waitFor(
+            "the error and the slow trace in Jaeger",
+            async () =>
+                (await kept("mes-api", orderId("failing"))) === 1 && (await kept("mes-api", orderId("slow"))) === 1,
+            60000,
+            1000,
+        );
         await zeroGatewaySettled();
         expect(await kept("mes-api", orderId("ordinary"))).toBe(0);
         expect(await kept("mes-api", orderId("ordinary-mq"))).toBe(0);
         // And not because the second pipeline lost them: its kept traces are whole.
         const failing = (await findTraces(jaeger.queryUrl, "mes-api", { "order.id": orderId("failing") }))[0];
-        expect(failing.spans.some((s) => tag(s, "otel.status_code") === "ERROR" || tag(s, "error") === true)).toBe(true);
+        expect(failing.spans.some((s) => tag(s, "otel.status_code") === "ERROR" || tag(s, "error") === true)).toBe(
+            true,
+        );
         mark("sampling asserted");
     });
 
     it("the same for spans sent over OTLP/gRPC (telemetrygen): error and slow kept, ordinary dropped", async () => {
-        const count = async (service: string): Promise<number> => (await findTraces(jaeger.queryUrl, `${service}-${run}`, {})).length;
-        await waitFor("error and slow telemetrygen traces in Jaeger", async () => (await count("failing")) === 3 && (await count("slow")) === 3, 60000, 1000);
+        const count = async (service: string): Promise<number> =>
+            (await findTraces(jaeger.queryUrl, `${service}-${run}`, {})).length;
+        await waitFor(
+            "error and slow telemetrygen traces in Jaeger",
+            async () => (await count("failing")) === 3 && (await count("slow")) === 3,
+            60000,
+            1000,
+        );
         await zeroGatewaySettled();
         expect(await count("ordinary")).toBe(0);
     });
@@ -442,55 +580,110 @@ describe("tail sampling with the keep-percentage at 0", () => {
 // Last: it stops the second set's CRM API.
 describe("a lost message shows in the span metrics, which count before sampling", () => {
     it("an order event published while its consumer is stopped is counted published and not consumed", async () => {
-        const destination = { messaging_destination_name: "orders-zero", messaging_rabbitmq_destination_routing_key: "order.created" };
-        const count = async (span_kind: string): Promise<number> => sumWhere(await samples(zeroGateway.spanMetricsPort as number), spanMetricNames.calls, { ...destination, span_kind });
-        const counts = async (): Promise<{ published: number; consumed: number }> => ({ published: await count("SPAN_KIND_PRODUCER"), consumed: await count("SPAN_KIND_CONSUMER") });
+        const destination = {
+            messaging_destination_name: "orders-zero",
+            messaging_rabbitmq_destination_routing_key: "order.created",
+        };
+        const count = async (span_kind: string): Promise<number> =>
+            sumWhere(await samples(zeroGateway.spanMetricsPort as number), spanMetricNames.calls, {
+                ...destination,
+                span_kind,
+            });
+        const counts = async (): Promise<{ published: number; consumed: number }> => ({
+            published: await count("SPAN_KIND_PRODUCER"),
+            consumed: await count("SPAN_KIND_CONSUMER"),
+        });
         // So far every order.created of the set (the warm-up, the ordinary-mq order) was consumed: MES
         // API's publish span and CRM API's (Java) consume span land on one label set.
         let before = { published: 0, consumed: 0 };
-        await waitFor("published and consumed counts to match", async () => {
-            before = await counts();
-            return before.published >= 2 && before.published === before.consumed;
-        }, 60000, 500);
+        await waitFor(
+            "published and consumed counts to match",
+            async () => {
+                before = await counts();
+                return before.published >= 2 && before.published === before.consumed;
+            },
+            60000,
+            500,
+        );
         await stop(zeroApps.processes.crm);
-        expect(await request("PUT", `${zeroApps.mes}/orders/${orderId("lost")}`, orderId("lost"), { item: "ring" })).toBe(202);
+        expect(
+            await request("PUT", `${zeroApps.mes}/orders/${orderId("lost")}`, orderId("lost"), { item: "ring" }),
+        ).toBe(202);
         let after = before;
-        await waitFor("the publish to be counted", async () => {
-            after = await counts();
-            return after.published > before.published;
-        }, 60000, 500);
+        await waitFor(
+            "the publish to be counted",
+            async () => {
+                after = await counts();
+                return after.published > before.published;
+            },
+            60000,
+            500,
+        );
         // Counted on its way to tail sampling (which keeps 0 % of ordinary traces here), unconsumed.
-        expect({ published: after.published - before.published, consumed: after.consumed - before.consumed }).toEqual({ published: 1, consumed: 0 });
+        expect({ published: after.published - before.published, consumed: after.consumed - before.consumed }).toEqual({
+            published: 1,
+            consumed: 0,
+        });
     });
 });
 
 describe("the dashboard and the alert rules, on the real Prometheus scraping the dev pipeline", () => {
-    const dashboard = renderOrderFlowDashboard({ namespace: dev.namespace, services: dev.workloads.map((w) => w.name), slowTraceMs: dev.sampling.slowTraceMs });
+    const dashboard = renderOrderFlowDashboard({
+        namespace: dev.namespace,
+        services: dev.workloads.map((w) => w.name),
+        slowTraceMs: dev.sampling.slowTraceMs,
+    });
     const scrapeSeconds = Number.parseInt(scrapeInterval, 10);
 
     it("every panel's query runs, and every panel but 'Traces dropped too early' has series under the labels it groups by", async () => {
-        await waitFor("Prometheus to scrape every target twice", () => scrapedTwice(prometheus, scrapeJobs), 4 * scrapeSeconds * 1000, 1000);
+        await waitFor(
+            "Prometheus to scrape every target twice",
+            () => scrapedTwice(prometheus, scrapeJobs),
+            4 * scrapeSeconds * 1000,
+            1000,
+        );
         const services = await serviceChoices(dashboard, prometheus);
         // The picker offers the instrumented workloads that sent spans, and not the platform's own (Jaeger's).
         expect(services.sort()).toEqual(["crm-api", "mes-api", "shop-api"]);
         const rate = rateInterval(scrapeSeconds, scrapeSeconds);
         const results: Record<string, PromSeries[][]> = {};
-        for (const panel of timeseriesPanels(dashboard)) results[panel.title] = await Promise.all(panel.targets.map((t) => query(prometheus, expand(t.expr, services, rate))));
+        for (const panel of timeseriesPanels(dashboard))
+            results[panel.title] = await Promise.all(
+                panel.targets.map((t) => query(prometheus, expand(t.expr, services, rate))),
+            );
         const withData = Object.entries(results)
             .filter(([, targets]) => targets.some((series) => series.length > 0))
             .map(([title]) => title);
         // The dev stack keeps every trace and the pipeline drops none: only that panel stays empty.
-        expect(withData).toEqual(timeseriesPanels(dashboard).map((p) => p.title).filter((t) => t !== "Traces dropped too early"));
+        expect(withData).toEqual(
+            timeseriesPanels(dashboard)
+                .map((p) => p.title)
+                .filter((t) => t !== "Traces dropped too early"),
+        );
 
-        const labelsOf = (title: string, target: number): Record<string, string>[] => results[title][target].map((s) => s.metric);
+        const labelsOf = (title: string, target: number): Record<string, string>[] =>
+            results[title][target].map((s) => s.metric);
         // Every step of the chains, per service, from both agents (Node.js and Java).
-        expect(new Set(labelsOf("Requests and messages per second", 0).map((m) => m.service_name))).toEqual(new Set(services));
-        expect(labelsOf("Duration per chain step (p50, p95)", 1).some((m) => m.service_name === "crm-api" && m.span_name !== undefined)).toBe(true);
+        expect(new Set(labelsOf("Requests and messages per second", 0).map((m) => m.service_name))).toEqual(
+            new Set(services),
+        );
+        expect(
+            labelsOf("Duration per chain step (p50, p95)", 1).some(
+                (m) => m.service_name === "crm-api" && m.span_name !== undefined,
+            ),
+        ).toBe(true);
         // Published by MES API and consumed by CRM API: one label set on both sides.
-        const orderCreated = { messaging_destination_name: "orders", messaging_rabbitmq_destination_routing_key: "order.created" };
+        const orderCreated = {
+            messaging_destination_name: "orders",
+            messaging_rabbitmq_destination_routing_key: "order.created",
+        };
         expect(labelsOf("RabbitMQ: published vs consumed", 0)).toContainEqual(orderCreated);
         expect(labelsOf("RabbitMQ: published vs consumed", 1)).toContainEqual(orderCreated);
-        expect(labelsOf("Spans accepted vs refused", 0).map((m) => m.pod).sort()).toEqual(["otel-agent-e2e", "otel-gateway-0"]);
+        expect(
+            labelsOf("Spans accepted vs refused", 0)
+                .map((m) => m.pod)
+                .sort(),
+        ).toEqual(["otel-agent-e2e", "otel-gateway-0"]);
 
         // The series the README's picture is drawn from (scripts/dashboard-picture.ts).
         const end = Date.now() / 1000;
@@ -498,15 +691,37 @@ describe("the dashboard and the alert rules, on the real Prometheus scraping the
         const picture = [];
         for (const panel of timeseriesPanels(dashboard)) {
             const series = [];
-            for (const t of panel.targets) for (const s of await queryRange(prometheus, expand(t.expr, services, rateInterval(scrapeSeconds, step)), prometheusStarted, end, step)) series.push({ name: legend(t.legendFormat, s.metric), values: s.values ?? [] });
-            picture.push({ title: panel.title, unit: panel.fieldConfig.defaults.unit, gridPos: panel.gridPos, thresholdMs: panel.fieldConfig.defaults.custom.thresholdsStyle.mode === "line" ? dev.sampling.slowTraceMs : undefined, series });
+            for (const t of panel.targets)
+                for (const s of await queryRange(
+                    prometheus,
+                    expand(t.expr, services, rateInterval(scrapeSeconds, step)),
+                    prometheusStarted,
+                    end,
+                    step,
+                ))
+                    series.push({ name: legend(t.legendFormat, s.metric), values: s.values ?? [] });
+            picture.push({
+                title: panel.title,
+                unit: panel.fieldConfig.defaults.unit,
+                gridPos: panel.gridPos,
+                thresholdMs:
+                    panel.fieldConfig.defaults.custom.thresholdsStyle.mode === "line"
+                        ? dev.sampling.slowTraceMs
+                        : undefined,
+                series,
+            });
         }
-        writeFileSync(join(runDir, "dashboard-series.json"), JSON.stringify({ title: dashboard.title, from: prometheusStarted, to: end, panels: picture }, null, 2));
+        writeFileSync(
+            join(runDir, "dashboard-series.json"),
+            JSON.stringify({ title: dashboard.title, from: prometheusStarted, to: end, panels: picture }, null, 2),
+        );
     });
 
     it("the duration exemplars carry the trace id of a trace Jaeger holds", async () => {
         const bucket = spanMetricNames.durationBucket;
-        const res = await fetch(`${prometheus.url}/api/v1/query_exemplars?${String(new URLSearchParams({ query: `${bucket}{span_kind="${spanKind.server}"}`, start: String(prometheusStarted), end: String(Date.now() / 1000) }))}`);
+        const res = await fetch(
+            `${prometheus.url}/api/v1/query_exemplars?${String(new URLSearchParams({ query: `${bucket}{span_kind="${spanKind.server}"}`, start: String(prometheusStarted), end: String(Date.now() / 1000) }))}`,
+        );
         const data = ((await res.json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] }).data;
         const traceIds = [...new Set(data.flatMap((d) => d.exemplars.map((e) => e.labels.trace_id)))];
         expect(traceIds.length).toBeGreaterThan(0);
@@ -515,10 +730,15 @@ describe("the dashboard and the alert rules, on the real Prometheus scraping the
 
     it("Prometheus evaluates every alert rule of the stack without an error", async () => {
         let all = await rules(prometheus);
-        await waitFor("every rule to be evaluated", async () => {
-            all = await rules(prometheus);
-            return all.every((r) => r.health !== "unknown");
-        }, 3 * scrapeSeconds * 1000, 1000);
+        await waitFor(
+            "every rule to be evaluated",
+            async () => {
+                all = await rules(prometheus);
+                return all.every((r) => r.health !== "unknown");
+            },
+            3 * scrapeSeconds * 1000,
+            1000,
+        );
         expect(all.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError ?? r.health}`)).toEqual([]);
         expect(all.length).toBe(renderAlertRules(alertRulesInput(dev)).groups.flatMap((g) => g.rules).length);
     });

@@ -18,7 +18,11 @@ interface Run {
 }
 
 function run(binary: string, args: string[], env: Record<string, string> = {}): Run {
-    const r = spawnSync(binary, args, { encoding: "utf8", timeout: 60000, env: { PATH: process.env.PATH ?? "", HOME: work, ...env } });
+    const r = spawnSync(binary, args, {
+        encoding: "utf8",
+        timeout: 60000,
+        env: { PATH: process.env.PATH ?? "", HOME: work, ...env },
+    });
     return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -41,7 +45,10 @@ const podEnv = { MY_POD_IP: "127.0.0.1", K8S_NODE_NAME: "node-1", ES_USERNAME: "
 const validateCollector = (path: string): Run => run(tools.otelcol(), ["validate", `--config=file:${path}`], podEnv);
 const validateJaeger = (path: string): Run => run(tools.jaeger(), ["validate", `--config=${path}`], podEnv);
 const oauth2ProxyConfigTest = (args: string[], cookieSecret = "0123456789abcdef0123456789abcdef"): Run =>
-    run(tools.oauth2Proxy(), ["--config-test", ...args], { OAUTH2_PROXY_CLIENT_SECRET: "client-secret", OAUTH2_PROXY_COOKIE_SECRET: cookieSecret });
+    run(tools.oauth2Proxy(), ["--config-test", ...args], {
+        OAUTH2_PROXY_CLIENT_SECRET: "client-secret",
+        OAUTH2_PROXY_COOKIE_SECRET: cookieSecret,
+    });
 
 describe.each(["dev", "prod"])("stack %s: the real binaries accept what we render", (stack) => {
     let report: CheckReport;
@@ -61,8 +68,12 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
         const names = stack === "dev" ? ["jaeger"] : ["jaeger-collector", "jaeger-query"];
         for (const name of names) {
             const result = validateJaeger(write(`${stack}-${name}.yaml`, configYaml(report, name)));
-            // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers as any
-            expect({ name, status: result.status, output: result.output }).toEqual({ name, status: 0, output: expect.not.stringMatching(/error/i) });
+            const noError: unknown = expect.not.stringMatching(/error/i);
+            expect({ name, status: result.status, output: result.output }).toEqual({
+                name,
+                status: 0,
+                output: noError,
+            });
         }
     });
 
@@ -70,12 +81,30 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
         const container = renderedContainer(find(report.resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy"));
         // A CA bundle stands for the corporate one in each mounted ConfigMap item: only its location moves.
         const caFile = join(work, `${stack}-ca.crt`);
-        spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${caFile}.key`, "-out", caFile, "-days", "1", "-subj", "/CN=test corporate CA"]);
+        spawnSync("openssl", [
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            `${caFile}.key`,
+            "-out",
+            caFile,
+            "-days",
+            "1",
+            "-subj",
+            "/CN=test corporate CA",
+        ]);
         const ca = readFileSync(caFile, "utf8");
         const contents = Object.fromEntries(
             container.volumes.flatMap((v) => {
                 const cm = obj(v.configMap) as { name?: string; items?: { key: string }[] };
-                return cm.name === undefined ? [] : [[cm.name, Object.fromEntries((cm.items ?? []).map((i) => [i.key, ca]))]];
+                return cm.name === undefined
+                    ? []
+                    : [[cm.name, Object.fromEntries((cm.items ?? []).map((i) => [i.key, ca]))]];
             }),
         );
         const mounted = mountConfigMaps(container, join(work, `${stack}-mounts`), contents);

@@ -28,7 +28,10 @@ for (const manifest of manifests) {
         const Model = mod[kind];
         new Model(manifest).validate();
     } catch (err) {
-        error = err.code === "ERR_PACKAGE_PATH_NOT_EXPORTED" || err.code === "ERR_MODULE_NOT_FOUND" ? `no upstream model for ${apiVersion} ${kind}` : err.message;
+        error =
+            err.code === "ERR_PACKAGE_PATH_NOT_EXPORTED" || err.code === "ERR_MODULE_NOT_FOUND"
+                ? `no upstream model for ${apiVersion} ${kind}`
+                : err.message;
     }
     results.push({ apiVersion, kind, name, error });
 }

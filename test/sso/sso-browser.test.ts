@@ -13,7 +13,10 @@ import { makeTestTls, TestTls } from "./support/tls";
 
 // Into the run's scratch directory, so that a test run leaves the working tree as it was;
 // SSO_SCREENSHOT=docs/images/jaeger-ui-through-sso.png refreshes the README's picture.
-const screenshot = process.env.SSO_SCREENSHOT === undefined ? join(runDir, "jaeger-ui-through-sso.png") : join(projectDir, process.env.SSO_SCREENSHOT);
+const screenshot =
+    process.env.SSO_SCREENSHOT === undefined
+        ? join(runDir, "jaeger-ui-through-sso.png")
+        : join(projectDir, process.env.SSO_SCREENSHOT);
 const traceId = "4711471147114711a1b2c3d4e5f60718";
 const users = {
     "dev@jewellery.example": { groups: ["tracing-developers"] },
@@ -22,7 +25,13 @@ const users = {
     // A support engineer in 300 corporate LDAP groups, one of them ours. Names as unalike as real ones
     // (oauth2-proxy compresses its session, so repetitive names would hide the size).
     "veteran@jewellery.example": {
-        groups: [...Array.from({ length: 299 }, (_, i) => `cn=${createHash("sha256").update(String(i)).digest("base64url").slice(0, 24)},ou=groups`), "tracing-support"],
+        groups: [
+            ...Array.from(
+                { length: 299 },
+                (_, i) => `cn=${createHash("sha256").update(String(i)).digest("base64url").slice(0, 24)},ou=groups`,
+            ),
+            "tracing-support",
+        ],
     },
 };
 
@@ -43,7 +52,9 @@ jest.setTimeout(120000);
 function prodProxy(): RenderedContainer {
     const check = runCheck(["--stack", "prod", "--json"]);
     if (check.status !== 0) throw new Error(check.stderr);
-    return renderedContainer(find((JSON.parse(check.stdout) as CheckReport).resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy"));
+    return renderedContainer(
+        find((JSON.parse(check.stdout) as CheckReport).resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy"),
+    );
 }
 
 beforeAll(async () => {
@@ -54,11 +65,17 @@ beforeAll(async () => {
     renderedArgs = proxy.args;
     // The stack's IdP CA bundle, mounted as the rendered volume says (only the file's location moves).
     const providerCaArg = renderedArgs.find((a) => a.startsWith("--provider-ca-file="));
-    if (providerCaArg === undefined) throw new Error("the prod stack gives oauth2-proxy no IdP CA (--provider-ca-file)");
-    const providerCaConfigMap = obj(proxy.volumes.find((v) => v.configMap !== undefined)?.configMap) as { name?: string; items?: { key: string }[] };
+    if (providerCaArg === undefined)
+        throw new Error("the prod stack gives oauth2-proxy no IdP CA (--provider-ca-file)");
+    const providerCaConfigMap = obj(proxy.volumes.find((v) => v.configMap !== undefined)?.configMap) as {
+        name?: string;
+        items?: { key: string }[];
+    };
     if (providerCaConfigMap.name === undefined) throw new Error("the prod stack mounts no ConfigMap into oauth2-proxy");
     const mounted = mountConfigMaps(proxy, join(dir, "mounts"), {
-        [providerCaConfigMap.name]: Object.fromEntries((providerCaConfigMap.items ?? []).map((i) => [i.key, readFileSync(tls.caFile, "utf8")])),
+        [providerCaConfigMap.name]: Object.fromEntries(
+            (providerCaConfigMap.items ?? []).map((i) => [i.key, readFileSync(tls.caFile, "utf8")]),
+        ),
     });
     providerCaFile = mounted[providerCaArg.slice("--provider-ca-file=".length)];
     if (providerCaFile === undefined) throw new Error(`${providerCaArg} is not a file of a mounted volume`);
@@ -88,7 +105,11 @@ beforeAll(async () => {
             },
         ],
     };
-    const pushed = await fetch(`${jaeger.otlpHttp}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(otlp) });
+    const pushed = await fetch(`${jaeger.otlpHttp}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(otlp),
+    });
     expect(pushed.status).toBe(200);
 
     const idpPort = await freePort();
@@ -103,7 +124,13 @@ beforeAll(async () => {
             host: "localhost",
             certFile: tls.certFile,
             keyFile: tls.keyFile,
-            client: { client_id: clientId, client_secret: clientSecret, redirect_uris: [`${proxyUrl}/oauth2/callback`], grant_types: ["authorization_code"], response_types: ["code"] },
+            client: {
+                client_id: clientId,
+                client_secret: clientSecret,
+                redirect_uris: [`${proxyUrl}/oauth2/callback`],
+                grant_types: ["authorization_code"],
+                response_types: ["code"],
+            },
             users,
         }),
     });
@@ -125,7 +152,10 @@ beforeAll(async () => {
         "tls-key-file": tls.keyFile,
         "trusted-proxy-ip": "127.0.0.1/32",
     });
-    start("oauth2-proxy", tools.oauth2Proxy(), args, { OAUTH2_PROXY_CLIENT_SECRET: clientSecret, OAUTH2_PROXY_COOKIE_SECRET: "0123456789abcdef0123456789abcdef" });
+    start("oauth2-proxy", tools.oauth2Proxy(), args, {
+        OAUTH2_PROXY_CLIENT_SECRET: clientSecret,
+        OAUTH2_PROXY_COOKIE_SECRET: "0123456789abcdef0123456789abcdef",
+    });
     await waitFor("oauth2-proxy", () => portOpen(proxyPort));
 
     browser = await chromium.launch({
@@ -157,7 +187,10 @@ afterAll(async () => {
 async function fromPage(page: Page, path: string): Promise<{ status: number; body: string }> {
     return page.evaluate(async (url) => {
         const res = await fetch(url, { redirect: "manual", credentials: "include" });
-        return { status: res.type === "opaqueredirect" ? 0 : res.status, body: res.type === "opaqueredirect" ? "" : await res.text() };
+        return {
+            status: res.type === "opaqueredirect" ? 0 : res.status,
+            body: res.type === "opaqueredirect" ? "" : await res.text(),
+        };
     }, `${proxyUrl}${path}`);
 }
 
@@ -214,10 +247,16 @@ describe("SSO in front of the Jaeger UI, in a real browser", () => {
         await page.waitForURL((u) => u.origin === idpUrl, { timeout: 15000 });
         await page.fill('input[name="login"]', "veteran@jewellery.example");
         await page.fill('input[name="password"]', "any");
-        const callback = page.waitForResponse((r) => r.url().startsWith(`${proxyUrl}/oauth2/callback`), { timeout: 15000 });
+        const callback = page.waitForResponse((r) => r.url().startsWith(`${proxyUrl}/oauth2/callback`), {
+            timeout: 15000,
+        });
         await page.click('button[type="submit"]');
         const consent = page.locator('button[type="submit"]');
-        if (new URL(page.url()).origin === idpUrl && (await consent.count()) > 0) await consent.first().click().catch(() => undefined);
+        if (new URL(page.url()).origin === idpUrl && (await consent.count()) > 0)
+            await consent
+                .first()
+                .click()
+                .catch(() => undefined);
         const response = await callback;
         // What a proxy in front must buffer: the callback's whole header block (the session cookies).
         const headerBytes = (await response.headersArray()).reduce((n, h) => n + h.name.length + h.value.length + 4, 0);
@@ -228,24 +267,33 @@ describe("SSO in front of the Jaeger UI, in a real browser", () => {
         await context.close();
     });
 
-    it.each(["outsider@jewellery.example", "guest@other.example"])("refuses %s with 403 and never reaches Jaeger", async (email) => {
-        const context = await browser.newContext();
-        const page = await context.newPage();
-        await page.goto(`${proxyUrl}/`);
-        await page.waitForURL((u) => u.origin === idpUrl, { timeout: 15000 });
-        await page.fill('input[name="login"]', email);
-        await page.fill('input[name="password"]', "any");
-        const callback = page.waitForResponse((r) => r.url().startsWith(`${proxyUrl}/oauth2/callback`), { timeout: 15000 });
-        await page.click('button[type="submit"]');
-        const consent = page.locator('button[type="submit"]');
-        if (new URL(page.url()).origin === idpUrl && (await consent.count()) > 0) await consent.first().click().catch(() => undefined);
-        expect((await callback).status()).toBe(403);
-        expect((await context.cookies()).some((c) => c.name === cookieName)).toBe(false);
-        const api = await fromPage(page, "/api/services");
-        expect(api.status).not.toBe(200);
-        expect(api.body).not.toContain("mes-api");
-        await context.close();
-    });
+    it.each(["outsider@jewellery.example", "guest@other.example"])(
+        "refuses %s with 403 and never reaches Jaeger",
+        async (email) => {
+            const context = await browser.newContext();
+            const page = await context.newPage();
+            await page.goto(`${proxyUrl}/`);
+            await page.waitForURL((u) => u.origin === idpUrl, { timeout: 15000 });
+            await page.fill('input[name="login"]', email);
+            await page.fill('input[name="password"]', "any");
+            const callback = page.waitForResponse((r) => r.url().startsWith(`${proxyUrl}/oauth2/callback`), {
+                timeout: 15000,
+            });
+            await page.click('button[type="submit"]');
+            const consent = page.locator('button[type="submit"]');
+            if (new URL(page.url()).origin === idpUrl && (await consent.count()) > 0)
+                await consent
+                    .first()
+                    .click()
+                    .catch(() => undefined);
+            expect((await callback).status()).toBe(403);
+            expect((await context.cookies()).some((c) => c.name === cookieName)).toBe(false);
+            const api = await fromPage(page, "/api/services");
+            expect(api.status).not.toBe(200);
+            expect(api.body).not.toContain("mes-api");
+            await context.close();
+        },
+    );
 
     it("keeps the session in a Secure, HttpOnly cookie with the rendered SameSite, out of page script's reach", async () => {
         const context = await browser.newContext();
@@ -253,7 +301,11 @@ describe("SSO in front of the Jaeger UI, in a real browser", () => {
         const cookie = (await context.cookies(proxyUrl)).find((c) => c.name === cookieName);
         expect(cookie).toBeDefined();
         const sameSite = (renderedArgs.find((a) => a.startsWith("--cookie-samesite=")) ?? "=").split("=")[1];
-        expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: sameSite.charAt(0).toUpperCase() + sameSite.slice(1) });
+        expect(cookie).toMatchObject({
+            secure: true,
+            httpOnly: true,
+            sameSite: sameSite.charAt(0).toUpperCase() + sameSite.slice(1),
+        });
         expect(await page.evaluate(() => document.cookie)).not.toContain(cookieName);
         await context.close();
     });
@@ -276,14 +328,28 @@ describe("SSO in front of the Jaeger UI, in a real browser", () => {
  * A request from a loopback address of our choosing, redirects not followed: 127.0.0.1 is the one
  * trusted proxy (the suite's --trusted-proxy-ip), 127.0.0.2 a client anywhere else.
  */
-function requestFrom(localAddress: string, path: string, headers: Record<string, string>): Promise<{ status: number; location: string }> {
+function requestFrom(
+    localAddress: string,
+    path: string,
+    headers: Record<string, string>,
+): Promise<{ status: number; location: string }> {
     const url = new URL(path, proxyUrl);
     return new Promise((resolve, reject) => {
         const req = httpsRequest(
-            { host: url.hostname, port: url.port, path: url.pathname + url.search, method: "GET", headers, localAddress, ca: readFileSync(tls.caFile) },
+            {
+                host: url.hostname,
+                port: url.port,
+                path: url.pathname + url.search,
+                method: "GET",
+                headers,
+                localAddress,
+                ca: readFileSync(tls.caFile),
+            },
             (res) => {
                 res.resume();
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? "") }));
+                res.on("end", () =>
+                    resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? "") }),
+                );
             },
         );
         req.on("error", reject);
@@ -292,7 +358,10 @@ function requestFrom(localAddress: string, path: string, headers: Record<string,
 }
 
 /** oauth2-proxy's request log lines for one path (its log names the client it believes in first). */
-const requestLog = (marker: string): string[] => readFileSync(join(runDir, "oauth2-proxy.log"), "utf8").split("\n").filter((l) => l.includes(marker));
+const requestLog = (marker: string): string[] =>
+    readFileSync(join(runDir, "oauth2-proxy.log"), "utf8")
+        .split("\n")
+        .filter((l) => l.includes(marker));
 
 describe("forwarded headers count only from the trusted proxy (GHSA-7x63-xv5r-3p2x)", () => {
     const forged = {

@@ -1,7 +1,12 @@
 import { parse } from "yaml";
 import type { StackRun } from "./program";
 import { configMapYaml, find, list, obj, Obj, ofType, podSpecOf as podSpec } from "./resources";
-const workloadTypes = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:CronJob"];
+const workloadTypes = [
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:batch/v1:CronJob",
+];
 
 /** Issue 3's promises, checked against a stack's own settings. */
 export function describeStorageAndAccess(stack: string, run: () => StackRun): void {
@@ -10,22 +15,33 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
         const config = () => run().config;
 
         it("runs Jaeger v2 in the stack's layout and points the gateway at its collector", () => {
-            const names = ofType(resources(), "kubernetes:apps/v1:Deployment").map((d) => String(obj(d.inputs.metadata).name));
+            const names = ofType(resources(), "kubernetes:apps/v1:Deployment").map((d) =>
+                String(obj(d.inputs.metadata).name),
+            );
             if (config().jaeger.roles === "combined") expect(names).toContain("jaeger");
             else expect(names).toEqual(expect.arrayContaining(["jaeger-collector", "jaeger-query"]));
-            for (const d of ofType(resources(), "kubernetes:apps/v1:Deployment").filter((x) => String(obj(x.inputs.metadata).name).startsWith("jaeger"))) {
+            for (const d of ofType(resources(), "kubernetes:apps/v1:Deployment").filter((x) =>
+                String(obj(x.inputs.metadata).name).startsWith("jaeger"),
+            )) {
                 expect(String(list(podSpec(d).containers)[0].image)).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
             }
             const gw = configMapYaml(find(resources(), "kubernetes:core/v1:ConfigMap", "otel-gateway"));
-            expect(obj(obj(gw.exporters)["otlp_grpc/jaeger"]).endpoint).toBe(`jaeger-collector.${config().namespace}.svc.cluster.local:4317`);
+            expect(obj(obj(gw.exporters)["otlp_grpc/jaeger"]).endpoint).toBe(
+                `jaeger-collector.${config().namespace}.svc.cluster.local:4317`,
+            );
         });
 
         it("sizes the daily indices for the cluster and never writes a password into Jaeger's config", () => {
             const es = config().elasticsearch;
-            for (const cm of ofType(resources(), "kubernetes:core/v1:ConfigMap").filter((c) => String(obj(c.inputs.metadata).name).startsWith("jaeger"))) {
+            for (const cm of ofType(resources(), "kubernetes:core/v1:ConfigMap").filter((c) =>
+                String(obj(c.inputs.metadata).name).startsWith("jaeger"),
+            )) {
                 const text = String(obj(cm.inputs.data)["config.yaml"]);
                 const backend = obj(obj(obj(obj(configMapYaml(cm).extensions).jaeger_storage).backends).traces);
-                expect(obj(obj(obj(backend.elasticsearch).indices).spans)).toMatchObject({ shards: es.shards, replicas: es.replicas });
+                expect(obj(obj(obj(backend.elasticsearch).indices).spans)).toMatchObject({
+                    shards: es.shards,
+                    replicas: es.replicas,
+                });
                 expect(text).toContain("password: ${env:ES_PASSWORD}");
             }
         });
@@ -35,46 +51,105 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             if (es.mode !== "in-cluster") throw new Error("both stacks run Elasticsearch in the cluster");
             const sts = find(resources(), "kubernetes:apps/v1:StatefulSet", "elasticsearch");
             expect(obj(sts.inputs.spec).replicas).toBe(es.nodes);
-            expect(list(obj(sts.inputs.spec).volumeClaimTemplates)[0]).toMatchObject({ spec: { resources: { requests: { storage: `${es.storageGi}Gi` } } } });
+            expect(list(obj(sts.inputs.spec).volumeClaimTemplates)[0]).toMatchObject({
+                spec: { resources: { requests: { storage: `${es.storageGi}Gi` } } },
+            });
             const container = list(podSpec(sts).containers)[0];
             const env = Object.fromEntries(list(container.env).map((e) => [String(e.name), e.value ?? e.valueFrom]));
-            expect(env).toMatchObject({ "xpack.security.enabled": "true", "xpack.security.http.ssl.enabled": "true", "xpack.security.transport.ssl.enabled": "true", "node.store.allow_mmap": "false" });
-            expect(env.ELASTIC_PASSWORD).toEqual({ secretKeyRef: { name: "elasticsearch-credentials", key: "password" } });
+            expect(env).toMatchObject({
+                "xpack.security.enabled": "true",
+                "xpack.security.http.ssl.enabled": "true",
+                "xpack.security.transport.ssl.enabled": "true",
+                "node.store.allow_mmap": "false",
+            });
+            expect(env.ELASTIC_PASSWORD).toEqual({
+                secretKeyRef: { name: "elasticsearch-credentials", key: "password" },
+            });
             expect(obj(obj(container.resources).limits).memory).toBe(`${es.memoryMiB}Mi`);
             const cert = find(resources(), "kubernetes:cert-manager.io/v1:Certificate", "elasticsearch-tls");
             expect(obj(obj(cert.inputs.spec).issuerRef).name).toBe(run().sim.outputs.certificateIssuer);
-            expect(ofType(resources(), "random:index/randomPassword:RandomPassword").map((r) => r.name)).toContain("elasticsearch-password");
-            const pdb = ofType(resources(), "kubernetes:policy/v1:PodDisruptionBudget").filter((p) => obj(p.inputs.metadata).name === "elasticsearch");
+            expect(ofType(resources(), "random:index/randomPassword:RandomPassword").map((r) => r.name)).toContain(
+                "elasticsearch-password",
+            );
+            const pdb = ofType(resources(), "kubernetes:policy/v1:PodDisruptionBudget").filter(
+                (p) => obj(p.inputs.metadata).name === "elasticsearch",
+            );
             expect(pdb).toHaveLength(es.nodes > 1 ? 1 : 0);
         });
 
         it("gives Jaeger and the cleaner least-privilege Elasticsearch users, never the superuser", () => {
-            const secretUser = (name: string): unknown => obj(find(resources(), "kubernetes:core/v1:Secret", name).inputs.stringData).username;
-            const credentialsOf = (container: Obj): string => String(obj(obj(list(container.env).find((e) => e.name === "ES_USERNAME")?.valueFrom).secretKeyRef).name);
-            const jaegers = ofType(resources(), "kubernetes:apps/v1:Deployment").filter((d) => String(obj(d.inputs.metadata).name).startsWith("jaeger"));
-            const users = Object.fromEntries(jaegers.map((d) => [String(obj(d.inputs.metadata).name), secretUser(credentialsOf(list(podSpec(d).containers)[0]))]));
-            expect(users).toEqual(config().jaeger.roles === "combined" ? { jaeger: "jaeger" } : { "jaeger-collector": "jaeger-writer", "jaeger-query": "jaeger-reader" });
-            const cleaner = list(podSpec(find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner")).containers)[0];
+            const secretUser = (name: string): unknown =>
+                obj(find(resources(), "kubernetes:core/v1:Secret", name).inputs.stringData).username;
+            const credentialsOf = (container: Obj): string =>
+                String(
+                    obj(obj(list(container.env).find((e) => e.name === "ES_USERNAME")?.valueFrom).secretKeyRef).name,
+                );
+            const jaegers = ofType(resources(), "kubernetes:apps/v1:Deployment").filter((d) =>
+                String(obj(d.inputs.metadata).name).startsWith("jaeger"),
+            );
+            const users = Object.fromEntries(
+                jaegers.map((d) => [
+                    String(obj(d.inputs.metadata).name),
+                    secretUser(credentialsOf(list(podSpec(d).containers)[0])),
+                ]),
+            );
+            expect(users).toEqual(
+                config().jaeger.roles === "combined"
+                    ? { jaeger: "jaeger" }
+                    : { "jaeger-collector": "jaeger-writer", "jaeger-query": "jaeger-reader" },
+            );
+            const cleaner = list(
+                podSpec(find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner")).containers,
+            )[0];
             expect(secretUser(credentialsOf(cleaner))).toBe("jaeger-index-cleaner");
             // The realm Elasticsearch reads them from: each user, its roles, the roles confined to Jaeger's indices.
             const sts = find(resources(), "kubernetes:apps/v1:StatefulSet", "elasticsearch");
             const mounts = list(list(podSpec(sts).containers)[0].volumeMounts).map((m) => String(m.mountPath));
-            expect(mounts).toEqual(expect.arrayContaining(["/usr/share/elasticsearch/config/users", "/usr/share/elasticsearch/config/users_roles", "/usr/share/elasticsearch/config/roles.yml"]));
+            expect(mounts).toEqual(
+                expect.arrayContaining([
+                    "/usr/share/elasticsearch/config/users",
+                    "/usr/share/elasticsearch/config/users_roles",
+                    "/usr/share/elasticsearch/config/roles.yml",
+                ]),
+            );
             const realm = obj(find(resources(), "kubernetes:core/v1:Secret", "elasticsearch-realm").inputs.stringData);
-            expect(String(realm.users).split("\n").filter(Boolean).map((l) => l.split(":")[0]).sort()).toEqual(["jaeger", "jaeger-index-cleaner", "jaeger-reader", "jaeger-writer"]);
+            expect(
+                String(realm.users)
+                    .split("\n")
+                    .filter(Boolean)
+                    .map((l) => l.split(":")[0])
+                    .sort(),
+            ).toEqual(["jaeger", "jaeger-index-cleaner", "jaeger-reader", "jaeger-writer"]);
             expect(String(realm.users)).not.toContain("elastic:");
-            const roles = parse(String(obj(find(resources(), "kubernetes:core/v1:ConfigMap", "elasticsearch-roles").inputs.data)["roles.yml"])) as Record<string, { indices: { names: string[] }[] }>;
-            for (const role of Object.values(roles)) for (const i of role.indices) expect(i.names).toEqual([`${config().elasticsearch.indexPrefix}-*`]);
+            const roles = parse(
+                String(
+                    obj(find(resources(), "kubernetes:core/v1:ConfigMap", "elasticsearch-roles").inputs.data)[
+                        "roles.yml"
+                    ],
+                ),
+            ) as Record<string, { indices: { names: string[] }[] }>;
+            for (const role of Object.values(roles))
+                for (const i of role.indices) expect(i.names).toEqual([`${config().elasticsearch.indexPrefix}-*`]);
         });
 
         it("enforces retention with the index cleaner: the stack's days, credentials from the Secret, TLS on", () => {
             const cron = find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner");
             const spec = obj(cron.inputs.spec);
-            expect(spec).toMatchObject({ concurrencyPolicy: "Forbid", successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+            expect(spec).toMatchObject({
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: 3,
+                failedJobsHistoryLimit: 3,
+            });
             const container = list(podSpec(cron).containers)[0];
-            expect(container.args).toEqual([String(config().retentionDays), "https://elasticsearch.tracing.svc.cluster.local:9200"]);
+            expect(container.args).toEqual([
+                String(config().retentionDays),
+                "https://elasticsearch.tracing.svc.cluster.local:9200",
+            ]);
             const env = list(container.env);
-            expect(env).toContainEqual({ name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "elasticsearch-jaeger-index-cleaner", key: "password" } } });
+            expect(env).toContainEqual({
+                name: "ES_PASSWORD",
+                valueFrom: { secretKeyRef: { name: "elasticsearch-jaeger-index-cleaner", key: "password" } },
+            });
             expect(env).toContainEqual({ name: "ES_TLS_ENABLED", value: "true" });
             expect(env).toContainEqual({ name: "INDEX_PREFIX", value: config().elasticsearch.indexPrefix });
             expect(obj(container.resources).limits).toBeDefined();
@@ -83,7 +158,11 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
         it("shows the storage budget as a stack output", () => {
             const es = config().elasticsearch;
             if (es.mode !== "in-cluster") throw new Error("both stacks run Elasticsearch in the cluster");
-            expect(run().sim.outputs.storageBudget).toMatchObject({ retentionDays: config().retentionDays, pvcGiPerNode: es.storageGi, pvcGiTotal: es.storageGi * es.nodes });
+            expect(run().sim.outputs.storageBudget).toMatchObject({
+                retentionDays: config().retentionDays,
+                pvcGiPerNode: es.storageGi,
+                pvcGiTotal: es.storageGi * es.nodes,
+            });
         });
 
         it("puts oauth2-proxy in front of Jaeger query with the stack's IdP, groups and replicas", () => {
@@ -93,10 +172,22 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             const container = list(podSpec(d).containers)[0];
             expect(String(container.image)).toMatch(/^quay\.io\/oauth2-proxy\/oauth2-proxy:v7\.15\.([2-9]|\d{2,})$/);
             const args = list(container.args).map(String);
-            expect(args).toEqual(expect.arrayContaining([`--oidc-issuer-url=${sso.issuerUrl}`, `--upstream=http://jaeger-query.${config().namespace}.svc.cluster.local:16686`]));
-            expect(args.filter((a) => a.startsWith("--allowed-group="))).toEqual(sso.allowedGroups.map((g) => `--allowed-group=${g}`));
-            expect(args.filter((a) => a.startsWith("--trusted-proxy-ip="))).toEqual(config().exposure.proxyRanges.map((r) => `--trusted-proxy-ip=${r}`));
-            expect(list(container.env)).toContainEqual({ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: "oauth2-proxy", key: "cookie-secret" } } });
+            expect(args).toEqual(
+                expect.arrayContaining([
+                    `--oidc-issuer-url=${sso.issuerUrl}`,
+                    `--upstream=http://jaeger-query.${config().namespace}.svc.cluster.local:16686`,
+                ]),
+            );
+            expect(args.filter((a) => a.startsWith("--allowed-group="))).toEqual(
+                sso.allowedGroups.map((g) => `--allowed-group=${g}`),
+            );
+            expect(args.filter((a) => a.startsWith("--trusted-proxy-ip="))).toEqual(
+                config().exposure.proxyRanges.map((r) => `--trusted-proxy-ip=${r}`),
+            );
+            expect(list(container.env)).toContainEqual({
+                name: "OAUTH2_PROXY_COOKIE_SECRET",
+                valueFrom: { secretKeyRef: { name: "oauth2-proxy", key: "cookie-secret" } },
+            });
             expect(obj(container.livenessProbe)).toMatchObject({ httpGet: { path: "/ping" } });
             expect(obj(container.readinessProbe)).toMatchObject({ httpGet: { path: "/ready" } });
         });
@@ -105,7 +196,9 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             const providerCa = config().sso.providerCa;
             const d = find(resources(), "kubernetes:apps/v1:Deployment", "oauth2-proxy");
             const container = list(podSpec(d).containers)[0];
-            const caArg = list(container.args).map(String).find((a) => a.startsWith("--provider-ca-file="));
+            const caArg = list(container.args)
+                .map(String)
+                .find((a) => a.startsWith("--provider-ca-file="));
             if (providerCa === undefined) {
                 expect(caArg).toBeUndefined();
                 return;
@@ -124,11 +217,15 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             expect(e.controller).toBe("traefik");
             const middleware = find(resources(), "kubernetes:traefik.io/v1alpha1:Middleware", "jaeger-ui-vpn-only");
             expect(middleware.inputs.spec).toEqual({ ipAllowList: { sourceRange: e.sourceRanges } });
-            expect(obj(obj(ing.inputs.metadata).annotations)["traefik.ingress.kubernetes.io/router.middlewares"]).toBe(`${config().namespace}-jaeger-ui-vpn-only@kubernetescrd`);
+            expect(obj(obj(ing.inputs.metadata).annotations)["traefik.ingress.kubernetes.io/router.middlewares"]).toBe(
+                `${config().namespace}-jaeger-ui-vpn-only@kubernetescrd`,
+            );
             const spec = obj(ing.inputs.spec);
             expect(spec.ingressClassName).toBe(e.ingressClassName);
             expect(spec.tls).toEqual([{ hosts: [e.host], secretName: "jaeger-ui-tls" }]);
-            const backends = list(spec.rules).flatMap((r) => list(obj(r.http).paths).map((p) => obj(obj(p.backend).service).name));
+            const backends = list(spec.rules).flatMap((r) =>
+                list(obj(r.http).paths).map((p) => obj(obj(p.backend).service).name),
+            );
             expect(backends).toEqual(["oauth2-proxy"]);
         });
 
@@ -140,13 +237,20 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
         });
 
         it("isolates the namespace: default deny plus a policy selecting every workload of ours", () => {
-            const policies = ofType(resources(), "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => obj(p.inputs.spec));
+            const policies = ofType(resources(), "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) =>
+                obj(p.inputs.spec),
+            );
             expect(policies).toContainEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-            const selected = new Set(policies.map((p) => obj(obj(p.podSelector).matchLabels)["app.kubernetes.io/name"]).filter((n) => n !== undefined));
+            const selected = new Set(
+                policies
+                    .map((p) => obj(obj(p.podSelector).matchLabels)["app.kubernetes.io/name"])
+                    .filter((n) => n !== undefined),
+            );
             for (const w of workloadTypes.flatMap((t) => ofType(resources(), t))) {
                 if (obj(w.inputs.metadata).namespace !== config().namespace) continue;
                 const labels = obj(obj(obj(w.inputs.spec).selector).matchLabels);
-                const name = labels["app.kubernetes.io/name"] ?? obj(obj(w.inputs.metadata).labels)["app.kubernetes.io/name"];
+                const name =
+                    labels["app.kubernetes.io/name"] ?? obj(obj(w.inputs.metadata).labels)["app.kubernetes.io/name"];
                 expect(selected).toContain(name);
             }
         });
@@ -154,13 +258,21 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
         it("hardens every container of ours: limits, non-root, no escalation, no capabilities, RuntimeDefault seccomp", () => {
             for (const w of workloadTypes.flatMap((t) => ofType(resources(), t))) {
                 const pod = podSpec(w);
-                expect(obj(pod.securityContext)).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+                expect(obj(pod.securityContext)).toMatchObject({
+                    runAsNonRoot: true,
+                    seccompProfile: { type: "RuntimeDefault" },
+                });
                 // Volumes are re-owned only when their root is not the pod's group yet (large volumes start fast).
-                if (obj(pod.securityContext).fsGroup !== undefined) expect(obj(pod.securityContext).fsGroupChangePolicy).toBe("OnRootMismatch");
+                if (obj(pod.securityContext).fsGroup !== undefined)
+                    expect(obj(pod.securityContext).fsGroupChangePolicy).toBe("OnRootMismatch");
                 for (const c of list(pod.containers)) {
                     expect(obj(obj(c.resources).limits).memory).toBeDefined();
                     expect(obj(obj(c.resources).requests).cpu).toBeDefined();
-                    expect(obj(c.securityContext)).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true });
+                    expect(obj(c.securityContext)).toMatchObject({
+                        allowPrivilegeEscalation: false,
+                        capabilities: { drop: ["ALL"] },
+                        runAsNonRoot: true,
+                    });
                     if (!w.type.endsWith(":CronJob")) expect(c.readinessProbe).toBeDefined();
                 }
             }

@@ -57,9 +57,12 @@ export const maskedOnPurpose: Shape[] = [
     { kind: "order id of 11 digits starting 8 (phone-shaped)", value: "89001234567" },
 ];
 
-const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(""));
+const digits = (min: number, max: number) =>
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(""));
 const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
-const lower = fc.array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), { minLength: 1, maxLength: 12 }).map((c) => c.join(""));
+const lower = fc
+    .array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), { minLength: 1, maxLength: 12 })
+    .map((c) => c.join(""));
 
 /** A generated piece of personal data and what it must become (the masks replace it with ****). */
 export interface Planted {
@@ -74,8 +77,18 @@ export const emailArb = fc
     .map(([a, s, b, d, tld, at]) => whole(`${a}${s}${b}${at}${d}.${tld}`));
 
 export const russianPhoneArb = fc
-    .tuple(pick("+7", "8", "7", "%2B7"), digits(3, 3), digits(3, 3), digits(2, 2), digits(2, 2), pick(" ", "-", "", "%20"), fc.boolean())
-    .map(([trunk, area, a, b, c, sep, paren]) => whole(`${trunk}${sep}${paren ? `(${area})` : area}${sep}${[a, b, c].join(sep === "%20" ? "-" : sep)}`));
+    .tuple(
+        pick("+7", "8", "7", "%2B7"),
+        digits(3, 3),
+        digits(3, 3),
+        digits(2, 2),
+        digits(2, 2),
+        pick(" ", "-", "", "%20"),
+        fc.boolean(),
+    )
+    .map(([trunk, area, a, b, c, sep, paren]) =>
+        whole(`${trunk}${sep}${paren ? `(${area})` : area}${sep}${[a, b, c].join(sep === "%20" ? "-" : sep)}`),
+    );
 
 export const foreignPhoneArb = fc
     .tuple(fc.integer({ min: 1, max: 999 }), digits(9, 12), pick(" ", "-", ""))
@@ -84,12 +97,17 @@ export const foreignPhoneArb = fc
 
 export const cardArb = fc
     .tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 12, max: 18 }), pick(" ", "-", ""))
-    .chain(([first, rest, sep]) => digits(rest, rest).map((d) => whole(`${first}${d}`.match(/.{1,4}/g)?.join(sep) ?? "")));
+    .chain(([first, rest, sep]) =>
+        digits(rest, rest).map((d) => whole(`${first}${d}`.match(/.{1,4}/g)?.join(sep) ?? "")),
+    );
 
 /** The scheme, host and path stay; user and password go. */
 export const credentialsArb = fc
     .tuple(pick("https", "amqp", "postgres"), lower, lower, lower, lower)
-    .map(([scheme, user, password, host, path]) => ({ value: `${scheme}://${user}:${password}@${host}.svc/${path}`, masked: `${scheme}:****${host}.svc/${path}` }));
+    .map(([scheme, user, password, host, path]) => ({
+        value: `${scheme}://${user}:${password}@${host}.svc/${path}`,
+        masked: `${scheme}:****${host}.svc/${path}`,
+    }));
 
 export const personalDataArb = fc.oneof(emailArb, russianPhoneArb, foreignPhoneArb, cardArb, credentialsArb);
 
@@ -105,12 +123,24 @@ export const mustSurviveArb = fc.oneof(
     hex(32),
     hex(16),
     fc.uuid(),
-    fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true }).map((d) => d.toISOString()),
-    fc.tuple(fc.integer({ min: 0, max: 9_999_999 }), fc.integer({ min: 0, max: 99 })).map(([r, k]) => `${r.toLocaleString("en-US").replace(/,/g, " ")}.${String(k).padStart(2, "0")} RUB`),
-    fc.tuple(pick("RING", "EARRING", "PENDANT"), pick("AU585", "AU750", "AG925"), fc.integer({ min: 14, max: 23 })).map(([t, m, s]) => `${t}-${m}-${s}.5`),
-    fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 999_999 })).map(([l, o]) => `SELECT id FROM orders LIMIT ${l} OFFSET ${o}`),
-    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 254 })).map(([a, b, c]) => `10.${a}.${b}.${c}`),
+    fc
+        .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+    fc
+        .tuple(fc.integer({ min: 0, max: 9_999_999 }), fc.integer({ min: 0, max: 99 }))
+        .map(([r, k]) => `${r.toLocaleString("en-US").replace(/,/g, " ")}.${String(k).padStart(2, "0")} RUB`),
+    fc
+        .tuple(pick("RING", "EARRING", "PENDANT"), pick("AU585", "AU750", "AG925"), fc.integer({ min: 14, max: 23 }))
+        .map(([t, m, s]) => `${t}-${m}-${s}.5`),
+    fc
+        .tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 999_999 }))
+        .map(([l, o]) => `SELECT id FROM orders LIMIT ${l} OFFSET ${o}`),
+    fc
+        .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 254 }))
+        .map(([a, b, c]) => `10.${a}.${b}.${c}`),
     fc.integer({ min: 100, max: 599 }).map(String),
     fc.integer({ min: 0, max: 600_000 }).map((ms) => `${ms}ms`),
-    fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 99 })).map(([a, b, c]) => `${a}-${b}-${c}`),
+    fc
+        .tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 99 }))
+        .map(([a, b, c]) => `${a}-${b}-${c}`),
 );

@@ -22,9 +22,15 @@ export function describeFoundation(stack: string): () => StackRun {
 
     describe(`stack ${stack}: foundation`, () => {
         it("creates (or, when it exists beforehand, labels) the platform namespace with Pod Security restricted enforced", () => {
-            const type = run.config.createNamespace ? "kubernetes:core/v1:Namespace" : "kubernetes:core/v1:NamespacePatch";
-            const other = run.config.createNamespace ? "kubernetes:core/v1:NamespacePatch" : "kubernetes:core/v1:Namespace";
-            expect(ofType(run.sim.resources, other).filter((r) => obj(r.inputs.metadata).name === run.config.namespace)).toEqual([]);
+            const type = run.config.createNamespace
+                ? "kubernetes:core/v1:Namespace"
+                : "kubernetes:core/v1:NamespacePatch";
+            const other = run.config.createNamespace
+                ? "kubernetes:core/v1:NamespacePatch"
+                : "kubernetes:core/v1:Namespace";
+            expect(
+                ofType(run.sim.resources, other).filter((r) => obj(r.inputs.metadata).name === run.config.namespace),
+            ).toEqual([]);
             const ns = find(run.sim.resources, type, run.config.namespace);
             expect(obj(obj(ns.inputs.metadata).labels)).toMatchObject({
                 "pod-security.kubernetes.io/enforce": "restricted",
@@ -33,35 +39,50 @@ export function describeFoundation(stack: string): () => StackRun {
         });
 
         it("reads each app's Deployment and a configured ClusterIssuer first, so a missing one stops the update by name", () => {
-            const reads = run.sim.resources.filter((r) => r.readId !== undefined).map((r) => `${r.type} ${String(r.readId)}`);
+            const reads = run.sim.resources
+                .filter((r) => r.readId !== undefined)
+                .map((r) => `${r.type} ${String(r.readId)}`);
             const expected = run.config.workloads.map((w) => `kubernetes:apps/v1:Deployment ${w.namespace}/${w.name}`);
-            if (run.config.tls.clusterIssuer !== undefined) expected.push(`kubernetes:cert-manager.io/v1:ClusterIssuer ${run.config.tls.clusterIssuer}`);
+            if (run.config.tls.clusterIssuer !== undefined)
+                expected.push(`kubernetes:cert-manager.io/v1:ClusterIssuer ${run.config.tls.clusterIssuer}`);
             expect(reads.sort()).toEqual(expected.sort());
             // Each read registers before what depends on it: the inject patches and the Certificates.
-            const position = (pred: (r: { type: string; readId?: string }) => boolean): number => run.sim.resources.findIndex(pred);
+            const position = (pred: (r: { type: string; readId?: string }) => boolean): number =>
+                run.sim.resources.findIndex(pred);
             const lastRead = Math.max(...run.sim.resources.map((r, i) => (r.readId === undefined ? -1 : i)));
             expect(lastRead).toBeLessThan(position((r) => r.type === "kubernetes:apps/v1:DeploymentPatch"));
             if (run.config.tls.clusterIssuer !== undefined) {
-                expect(position((r) => r.readId === run.config.tls.clusterIssuer)).toBeLessThan(position((r) => r.type === "kubernetes:cert-manager.io/v1:Certificate"));
+                expect(position((r) => r.readId === run.config.tls.clusterIssuer)).toBeLessThan(
+                    position((r) => r.type === "kubernetes:cert-manager.io/v1:Certificate"),
+                );
             }
         });
 
         it("keeps a volume size change from replacing a StatefulSet: templates' changes ignored, each replica's claim patched to the size, data protected", () => {
-            const stateful = ofType(run.sim.resources, "kubernetes:apps/v1:StatefulSet").filter((r) => list(obj(r.inputs.spec).volumeClaimTemplates).length > 0);
+            const stateful = ofType(run.sim.resources, "kubernetes:apps/v1:StatefulSet").filter(
+                (r) => list(obj(r.inputs.spec).volumeClaimTemplates).length > 0,
+            );
             expect(stateful.length).toBeGreaterThan(0);
             const claimPatches = ofType(run.sim.resources, "kubernetes:core/v1:PersistentVolumeClaimPatch");
             for (const sts of stateful) {
-                expect(sts.options).toEqual({ ignoreChanges: ["spec.volumeClaimTemplates"], ...(run.config.protectData ? { protect: true } : {}) });
+                expect(sts.options).toEqual({
+                    ignoreChanges: ["spec.volumeClaimTemplates"],
+                    ...(run.config.protectData ? { protect: true } : {}),
+                });
                 const spec = obj(sts.inputs.spec);
                 const stsName = String(obj(sts.inputs.metadata).name);
                 for (const template of list(spec.volumeClaimTemplates)) {
                     const size = obj(obj(obj(template.spec).resources).requests).storage;
-                    const claims = Array.from({ length: Number(spec.replicas) }, (_, i) => `${String(obj(template.metadata).name)}-${stsName}-${i}`);
+                    const claims = Array.from(
+                        { length: Number(spec.replicas) },
+                        (_, i) => `${String(obj(template.metadata).name)}-${stsName}-${i}`,
+                    );
                     const patched = claimPatches.filter((p) => claims.includes(String(obj(p.inputs.metadata).name)));
                     expect(patched.map((p) => String(obj(p.inputs.metadata).name)).sort()).toEqual(claims.sort());
                     for (const p of patched) expect(obj(obj(obj(p.inputs.spec).resources).requests).storage).toBe(size);
                     // The controller that created the claims owns their size until the patch takes it.
-                    for (const p of patched) expect(obj(obj(p.inputs.metadata).annotations)["pulumi.com/patchForce"]).toBe("true");
+                    for (const p of patched)
+                        expect(obj(obj(p.inputs.metadata).annotations)["pulumi.com/patchForce"]).toBe("true");
                     // Giving the size back on delete would leave a claim without one.
                     for (const p of patched) expect(p.options).toEqual({ retainOnDelete: true });
                 }
@@ -70,7 +91,10 @@ export function describeFoundation(stack: string): () => StackRun {
 
         it("does not make pulumi up wait for a load-balancer address on the internal Ingress unless asked", () => {
             if (run.config.exposure.mode !== "ingress") return;
-            const annotations = obj(obj(find(run.sim.resources, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").inputs.metadata).annotations);
+            const annotations = obj(
+                obj(find(run.sim.resources, "kubernetes:networking.k8s.io/v1:Ingress", "jaeger-ui").inputs.metadata)
+                    .annotations,
+            );
             expect(annotations["pulumi.com/skipAwait"]).toBe(run.config.exposure.awaitAddress ? undefined : "true");
         });
 
@@ -87,10 +111,16 @@ export function describeFoundation(stack: string): () => StackRun {
         it("installs the OpenTelemetry Operator with cert-manager serving its webhook", () => {
             const [release] = ofType(run.sim.resources, "kubernetes:helm.sh/v3:Release");
             // Its own namespace: the API server must reach its webhook, which the platform's default-deny would block.
-            expect(release.inputs).toMatchObject({ chart: "opentelemetry-operator", namespace: "opentelemetry-operator-system" });
+            expect(release.inputs).toMatchObject({
+                chart: "opentelemetry-operator",
+                namespace: "opentelemetry-operator-system",
+            });
             expect(release.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
             expect(obj(release.inputs.values)).toMatchObject({
-                admissionWebhooks: { certManager: { enabled: true }, pods: { failurePolicy: run.config.operator.webhookFailurePolicy } },
+                admissionWebhooks: {
+                    certManager: { enabled: true },
+                    pods: { failurePolicy: run.config.operator.webhookFailurePolicy },
+                },
             });
         });
 
@@ -104,7 +134,9 @@ export function describeFoundation(stack: string): () => StackRun {
         });
 
         it("injects the agent images pinned in versions.json, never the Operator's moving defaults", () => {
-            const spec = obj(find(run.sim.resources, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing").inputs.spec);
+            const spec = obj(
+                find(run.sim.resources, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing").inputs.spec,
+            );
             for (const w of run.config.workloads) {
                 const agent = pinned.autoInstrumentation[w.language];
                 expect(obj(spec[w.language]).image).toBe(`${agent.image}:${agent.version}`);
@@ -114,18 +146,28 @@ export function describeFoundation(stack: string): () => StackRun {
         it("patches only the inject annotation (and, opted in, the Instrumentation's checksum) onto each workload's pod template, without waiting for the app's rollout", () => {
             const patches = ofType(run.sim.resources, "kubernetes:apps/v1:DeploymentPatch");
             expect(patches).toHaveLength(run.config.workloads.length);
-            const instrumentation = find(run.sim.resources, "kubernetes:opentelemetry.io/v1alpha1:Instrumentation", "tracing");
+            const instrumentation = find(
+                run.sim.resources,
+                "kubernetes:opentelemetry.io/v1alpha1:Instrumentation",
+                "tracing",
+            );
             for (const w of run.config.workloads) {
                 const patch = find(patches, "kubernetes:apps/v1:DeploymentPatch", w.name);
                 // The platform's update does not wait for (or fail on) the app's own rollout.
-                expect(obj(patch.inputs.metadata)).toEqual({ name: w.name, namespace: w.namespace, annotations: { "pulumi.com/skipAwait": "true" } });
+                expect(obj(patch.inputs.metadata)).toEqual({
+                    name: w.name,
+                    namespace: w.namespace,
+                    annotations: { "pulumi.com/skipAwait": "true" },
+                });
                 // Only the pod template's annotations: nothing the owning team manages.
                 expect(patch.inputs.spec).toEqual({
                     template: {
                         metadata: {
                             annotations: {
                                 [`instrumentation.opentelemetry.io/inject-${w.language}`]: `${run.config.namespace}/tracing`,
-                                ...(w.restartOnChange ? instrumentationChecksum(instrumentation.inputs.spec as InstrumentationSpec) : {}),
+                                ...(w.restartOnChange
+                                    ? instrumentationChecksum(instrumentation.inputs.spec as InstrumentationSpec)
+                                    : {}),
                             },
                         },
                     },
@@ -157,14 +199,24 @@ export function describeFoundation(stack: string): () => StackRun {
         });
 
         it("gives the agent exactly the RBAC k8s_attributes and the k8s resolver need", () => {
-            const role = find(run.sim.resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "tracing-otel-agent");
+            const role = find(
+                run.sim.resources,
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+                "tracing-otel-agent",
+            );
             expect(role.inputs.rules).toEqual([
                 { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
                 { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
             ]);
-            const resolver = find(run.sim.resources, "kubernetes:rbac.authorization.k8s.io/v1:Role", "otel-agent-resolver");
+            const resolver = find(
+                run.sim.resources,
+                "kubernetes:rbac.authorization.k8s.io/v1:Role",
+                "otel-agent-resolver",
+            );
             expect(obj(resolver.inputs.metadata).namespace).toBe(run.config.namespace);
-            expect(resolver.inputs.rules).toEqual([{ apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] }]);
+            expect(resolver.inputs.rules).toEqual([
+                { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+            ]);
         });
 
         it("renders the agent config from the stack's PII settings and headers", () => {
@@ -173,8 +225,12 @@ export function describeFoundation(stack: string): () => StackRun {
             expect(obj(processors["redaction/pii"]).summary).toBe(run.config.pii.summary);
             const [blocked] = (obj(processors["redaction/pii"]).blocked_values ?? []) as string[];
             for (const m of run.config.pii.masks) expect(blocked).toContain(`(?:${m.pattern.replace(/\$/g, "$$$$")})`);
-            expect(JSON.stringify(processors["transform/order_ids"])).toContain(`http.request.header.${run.config.orderIdHeader}`);
-            expect(obj(obj(cfg.exporters).load_balancing).resolver).toEqual({ k8s: { service: `otel-gateway.${run.config.namespace}`, ports: [4317] } });
+            expect(JSON.stringify(processors["transform/order_ids"])).toContain(
+                `http.request.header.${run.config.orderIdHeader}`,
+            );
+            expect(obj(obj(cfg.exporters).load_balancing).resolver).toEqual({
+                k8s: { service: `otel-gateway.${run.config.namespace}`, ports: [4317] },
+            });
         });
 
         it("runs the gateway as a StatefulSet behind a headless Service with the stack's replicas and PDB", () => {
@@ -202,8 +258,16 @@ export function describeFoundation(stack: string): () => StackRun {
             const cfg = configMapYaml(find(run.sim.resources, "kubernetes:core/v1:ConfigMap", "otel-gateway"));
             const tail = obj(obj(cfg.processors).tail_sampling) as unknown as TailSamplingConfig;
             const s = run.config.sampling;
-            expect(tail.policies).toContainEqual({ name: "keep-share", type: "probabilistic", probabilistic: { sampling_percentage: s.percent } });
-            expect(tail.policies).toContainEqual({ name: "keep-slow", type: "latency", latency: { threshold_ms: s.slowTraceMs } });
+            expect(tail.policies).toContainEqual({
+                name: "keep-share",
+                type: "probabilistic",
+                probabilistic: { sampling_percentage: s.percent },
+            });
+            expect(tail.policies).toContainEqual({
+                name: "keep-slow",
+                type: "latency",
+                latency: { threshold_ms: s.slowTraceMs },
+            });
             expect(tail.policies.some((p) => p.type === "status_code")).toBe(s.keepErrors);
         });
 

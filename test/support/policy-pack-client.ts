@@ -23,7 +23,8 @@ const levelNames: Record<number, Level> = {
     [proto.EnforcementLevel.DISABLED]: "disabled",
     [proto.EnforcementLevel.REMEDIATE]: "remediate",
 };
-const levelEnum = (l: Level): proto.EnforcementLevel => Number(Object.entries(levelNames).find(([, v]) => v === l)?.[0]);
+const levelEnum = (l: Level): proto.EnforcementLevel =>
+    Number(Object.entries(levelNames).find(([, v]) => v === l)?.[0]);
 
 export interface PackPolicyInfo {
     name: string;
@@ -46,7 +47,8 @@ const unary = <Req, Res>(fn: Call<Req, Res>, req: Req): Promise<Res> =>
         fn(req, (err, res) => (err === null ? resolve(res) : reject(err)));
     });
 
-export const urnOf = (stack: string, r: PolicyInput): string => `urn:pulumi:${stack}::tracing-platform::${r.type}::${r.name}`;
+export const urnOf = (stack: string, r: PolicyInput): string =>
+    `urn:pulumi:${stack}::tracing-platform::${r.type}::${r.name}`;
 
 function options(): proto.AnalyzerResourceOptions {
     const o = new proto.AnalyzerResourceOptions();
@@ -67,12 +69,18 @@ export class PolicyPackProcess {
     /** Starts policies/ as the CLI would and connects to the port it prints. */
     static async start(timeoutMs = 60000): Promise<PolicyPackProcess> {
         const runner = join(projectDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-        const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: join(projectDir, "policies"), stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+            cwd: join(projectDir, "policies"),
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stderr = "";
         child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
         const port = await new Promise<number>((resolve, reject) => {
             let stdout = "";
-            const timer = setTimeout(() => reject(new Error(`the policy pack printed no port within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+            const timer = setTimeout(
+                () => reject(new Error(`the policy pack printed no port within ${timeoutMs} ms: ${stderr}`)),
+                timeoutMs,
+            );
             child.stdout?.on("data", (d: Buffer) => {
                 stdout += d.toString();
                 const m = /^(\d+)\s*$/m.exec(stdout);
@@ -113,7 +121,10 @@ export class PolicyPackProcess {
                     name: p.getName(),
                     description: p.getDescription(),
                     enforcementLevel: levelNames[p.getEnforcementlevel()],
-                    configSchema: schema === undefined ? null : (schema.getProperties()?.toJavaScript() as Record<string, Record<string, unknown>>),
+                    configSchema:
+                        schema === undefined
+                            ? null
+                            : (schema.getProperties()?.toJavaScript() as Record<string, Record<string, unknown>>),
                 };
             }),
         };
@@ -121,7 +132,10 @@ export class PolicyPackProcess {
 
     /** An empty Configure: what the pack sees when the engine sends no settings at all. */
     async clearConfig(): Promise<void> {
-        await unary<proto.ConfigureAnalyzerRequest, Empty>(this.client.configure.bind(this.client), new proto.ConfigureAnalyzerRequest());
+        await unary<proto.ConfigureAnalyzerRequest, Empty>(
+            this.client.configure.bind(this.client),
+            new proto.ConfigureAnalyzerRequest(),
+        );
     }
 
     /**
@@ -134,7 +148,9 @@ export class PolicyPackProcess {
         const all = overrides.all;
         const allLevel = typeof all === "string" ? (all as Level) : undefined;
         for (const p of policies) {
-            const props: Record<string, unknown> = Object.fromEntries(Object.entries(p.configSchema ?? {}).flatMap(([k, s]) => ("default" in s ? [[k, s.default]] : [])));
+            const props: Record<string, unknown> = Object.fromEntries(
+                Object.entries(p.configSchema ?? {}).flatMap(([k, s]) => ("default" in s ? [[k, s.default]] : [])),
+            );
             let level: Level = allLevel ?? p.enforcementLevel;
             const own = overrides[p.name];
             if (typeof own === "string") level = own as Level;
@@ -159,7 +175,12 @@ export class PolicyPackProcess {
             for (const d of res.getDiagnosticsList()) {
                 const [description, ...rest] = d.getMessage().split("\n");
                 expectDescription(description, d.getDescription());
-                out.push({ policy: d.getPolicyname(), enforcementLevel: levelNames[d.getEnforcementlevel()], message: rest.join("\n"), urn: d.getUrn() || urn });
+                out.push({
+                    policy: d.getPolicyname(),
+                    enforcementLevel: levelNames[d.getEnforcementlevel()],
+                    message: rest.join("\n"),
+                    urn: d.getUrn() || urn,
+                });
             }
         };
         // The engine analyzes resources concurrently as it registers them.
@@ -187,11 +208,17 @@ export class PolicyPackProcess {
                 return a;
             }),
         );
-        collect(await unary<proto.AnalyzeStackRequest, proto.AnalyzeResponse>(this.client.analyzeStack.bind(this.client), stackReq));
+        collect(
+            await unary<proto.AnalyzeStackRequest, proto.AnalyzeResponse>(
+                this.client.analyzeStack.bind(this.client),
+                stackReq,
+            ),
+        );
         return out;
     }
 }
 
 function expectDescription(first: string, description: string): void {
-    if (first !== description) throw new Error(`a diagnostic's message should start with the policy's description: ${first}`);
+    if (first !== description)
+        throw new Error(`a diagnostic's message should start with the policy's description: ${first}`);
 }

@@ -18,7 +18,8 @@ export function kubernetesKind(type: string): { apiVersion: string; kind: string
 }
 
 /** What the program deploys: reads of existing objects (`Resource.get`) left out. */
-export const deployed = (resources: SimulatedResource[]): SimulatedResource[] => resources.filter((r) => r.readId === undefined);
+export const deployed = (resources: SimulatedResource[]): SimulatedResource[] =>
+    resources.filter((r) => r.readId === undefined);
 
 /** Every Kubernetes object a run registered, as a manifest (patches, reads and Helm releases excluded). */
 export function manifests(resources: SimulatedResource[]): Obj[] {
@@ -51,11 +52,15 @@ export interface CheckRun {
 
 /** Runs `npm run check` the way a user does (without npm's banner), in a child process. */
 export function runCheck(args: string[]): CheckRun {
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(projectDir, "scripts", "check.ts"), ...args], {
-        cwd: projectDir,
-        encoding: "utf8",
-        timeout: 60000,
-    });
+    const result = spawnSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", join(projectDir, "scripts", "check.ts"), ...args],
+        {
+            cwd: projectDir,
+            encoding: "utf8",
+            timeout: 60000,
+        },
+    );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -80,13 +85,26 @@ export function validateAgainstUpstreamSchemas(objects: Obj[]): SchemaResult[] {
  * The simulation of a committed stack with some keys changed (a variant or a day-2 change), in a
  * process of its own: the program runs once per process under Pulumi mocks.
  */
-export function simulateVariant(stack: string, overrides: Record<string, string>, priorState?: Record<string, Record<string, unknown>>): SimulatedResource[] {
-    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "simulate-variant.ts"), JSON.stringify({ stack, overrides, priorState })], {
-        cwd: projectDir,
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-        // A refused configuration is an expected outcome in some tests: its message is in the error.
-        stdio: ["ignore", "pipe", "pipe"],
-    });
+export function simulateVariant(
+    stack: string,
+    overrides: Record<string, string>,
+    priorState?: Record<string, Record<string, unknown>>,
+): SimulatedResource[] {
+    const out = execFileSync(
+        process.execPath,
+        [
+            "-r",
+            "ts-node/register/transpile-only",
+            join(__dirname, "simulate-variant.ts"),
+            JSON.stringify({ stack, overrides, priorState }),
+        ],
+        {
+            cwd: projectDir,
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+            // A refused configuration is an expected outcome in some tests: its message is in the error.
+            stdio: ["ignore", "pipe", "pipe"],
+        },
+    );
     return JSON.parse(out) as SimulatedResource[];
 }

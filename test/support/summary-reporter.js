@@ -8,7 +8,9 @@ class SummaryReporter {
         const skipped = results.numPendingTests + results.numTodoTests;
         const failedSuites = results.numRuntimeErrorTestSuites;
         const failed = results.numFailedTests + failedSuites;
-        process.stdout.write(`\n${this.label}: ${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+        process.stdout.write(
+            `\n${this.label}: ${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
+        );
     }
 }
 module.exports = SummaryReporter;

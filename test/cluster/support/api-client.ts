@@ -41,7 +41,16 @@ export class ApiClient {
         return new Promise((resolve, reject) => {
             const req = request(
                 url,
-                { method, ca: this.ca, cert: this.cert, key: this.key, headers: body === undefined ? {} : { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) } },
+                {
+                    method,
+                    ca: this.ca,
+                    cert: this.cert,
+                    key: this.key,
+                    headers:
+                        body === undefined
+                            ? {}
+                            : { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) },
+                },
                 (res) => {
                     const chunks: Buffer[] = [];
                     res.on("data", (c: Buffer) => chunks.push(c));
@@ -54,7 +63,10 @@ export class ApiClient {
                             parsed = { message: text };
                         }
                         const w: unknown = res.headers["warning"];
-                        const warnings = [w].flat().filter((x): x is string => typeof x === "string").map((x) => x.replace(/^299 - "?/, "").replace(/"$/, ""));
+                        const warnings = [w]
+                            .flat()
+                            .filter((x): x is string => typeof x === "string")
+                            .map((x) => x.replace(/^299 - "?/, "").replace(/"$/, ""));
                         resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
                     });
                 },
@@ -66,12 +78,18 @@ export class ApiClient {
     }
 
     /** The REST path of an object (or of its collection when `name` is undefined), from discovery. */
-    async pathOf(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): Promise<string> {
+    async pathOf(
+        apiVersion: string,
+        kind: string,
+        namespace: string | undefined,
+        name: string | undefined,
+    ): Promise<string> {
         const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
         let kinds = this.discovered.get(apiVersion);
         if (kinds === undefined || !kinds.has(kind)) {
             const res = await this.call("GET", base);
-            if (res.status !== 200) throw new Error(`the API server does not serve ${apiVersion}: ${String(res.body.message)}`);
+            if (res.status !== 200)
+                throw new Error(`the API server does not serve ${apiVersion}: ${String(res.body.message)}`);
             kinds = new Map();
             for (const r of (res.body.resources as Obj[] | undefined) ?? []) {
                 if (String(r.name).includes("/")) continue;
@@ -87,24 +105,41 @@ export class ApiClient {
 
     private async objectPath(o: Obj): Promise<string> {
         const m = obj(o.metadata);
-        return this.pathOf(String(o.apiVersion), String(o.kind), typeof m.namespace === "string" ? m.namespace : undefined, String(m.name));
+        return this.pathOf(
+            String(o.apiVersion),
+            String(o.kind),
+            typeof m.namespace === "string" ? m.namespace : undefined,
+            String(m.name),
+        );
     }
 
     /** Server-side apply with strict field validation (an unknown or duplicate field is an error). */
     async apply(o: Obj, fieldManager: string, options: { force: boolean; dryRun?: boolean }): Promise<ApiResponse> {
         const query = new URLSearchParams({ fieldManager, fieldValidation: "Strict", force: String(options.force) });
         if (options.dryRun === true) query.set("dryRun", "All");
-        return this.call("PATCH", `${await this.objectPath(o)}?${query.toString()}`, JSON.stringify(o), "application/apply-patch+yaml");
+        return this.call(
+            "PATCH",
+            `${await this.objectPath(o)}?${query.toString()}`,
+            JSON.stringify(o),
+            "application/apply-patch+yaml",
+        );
     }
 
     async get(o: Obj): Promise<Obj | null> {
         const res = await this.call("GET", await this.objectPath(o));
         if (res.status === 404) return null;
-        if (res.status !== 200) throw new Error(`GET ${String(o.kind)} ${String(obj(o.metadata).name)}: ${res.status} ${String(res.body.message)}`);
+        if (res.status !== 200)
+            throw new Error(
+                `GET ${String(o.kind)} ${String(obj(o.metadata).name)}: ${res.status} ${String(res.body.message)}`,
+            );
         return res.body;
     }
 
     async delete(o: Obj): Promise<ApiResponse> {
-        return this.call("DELETE", await this.objectPath(o), JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }));
+        return this.call(
+            "DELETE",
+            await this.objectPath(o),
+            JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }),
+        );
     }
 }

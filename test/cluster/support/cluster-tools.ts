@@ -19,12 +19,29 @@ const paths = {
     etcd: join(toolsDir, `etcd-${pinned.etcd.version}`, "bin", "etcd"),
     kwok: join(kwokDir, "bin", "kwok"),
     kwokStages: join(kwokDir, "stages"),
-    certManagerController: join(toolsDir, `cert-manager-${pinned.certManagerController.version}`, "bin", "cert-manager-controller"),
+    certManagerController: join(
+        toolsDir,
+        `cert-manager-${pinned.certManagerController.version}`,
+        "bin",
+        "cert-manager-controller",
+    ),
     /** The CRDs of the deployed cert-manager chart version. */
-    certManagerCrds: join(toolsDir, `cert-manager-${pinned.certManagerController.version}`, `crds-${versions.certManager.chartVersion}`),
+    certManagerCrds: join(
+        toolsDir,
+        `cert-manager-${pinned.certManagerController.version}`,
+        `crds-${versions.certManager.chartVersion}`,
+    ),
     gatewayApiCrds: join(toolsDir, `gateway-api-${pinned.gatewayApi.version}`, "crds"),
-    traefikCrds: join(toolsDir, `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`, "traefik"),
-    envoyGatewayCrds: join(toolsDir, `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`, "envoy-gateway"),
+    traefikCrds: join(
+        toolsDir,
+        `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`,
+        "traefik",
+    ),
+    envoyGatewayCrds: join(
+        toolsDir,
+        `controller-crds-traefik-${pinned.traefik.version}-envoy-gateway-${pinned.envoyGateway.version}`,
+        "envoy-gateway",
+    ),
     prometheusOperatorCrds: join(toolsDir, `prometheus-operator-crds-${pinned.prometheusOperator.version}`, "crds"),
 };
 

@@ -35,12 +35,22 @@ function fakeNode(name: string): Record<string, unknown> {
         metadata: {
             name,
             annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
-            labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", type: "kwok" },
+            labels: {
+                "kubernetes.io/hostname": name,
+                "kubernetes.io/os": "linux",
+                "kubernetes.io/arch": "amd64",
+                type: "kwok",
+            },
         },
         status: {
             allocatable: { cpu: "32", memory: "128Gi", pods: "110" },
             capacity: { cpu: "32", memory: "128Gi", pods: "110" },
-            nodeInfo: { architecture: "amd64", operatingSystem: "linux", kubeletVersion: "fake", kubeProxyVersion: "fake" },
+            nodeInfo: {
+                architecture: "amd64",
+                operatingSystem: "linux",
+                kubeletVersion: "fake",
+                kubeProxyVersion: "fake",
+            },
         },
     };
 }
@@ -140,7 +150,9 @@ export async function startControlPlane(name = "cluster"): Promise<ControlPlane>
         async () => {
             const nodes = kubectl.list("nodes");
             const ready = nodes.filter((n) =>
-                ((n.status as { conditions?: { type: string; status: string }[] }).conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+                ((n.status as { conditions?: { type: string; status: string }[] }).conditions ?? []).some(
+                    (c) => c.type === "Ready" && c.status === "True",
+                ),
             );
             return ready.length === nodeNames.length;
         },
@@ -148,7 +160,12 @@ export async function startControlPlane(name = "cluster"): Promise<ControlPlane>
         500,
     );
     // The controller manager creates each namespace's `default` ServiceAccount, which admission needs.
-    await waitFor("the default ServiceAccount", async () => kubectl.get("serviceaccount", "default", "default") !== null, 60000, 500);
+    await waitFor(
+        "the default ServiceAccount",
+        async () => kubectl.get("serviceaccount", "default", "default") !== null,
+        60000,
+        500,
+    );
     return { server, kubeconfig, pki, kubectl, api: new ApiClient(server, pki), processes, nodes: nodeNames };
 }
 

@@ -10,13 +10,22 @@ import { list, obj, Obj, projectDir, simulateVariant } from "../../support/resou
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
-import { controllerCrds, gatewayApiCrds, installCrds, operatorCrds, prometheusOperatorCrds, startCertManager } from "./stand-ins";
+import {
+    controllerCrds,
+    gatewayApiCrds,
+    installCrds,
+    operatorCrds,
+    prometheusOperatorCrds,
+    startCertManager,
+} from "./stand-ins";
 
 /** The field manager of the Pulumi Kubernetes provider's server-side apply (one per patch resource). */
 export const pulumiManager = "pulumi-kubernetes";
 /** Pulumi forces its own objects; a patch only with the pulumi.com/patchForce annotation. */
-export const forced = (p: PlannedObject): boolean => !p.patch || obj(obj(p.object.metadata).annotations)["pulumi.com/patchForce"] === "true";
-export const managerOf = (p: PlannedObject): string => (p.patch ? `pulumi-patch-${p.resource}`.slice(0, 128) : pulumiManager);
+export const forced = (p: PlannedObject): boolean =>
+    !p.patch || obj(obj(p.object.metadata).annotations)["pulumi.com/patchForce"] === "true";
+export const managerOf = (p: PlannedObject): string =>
+    p.patch ? `pulumi-patch-${p.resource}`.slice(0, 128) : pulumiManager;
 
 const workloadKinds = ["Deployment", "StatefulSet", "DaemonSet"];
 
@@ -30,14 +39,18 @@ const conditionsOf = (o: Obj | null): Condition[] => (obj(o?.status).conditions 
 /** Desired and ready replicas of a workload, as its controller reports them. */
 function readiness(o: Obj): { desired: number; ready: number } {
     const status = obj(o.status);
-    if (o.kind === "DaemonSet") return { desired: Number(status.desiredNumberScheduled ?? -1), ready: Number(status.numberReady ?? 0) };
+    if (o.kind === "DaemonSet")
+        return { desired: Number(status.desiredNumberScheduled ?? -1), ready: Number(status.numberReady ?? 0) };
     return { desired: Number(obj(o.spec).replicas ?? 1), ready: Number(status.readyReplicas ?? 0) };
 }
 
 /** Every Secret/ConfigMap key, claim and ServiceAccount a pod spec needs, as `kind/name[:key]`. */
-export function podReferences(spec: Obj): { kind: "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount"; name: string; key?: string }[] {
+export function podReferences(
+    spec: Obj,
+): { kind: "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount"; name: string; key?: string }[] {
     const refs: ReturnType<typeof podReferences> = [];
-    if (typeof spec.serviceAccountName === "string") refs.push({ kind: "ServiceAccount", name: spec.serviceAccountName });
+    if (typeof spec.serviceAccountName === "string")
+        refs.push({ kind: "ServiceAccount", name: spec.serviceAccountName });
     for (const v of list(spec.volumes)) {
         const secret = obj(v.secret);
         if (typeof secret.secretName === "string" && secret.optional !== true) {
@@ -55,18 +68,22 @@ export function podReferences(spec: Obj): { kind: "Secret" | "ConfigMap" | "Pers
         if (typeof pvc.claimName === "string") refs.push({ kind: "PersistentVolumeClaim", name: pvc.claimName });
         for (const source of list(obj(v.projected).sources)) {
             const s = obj(source.secret);
-            for (const i of list(s.items)) if (s.optional !== true) refs.push({ kind: "Secret", name: String(s.name), key: String(i.key) });
+            for (const i of list(s.items))
+                if (s.optional !== true) refs.push({ kind: "Secret", name: String(s.name), key: String(i.key) });
             const c = obj(source.configMap);
-            for (const i of list(c.items)) if (c.optional !== true) refs.push({ kind: "ConfigMap", name: String(c.name), key: String(i.key) });
+            for (const i of list(c.items))
+                if (c.optional !== true) refs.push({ kind: "ConfigMap", name: String(c.name), key: String(i.key) });
         }
     }
     for (const c of [...list(spec.initContainers), ...list(spec.containers)]) {
         for (const e of list(c.env)) {
             const from = obj(e.valueFrom);
             const s = obj(from.secretKeyRef);
-            if (typeof s.name === "string" && s.optional !== true) refs.push({ kind: "Secret", name: s.name, key: String(s.key) });
+            if (typeof s.name === "string" && s.optional !== true)
+                refs.push({ kind: "Secret", name: s.name, key: String(s.key) });
             const m = obj(from.configMapKeyRef);
-            if (typeof m.name === "string" && m.optional !== true) refs.push({ kind: "ConfigMap", name: m.name, key: String(m.key) });
+            if (typeof m.name === "string" && m.optional !== true)
+                refs.push({ kind: "ConfigMap", name: m.name, key: String(m.key) });
         }
         for (const e of list(c.envFrom)) {
             const s = obj(e.secretRef);
@@ -83,7 +100,8 @@ function certificateText(pem: string, args: string[], caFile?: string): string {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `leaf-${Date.now()}-${Math.random().toString(36).slice(2)}.crt`);
     writeFileSync(file, pem);
-    const command = caFile === undefined ? ["x509", "-in", file, "-noout", ...args] : ["verify", "-CAfile", caFile, file];
+    const command =
+        caFile === undefined ? ["x509", "-in", file, "-noout", ...args] : ["verify", "-CAfile", caFile, file];
     return execFileSync("openssl", command, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
 }
 
@@ -138,11 +156,17 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
         it("finds what the program reads before it applies anything (the apps' Deployments, a configured ClusterIssuer)", async () => {
             expect(plan.reads.length).toBe(config.workloads.length + (config.tls.clusterIssuer === undefined ? 0 : 1));
             const missing: string[] = [];
-            for (const r of plan.reads) if ((await cp.api.get(r.object)) === null) missing.push(describeObject(r.object));
+            for (const r of plan.reads)
+                if ((await cp.api.get(r.object)) === null) missing.push(describeObject(r.object));
             expect(missing).toEqual([]);
             // And the check can fail: a workload nobody deployed is not found.
             const [first] = plan.reads;
-            expect(await cp.api.get({ ...first.object, metadata: { ...obj(first.object.metadata), name: "not-deployed" } })).toBeNull();
+            expect(
+                await cp.api.get({
+                    ...first.object,
+                    metadata: { ...obj(first.object.metadata), name: "not-deployed" },
+                }),
+            ).toBeNull();
         });
 
         it("applies every object with server-side apply and strict field validation: dry run first, then for real, without warnings", async () => {
@@ -150,7 +174,13 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             for (const p of plan.objects) {
                 // A patch's target comes from an app's pipeline or a controller (a StatefulSet's claims):
                 // Pulumi reaches it only after what it depends on is ready, so it exists by then.
-                if (p.patch) await waitFor(`${describeObject(p.object)} to exist`, async () => (await cp.api.get(p.object)) !== null, 120000, 500).catch(() => undefined);
+                if (p.patch)
+                    await waitFor(
+                        `${describeObject(p.object)} to exist`,
+                        async () => (await cp.api.get(p.object)) !== null,
+                        120000,
+                        500,
+                    ).catch(() => undefined);
                 // Pulumi forces ownership of its own objects; a patch takes no field from another
                 // manager unless it says so (pulumi.com/patchForce).
                 const options = { force: forced(p) };
@@ -162,7 +192,10 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                 const real = await cp.api.apply(p.object, managerOf(p), options);
                 last.set(p.resource, p);
                 if (real.status >= 300) failures.push(`${describeObject(p.object)}: ${String(real.body.message)}`);
-                else if (real.warnings.length > 0 || dry.warnings.length > 0) failures.push(`${describeObject(p.object)} warned: ${[...dry.warnings, ...real.warnings].join("; ")}`);
+                else if (real.warnings.length > 0 || dry.warnings.length > 0)
+                    failures.push(
+                        `${describeObject(p.object)} warned: ${[...dry.warnings, ...real.warnings].join("; ")}`,
+                    );
                 else applied.push(describeObject(p.object));
             }
             expect(failures).toEqual([]);
@@ -177,10 +210,14 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                 const wanted = obj(obj(obj(obj(p.object.spec).template).metadata).annotations);
                 expect(Object.keys(wanted).length).toBeGreaterThan(0);
                 const workload = config.workloads.find((w) => w.name === name && w.namespace === namespace);
-                if (workload === undefined) throw new Error(`a patch for ${namespace}/${name}, which is not a configured workload`);
+                if (workload === undefined)
+                    throw new Error(`a patch for ${namespace}/${name}, which is not a configured workload`);
                 const manifest = appManifest(workload);
                 cp.kubectl.ok(["apply", "-f", "-"], JSON.stringify(manifest));
-                cp.kubectl.ok(["apply", "--server-side", `--field-manager=${appManager(workload)}-ssa`, "-f", "-"], JSON.stringify(manifest));
+                cp.kubectl.ok(
+                    ["apply", "--server-side", `--field-manager=${appManager(workload)}-ssa`, "-f", "-"],
+                    JSON.stringify(manifest),
+                );
                 const live = cp.kubectl.get("deployment", name, namespace);
                 expect(obj(obj(obj(obj(live?.spec).template).metadata).annotations)).toMatchObject(wanted);
             }
@@ -194,9 +231,13 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                     const { name, namespace } = metadataOf(p.object);
                     const live = cp.kubectl.get(String(p.object.kind).toLowerCase(), name, namespace);
                     const r = live === null ? { desired: -1, ready: 0 } : readiness(live);
-                    return r.desired > 0 && r.ready === r.desired ? [] : [`${describeObject(p.object)} ${r.ready}/${r.desired}`];
+                    return r.desired > 0 && r.ready === r.desired
+                        ? []
+                        : [`${describeObject(p.object)} ${r.ready}/${r.desired}`];
                 });
-            await waitFor("every workload ready", async () => notReady().length === 0, 180000, 1000).catch(() => undefined);
+            await waitFor("every workload ready", async () => notReady().length === 0, 180000, 1000).catch(
+                () => undefined,
+            );
             expect(notReady()).toEqual([]);
         }, 240000);
 
@@ -205,10 +246,22 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             const labels = obj(obj(cp.kubectl.get("namespace", ns)?.metadata).labels);
             expect(labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
             const expected = plan.objects
-                .filter((p) => !p.patch && workloadKinds.includes(String(p.object.kind)) && metadataOf(p.object).namespace === ns)
-                .reduce((n, p) => n + (p.object.kind === "DaemonSet" ? cp.nodes.length : Number(obj(p.object.spec).replicas ?? 1)), 0);
+                .filter(
+                    (p) =>
+                        !p.patch &&
+                        workloadKinds.includes(String(p.object.kind)) &&
+                        metadataOf(p.object).namespace === ns,
+                )
+                .reduce(
+                    (n, p) =>
+                        n +
+                        (p.object.kind === "DaemonSet" ? cp.nodes.length : Number(obj(p.object.spec).replicas ?? 1)),
+                    0,
+                );
             const pods = cp.kubectl.list("pods", ns).filter((p) => obj(p.status).phase === "Running");
-            process.stdout.write(`stack ${label}: ${pods.length} pods of ours admitted under restricted and Running (expected ${expected})\n`);
+            process.stdout.write(
+                `stack ${label}: ${pods.length} pods of ours admitted under restricted and Running (expected ${expected})\n`,
+            );
             expect(pods.length).toBe(expected);
             const privileged = {
                 apiVersion: "v1",
@@ -227,13 +280,26 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             for (const c of cronJobs) {
                 const { name, namespace } = metadataOf(c.object);
                 cp.kubectl.ok(["create", "job", `${name}-now`, `--from=cronjob/${name}`, "-n", String(namespace)]);
-                await waitFor(`a pod of job ${name}-now`, async () => cp.kubectl.list("pods", namespace).some((p) => obj(obj(p.metadata).labels)["job-name"] === `${name}-now`), 60000, 500);
+                await waitFor(
+                    `a pod of job ${name}-now`,
+                    async () =>
+                        cp.kubectl
+                            .list("pods", namespace)
+                            .some((p) => obj(obj(p.metadata).labels)["job-name"] === `${name}-now`),
+                    60000,
+                    500,
+                );
             }
         });
 
         it("binds each claim to a volume of the size and class the stack asks for (static provisioning by the test)", async () => {
             const claims = (): Obj[] => cp.kubectl.list("pvc", config.namespace);
-            await waitFor("every claim bound", async () => claims().length > 0 && claims().every((c) => obj(c.status).phase === "Bound"), 60000, 500).catch(() => undefined);
+            await waitFor(
+                "every claim bound",
+                async () => claims().length > 0 && claims().every((c) => obj(c.status).phase === "Bound"),
+                60000,
+                500,
+            ).catch(() => undefined);
             const wanted: Record<string, string> = { queue: `${config.collector.gateway.queueStorageGi}Gi` };
             if (config.elasticsearch.mode === "in-cluster") wanted.data = `${config.elasticsearch.storageGi}Gi`;
             const seen = claims().map((c) => ({
@@ -245,9 +311,18 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             expect(seen.length).toBeGreaterThan(0);
             for (const s of seen) {
                 const template = s.name.split("-")[0];
-                expect({ name: s.name, phase: s.phase, size: s.size }).toEqual({ name: s.name, phase: "Bound", size: wanted[template] });
+                expect({ name: s.name, phase: s.phase, size: s.size }).toEqual({
+                    name: s.name,
+                    phase: "Bound",
+                    size: wanted[template],
+                });
                 // Unset, a claim gets the cluster's default class (the test's is "standard").
-                if (template === "data") expect(s.storageClass).toBe(config.elasticsearch.mode === "in-cluster" ? (config.elasticsearch.storageClass ?? "standard") : null);
+                if (template === "data")
+                    expect(s.storageClass).toBe(
+                        config.elasticsearch.mode === "in-cluster"
+                            ? (config.elasticsearch.storageClass ?? "standard")
+                            : null,
+                    );
             }
         });
 
@@ -259,9 +334,13 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                     const { name, namespace } = metadataOf(c.object);
                     const live = cp.kubectl.get("certificate", name, namespace);
                     const ready = conditionsOf(live).find((x) => x.type === "Ready");
-                    return ready?.status === "True" ? [] : [`${describeObject(c.object)}: ${ready?.message ?? "no Ready condition"}`];
+                    return ready?.status === "True"
+                        ? []
+                        : [`${describeObject(c.object)}: ${ready?.message ?? "no Ready condition"}`];
                 });
-            await waitFor("every Certificate ready", async () => notReady().length === 0, 120000, 1000).catch(() => undefined);
+            await waitFor("every Certificate ready", async () => notReady().length === 0, 120000, 1000).catch(
+                () => undefined,
+            );
             expect(notReady()).toEqual([]);
             for (const c of certificates) {
                 const { namespace } = metadataOf(c.object);
@@ -297,7 +376,8 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                     const live = cp.kubectl.get(ref.kind.toLowerCase(), ref.name, config.namespace);
                     const podName = String(obj(pod.metadata).name);
                     if (live === null) missing.push(`${podName}: ${ref.kind} ${ref.name}`);
-                    else if (ref.key !== undefined && !(ref.key in { ...obj(live.data), ...obj(live.binaryData) })) missing.push(`${podName}: ${ref.kind} ${ref.name} key ${ref.key}`);
+                    else if (ref.key !== undefined && !(ref.key in { ...obj(live.data), ...obj(live.binaryData) }))
+                        missing.push(`${podName}: ${ref.kind} ${ref.name} key ${ref.key}`);
                 }
             }
             expect([...new Set(missing)]).toEqual([]);
@@ -313,7 +393,11 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             for (const kind of kinds) {
                 const objects = plan.objects.filter((p) => p.object.kind === kind);
                 expect(objects.length).toBeGreaterThan(0);
-                for (const p of objects) expect({ object: describeObject(p.object), found: (await cp.api.get(p.object)) !== null }).toEqual({ object: describeObject(p.object), found: true });
+                for (const p of objects)
+                    expect({ object: describeObject(p.object), found: (await cp.api.get(p.object)) !== null }).toEqual({
+                        object: describeObject(p.object),
+                        found: true,
+                    });
             }
         });
 
@@ -324,8 +408,13 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                 const changes = async (): Promise<string | null> => {
                     const before = await cp.api.get(p.object);
                     const again = await cp.api.apply(p.object, managerOf(p), { force: forced(p) });
-                    const [was, now] = [obj(before?.metadata).resourceVersion, obj(again.body.metadata).resourceVersion];
-                    return again.status < 300 && was === now ? null : `${describeObject(p.object)}: ${again.status} resourceVersion ${String(was)} -> ${String(now)}`;
+                    const [was, now] = [
+                        obj(before?.metadata).resourceVersion,
+                        obj(again.body.metadata).resourceVersion,
+                    ];
+                    return again.status < 300 && was === now
+                        ? null
+                        : `${describeObject(p.object)}: ${again.status} resourceVersion ${String(was)} -> ${String(now)}`;
                 };
                 // A controller may write status between the read and the apply: one more try tells them apart.
                 const first = await changes();
@@ -336,25 +425,55 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
 
         it("on a day-2 change grows the volumes by patching the claims (no StatefulSet replaced) and rolls only the apps that opted in to new Instrumentation settings", async () => {
             const bigger: Record<string, string> = {
-                "tracing:collector": JSON.stringify({ ...config.collector, gateway: { ...config.collector.gateway, queueStorageGi: config.collector.gateway.queueStorageGi + 1 } }),
+                "tracing:collector": JSON.stringify({
+                    ...config.collector,
+                    gateway: {
+                        ...config.collector.gateway,
+                        queueStorageGi: config.collector.gateway.queueStorageGi + 1,
+                    },
+                }),
                 // A setting the agents read: head sampling.
-                "tracing:sampling": JSON.stringify({ ...config.sampling, headPercent: config.sampling.headPercent === 50 ? 60 : 50 }),
+                "tracing:sampling": JSON.stringify({
+                    ...config.sampling,
+                    headPercent: config.sampling.headPercent === 50 ? 60 : 50,
+                }),
             };
             const generationOf = async (w: (typeof config.workloads)[number]): Promise<number> =>
-                Number(obj((await cp.api.get({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: w.name, namespace: w.namespace } }))?.metadata).generation);
+                Number(
+                    obj(
+                        (
+                            await cp.api.get({
+                                apiVersion: "apps/v1",
+                                kind: "Deployment",
+                                metadata: { name: w.name, namespace: w.namespace },
+                            })
+                        )?.metadata,
+                    ).generation,
+                );
             const generations = new Map<string, number>();
             for (const w of config.workloads) generations.set(w.name, await generationOf(w));
-            if (config.elasticsearch.mode === "in-cluster") bigger["tracing:elasticsearch"] = JSON.stringify({ ...config.elasticsearch, storageGi: config.elasticsearch.storageGi + 5 });
+            if (config.elasticsearch.mode === "in-cluster")
+                bigger["tracing:elasticsearch"] = JSON.stringify({
+                    ...config.elasticsearch,
+                    storageGi: config.elasticsearch.storageGi + 5,
+                });
             const next = planDeploy(simulateVariant(stack, { ...overrides, ...bigger })).objects;
-            const stateful = next.filter((p) => p.object.kind === "StatefulSet" && list(obj(p.object.spec).volumeClaimTemplates).length > 0);
+            const stateful = next.filter(
+                (p) => p.object.kind === "StatefulSet" && list(obj(p.object.spec).volumeClaimTemplates).length > 0,
+            );
             expect(stateful.length).toBeGreaterThan(0);
             const uids = new Map<string, unknown>();
             for (const p of stateful) {
                 uids.set(p.resource, obj((await cp.api.get(p.object))?.metadata).uid);
                 // Sent as rendered, the new templates are refused: this is why Pulumi would replace the StatefulSet.
                 const raw = await cp.api.apply(p.object, managerOf(p), { force: true, dryRun: true });
-                expect({ object: describeObject(p.object), status: raw.status }).toEqual({ object: describeObject(p.object), status: 422 });
-                expect(String(raw.body.message)).toMatch(/Forbidden: updates to statefulset spec for fields other than/);
+                expect({ object: describeObject(p.object), status: raw.status }).toEqual({
+                    object: describeObject(p.object),
+                    status: 422,
+                });
+                expect(String(raw.body.message)).toMatch(
+                    /Forbidden: updates to statefulset spec for fields other than/,
+                );
             }
             const failures: string[] = [];
             for (const p of next) {
@@ -363,15 +482,22 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                 if (r.status >= 300) failures.push(`${describeObject(p.object)}: ${String(r.body.message)}`);
             }
             expect(failures).toEqual([]);
-            for (const p of stateful) expect(obj((await cp.api.get(p.object))?.metadata).uid).toBe(uids.get(p.resource));
+            for (const p of stateful)
+                expect(obj((await cp.api.get(p.object))?.metadata).uid).toBe(uids.get(p.resource));
             // The Operator injects only at pod start: an opted-in app's template changed (a rollout), the others' did not.
             for (const w of config.workloads) {
                 const rolled = (await generationOf(w)) > (generations.get(w.name) ?? 0);
                 expect({ workload: w.name, rolled }).toEqual({ workload: w.name, rolled: w.restartOnChange });
             }
-            const sizes = Object.fromEntries(cp.kubectl.list("pvc", config.namespace).map((c) => [String(obj(c.metadata).name), obj(obj(obj(c.spec).resources).requests).storage]));
+            const sizes = Object.fromEntries(
+                cp.kubectl
+                    .list("pvc", config.namespace)
+                    .map((c) => [String(obj(c.metadata).name), obj(obj(obj(c.spec).resources).requests).storage]),
+            );
             for (const [name, size] of Object.entries(sizes)) {
-                const wanted = name.startsWith("queue-") ? `${config.collector.gateway.queueStorageGi + 1}Gi` : `${config.elasticsearch.mode === "in-cluster" ? config.elasticsearch.storageGi + 5 : 0}Gi`;
+                const wanted = name.startsWith("queue-")
+                    ? `${config.collector.gateway.queueStorageGi + 1}Gi`
+                    : `${config.elasticsearch.mode === "in-cluster" ? config.elasticsearch.storageGi + 5 : 0}Gi`;
                 expect({ name, size }).toEqual({ name, size: wanted });
             }
         }, 120000);
@@ -382,13 +508,24 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                 if (p.patch) {
                     // Deleting a patch gives its fields back: the same manager applies nothing.
                     const { name, namespace } = metadataOf(p.object);
-                    const empty = { apiVersion: p.object.apiVersion, kind: p.object.kind, metadata: { name, namespace } };
+                    const empty = {
+                        apiVersion: p.object.apiVersion,
+                        kind: p.object.kind,
+                        metadata: { name, namespace },
+                    };
                     const r = await cp.api.apply(empty, managerOf(p), { force: forced(p) });
-                    expect({ object: describeObject(p.object), status: r.status }).toEqual({ object: describeObject(p.object), status: 200 });
+                    expect({ object: describeObject(p.object), status: r.status }).toEqual({
+                        object: describeObject(p.object),
+                        status: 200,
+                    });
                     continue;
                 }
                 const r = await cp.api.delete(p.object);
-                expect({ object: describeObject(p.object), deleted: r.status < 300 || r.status === 404, message: r.status < 300 ? "" : r.body.message }).toEqual({
+                expect({
+                    object: describeObject(p.object),
+                    deleted: r.status < 300 || r.status === 404,
+                    message: r.status < 300 ? "" : r.body.message,
+                }).toEqual({
                     object: describeObject(p.object),
                     deleted: true,
                     message: "",
@@ -403,14 +540,26 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                         continue;
                     }
                     // What a patch set is gone from the object, which stays with its owner.
-                    const owned = p.object.kind === "Deployment" ? obj(obj(obj(live?.spec).template).metadata).annotations : obj(live?.metadata).labels;
-                    const wanted = p.object.kind === "Deployment" ? obj(obj(obj(p.object.spec).template).metadata).annotations : obj(p.object.metadata).labels;
-                    for (const k of Object.keys(obj(wanted))) if (k in obj(owned)) left.push(`${describeObject(p.object)}: ${k}`);
+                    const owned =
+                        p.object.kind === "Deployment"
+                            ? obj(obj(obj(live?.spec).template).metadata).annotations
+                            : obj(live?.metadata).labels;
+                    const wanted =
+                        p.object.kind === "Deployment"
+                            ? obj(obj(obj(p.object.spec).template).metadata).annotations
+                            : obj(p.object.metadata).labels;
+                    for (const k of Object.keys(obj(wanted)))
+                        if (k in obj(owned)) left.push(`${describeObject(p.object)}: ${k}`);
                 }
                 return left;
             };
             let left: string[] = [];
-            await waitFor("everything deleted", async () => (left = await leftovers()).length === 0, 120000, 1000).catch(() => undefined);
+            await waitFor(
+                "everything deleted",
+                async () => (left = await leftovers()).length === 0,
+                120000,
+                1000,
+            ).catch(() => undefined);
             expect(left).toEqual([]);
         }, 180000);
     });

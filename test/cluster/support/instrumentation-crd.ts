@@ -49,7 +49,10 @@ function schemaOf(checker: ts.TypeChecker, type: ts.Type, seen: ts.Type[]): Json
         const declaration = p.valueDeclaration ?? p.declarations?.[0];
         if (declaration === undefined) continue;
         const propertyType = checker.getTypeOfSymbolAtLocation(p, declaration);
-        (schema.properties as Record<string, JsonSchema>)[p.name] = schemaOf(checker, propertyType, [...seen, nonNullable]);
+        (schema.properties as Record<string, JsonSchema>)[p.name] = schemaOf(checker, propertyType, [
+            ...seen,
+            nonNullable,
+        ]);
         if ((p.flags & ts.SymbolFlags.Optional) === 0) required.push(p.name);
     }
     if (required.length > 0) schema.required = required;
@@ -60,14 +63,21 @@ function schemaOf(checker: ts.TypeChecker, type: ts.Type, seen: ts.Type[]): Json
 export function instrumentationCrd(): JsonSchema {
     const entry = join(projectDir, "test", "cluster", "support", "__instrumentation-model.ts");
     const source = `import type { IInstrumentation } from "${modelModule}";\nexport type Spec = NonNullable<IInstrumentation["spec"]>;\n`;
-    const options: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, noEmit: true, skipLibCheck: true };
+    const options: ts.CompilerOptions = {
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+    };
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);
     const fileExists = host.fileExists.bind(host);
     host.readFile = (file) => (file === entry ? source : readFile(file));
     host.fileExists = (file) => file === entry || fileExists(file);
     const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (file, language) => (file === entry ? ts.createSourceFile(file, source, language) : getSourceFile(file, language));
+    host.getSourceFile = (file, language) =>
+        file === entry ? ts.createSourceFile(file, source, language) : getSourceFile(file, language);
     const program = ts.createProgram([entry], options, host);
     const checker = program.getTypeChecker();
     const file = program.getSourceFile(entry);
@@ -78,11 +88,20 @@ export function instrumentationCrd(): JsonSchema {
     return {
         apiVersion: "apiextensions.k8s.io/v1",
         kind: "CustomResourceDefinition",
-        metadata: { name: "instrumentations.opentelemetry.io", labels: { "tracing-platform/derived-from": "kubernetes-models" } },
+        metadata: {
+            name: "instrumentations.opentelemetry.io",
+            labels: { "tracing-platform/derived-from": "kubernetes-models" },
+        },
         spec: {
             group: "opentelemetry.io",
             scope: "Namespaced",
-            names: { kind: "Instrumentation", listKind: "InstrumentationList", plural: "instrumentations", singular: "instrumentation", shortNames: ["otelinst", "otelinsts"] },
+            names: {
+                kind: "Instrumentation",
+                listKind: "InstrumentationList",
+                plural: "instrumentations",
+                singular: "instrumentation",
+                shortNames: ["otelinst", "otelinsts"],
+            },
             versions: [
                 {
                     name: "v1alpha1",

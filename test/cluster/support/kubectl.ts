@@ -13,19 +13,31 @@ export class Kubectl {
     constructor(readonly kubeconfig: string) {}
 
     run(args: string[], input?: string): KubectlResult {
-        const r = spawnSync(clusterTool("kubectl"), ["--kubeconfig", this.kubeconfig, ...args], { input, encoding: "utf8", timeout: 120000 });
+        const r = spawnSync(clusterTool("kubectl"), ["--kubeconfig", this.kubeconfig, ...args], {
+            input,
+            encoding: "utf8",
+            timeout: 120000,
+        });
         return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? String(r.error ?? "") };
     }
 
     /** Runs and throws with kubectl's own message when it fails. */
     ok(args: string[], input?: string): string {
         const r = this.run(args, input);
-        if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${r.status}): ${r.stderr.trim() || r.stdout.trim()}`);
+        if (r.status !== 0)
+            throw new Error(`kubectl ${args.join(" ")} failed (${r.status}): ${r.stderr.trim() || r.stdout.trim()}`);
         return r.stdout;
     }
 
     get(kind: string, name?: string, namespace?: string): Obj | null {
-        const r = this.run(["get", kind, ...(name === undefined ? [] : [name]), ...(namespace === undefined ? [] : ["-n", namespace]), "-o", "json"]);
+        const r = this.run([
+            "get",
+            kind,
+            ...(name === undefined ? [] : [name]),
+            ...(namespace === undefined ? [] : ["-n", namespace]),
+            "-o",
+            "json",
+        ]);
         if (r.status !== 0) {
             if (/NotFound|not found/.test(r.stderr)) return null;
             throw new Error(`kubectl get ${kind} ${name ?? ""} failed: ${r.stderr.trim()}`);
@@ -43,6 +55,9 @@ export class Kubectl {
      * The program's objects go through ApiClient, as the Pulumi provider sends them.
      */
     applyServerSide(object: Obj, fieldManager: string): KubectlResult {
-        return this.run(["apply", "--server-side", `--field-manager=${fieldManager}`, "--validate=strict", "-o", "json", "-f", "-"], JSON.stringify(object));
+        return this.run(
+            ["apply", "--server-side", `--field-manager=${fieldManager}`, "--validate=strict", "-o", "json", "-f", "-"],
+            JSON.stringify(object),
+        );
     }
 }

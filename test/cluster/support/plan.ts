@@ -65,7 +65,14 @@ export function planDeploy(resources: SimulatedResource[]): DeployPlan {
         if (meta === null) continue;
         if (r.readId !== undefined) {
             const [namespace, name] = r.readId.includes("/") ? r.readId.split("/") : [undefined, r.readId];
-            reads.push({ resource: r.name, object: { apiVersion: meta.apiVersion, kind: meta.kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } } });
+            reads.push({
+                resource: r.name,
+                object: {
+                    apiVersion: meta.apiVersion,
+                    kind: meta.kind,
+                    metadata: { name, ...(namespace === undefined ? {} : { namespace }) },
+                },
+            });
             continue;
         }
         objects.push({

@@ -22,7 +22,11 @@ export function appManifest(w: Workload): Obj {
             selector: { matchLabels: labels },
             template: {
                 metadata: { labels, annotations: { "jewellery.example/team": w.namespace } },
-                spec: { containers: [{ name: w.containers?.[0] ?? w.name, image: `registry.jewellery.internal/${w.name}:1.0.0` }] },
+                spec: {
+                    containers: [
+                        { name: w.containers?.[0] ?? w.name, image: `registry.jewellery.internal/${w.name}:1.0.0` },
+                    ],
+                },
             },
         },
     };
@@ -30,10 +34,17 @@ export function appManifest(w: Workload): Obj {
 
 /** What the README's "First deploy" checklist asks of the user, as this suite provides it. */
 export function prerequisiteNotes(config: StackConfig): string[] {
-    const notes = [`the apps' namespaces and Deployments (${config.workloads.map((w) => `${w.namespace}/${w.name}`).join(", ")}), deployed by their own pipelines`];
-    if (!config.createNamespace) notes.push(`the namespace ${config.namespace} (the program labels it for Pod Security)`);
-    if (config.sso.existingSecret !== undefined) notes.push(`the Secret ${config.namespace}/${config.sso.existingSecret} with key client-secret`);
-    if (config.sso.providerCa !== undefined) notes.push(`the ConfigMap ${config.namespace}/${config.sso.providerCa.configMap} with the IdP's CA under ${config.sso.providerCa.key}`);
+    const notes = [
+        `the apps' namespaces and Deployments (${config.workloads.map((w) => `${w.namespace}/${w.name}`).join(", ")}), deployed by their own pipelines`,
+    ];
+    if (!config.createNamespace)
+        notes.push(`the namespace ${config.namespace} (the program labels it for Pod Security)`);
+    if (config.sso.existingSecret !== undefined)
+        notes.push(`the Secret ${config.namespace}/${config.sso.existingSecret} with key client-secret`);
+    if (config.sso.providerCa !== undefined)
+        notes.push(
+            `the ConfigMap ${config.namespace}/${config.sso.providerCa.configMap} with the IdP's CA under ${config.sso.providerCa.key}`,
+        );
     if (!config.tls.installCertManager) notes.push("cert-manager, already installed (its CRDs and controller)");
     if (config.tls.clusterIssuer !== undefined) notes.push(`the ClusterIssuer ${config.tls.clusterIssuer}`);
     return notes;
@@ -76,15 +87,43 @@ function openssl(cwd: string, args: string[]): void {
 /** The corporate CA behind a configured ClusterIssuer, as an existing cert-manager would hold it. */
 function corporateIssuer(cp: ControlPlane, name: string): void {
     const dir = cp.pki.dir;
-    openssl(dir, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "corporate-ca.key", "-out", "corporate-ca.crt", "-days", "2", "-subj", "/CN=corporate CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    openssl(dir, [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "corporate-ca.key",
+        "-out",
+        "corporate-ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=corporate CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
     applyOrThrow(cp.kubectl, {
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name: `${name}-key-pair`, namespace: certManagerNamespace },
         type: "kubernetes.io/tls",
-        data: { "tls.crt": readFileSync(join(dir, "corporate-ca.crt")).toString("base64"), "tls.key": readFileSync(join(dir, "corporate-ca.key")).toString("base64") },
+        data: {
+            "tls.crt": readFileSync(join(dir, "corporate-ca.crt")).toString("base64"),
+            "tls.key": readFileSync(join(dir, "corporate-ca.key")).toString("base64"),
+        },
     });
-    applyOrThrow(cp.kubectl, { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name }, spec: { ca: { secretName: `${name}-key-pair` } } });
+    applyOrThrow(cp.kubectl, {
+        apiVersion: "cert-manager.io/v1",
+        kind: "ClusterIssuer",
+        metadata: { name },
+        spec: { ca: { secretName: `${name}-key-pair` } },
+    });
 }
 
 /** Everything the README says must exist before the first `pulumi up`, created the way it says. */
@@ -93,7 +132,13 @@ export async function createPrerequisites(cp: ControlPlane, config: StackConfig)
     applyOrThrow(cp.kubectl, {
         apiVersion: "storage.k8s.io/v1",
         kind: "StorageClass",
-        metadata: { name: config.elasticsearch.mode === "in-cluster" ? (config.elasticsearch.storageClass ?? "standard") : "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        metadata: {
+            name:
+                config.elasticsearch.mode === "in-cluster"
+                    ? (config.elasticsearch.storageClass ?? "standard")
+                    : "standard",
+            annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+        },
         provisioner: "test.local/static",
         allowVolumeExpansion: true,
         volumeBindingMode: "Immediate",
@@ -104,10 +149,25 @@ export async function createPrerequisites(cp: ControlPlane, config: StackConfig)
     // As the README's "First deploy" says: the namespace, then the OIDC client secret in it.
     if (!config.createNamespace) cp.kubectl.ok(["create", "namespace", config.namespace]);
     if (config.sso.existingSecret !== undefined) {
-        cp.kubectl.ok(["-n", config.namespace, "create", "secret", "generic", config.sso.existingSecret, "--from-literal=client-secret=test-client-secret"]);
+        cp.kubectl.ok([
+            "-n",
+            config.namespace,
+            "create",
+            "secret",
+            "generic",
+            config.sso.existingSecret,
+            "--from-literal=client-secret=test-client-secret",
+        ]);
     }
     if (config.sso.providerCa !== undefined) {
         const { configMap, key } = config.sso.providerCa;
-        cp.kubectl.ok(["-n", config.namespace, "create", "configmap", configMap, `--from-file=${key}=${cp.pki.caCert}`]);
+        cp.kubectl.ok([
+            "-n",
+            config.namespace,
+            "create",
+            "configmap",
+            configMap,
+            `--from-file=${key}=${cp.pki.caCert}`,
+        ]);
     }
 }

@@ -21,7 +21,10 @@ function yamlFiles(dir: string): Obj[] {
 
 export function applyOrThrow(kubectl: Kubectl, object: Obj, manager = testManager): void {
     const r = kubectl.applyServerSide(object, manager);
-    if (r.status !== 0) throw new Error(`applying ${String(object.kind)} ${String(obj(object.metadata).name)} failed: ${r.stderr.trim()}`);
+    if (r.status !== 0)
+        throw new Error(
+            `applying ${String(object.kind)} ${String(obj(object.metadata).name)} failed: ${r.stderr.trim()}`,
+        );
 }
 
 /** Applies CRDs and waits until the API server serves them. */
@@ -45,7 +48,11 @@ export const operatorCrds = (): Obj[] => [instrumentationCrd()];
 export const prometheusOperatorCrds = (): Obj[] => yamlFiles(clusterTool("prometheusOperatorCrds"));
 /** The CRDs of the controller in front of the UI (its installation has them), as the stack names it. */
 export const controllerCrds = (controller: string): Obj[] =>
-    controller === "traefik" ? yamlFiles(clusterTool("traefikCrds")) : controller === "envoy-gateway" ? yamlFiles(clusterTool("envoyGatewayCrds")) : [];
+    controller === "traefik"
+        ? yamlFiles(clusterTool("traefikCrds"))
+        : controller === "envoy-gateway"
+          ? yamlFiles(clusterTool("envoyGatewayCrds"))
+          : [];
 
 export const certManagerNamespace = "cert-manager";
 

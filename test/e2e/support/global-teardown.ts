@@ -11,14 +11,19 @@ import { join } from "path";
 export default function globalTeardown(): void {
     const runDir = process.env.E2E_RUN_DIR;
     if (runDir === undefined || !existsSync(runDir)) return;
-    const leftovers = execFileSync(process.execPath, [join(__dirname, "reaper.js"), "now", runDir], { encoding: "utf8", timeout: 30000 });
+    const leftovers = execFileSync(process.execPath, [join(__dirname, "reaper.js"), "now", runDir], {
+        encoding: "utf8",
+        timeout: 30000,
+    });
     writeFileSync(join(runDir, "done"), "");
     // On stderr: the summary reporter's line stays the last line of stdout.
     if (leftovers !== "") process.stderr.write(`e2e teardown killed what was still running: ${leftovers}\n`);
     for (const entry of readdirSync(runDir)) {
-        if (entry === "pgdata" || entry.endsWith("-queue")) rmSync(join(runDir, entry), { recursive: true, force: true });
+        if (entry === "pgdata" || entry.endsWith("-queue"))
+            rmSync(join(runDir, entry), { recursive: true, force: true });
         // The cluster suite's control planes: their etcd stores (logs and certificates stay).
-        if (entry.startsWith("cluster-") && statSync(join(runDir, entry)).isDirectory()) rmSync(join(runDir, entry, "etcd"), { recursive: true, force: true });
+        if (entry.startsWith("cluster-") && statSync(join(runDir, entry)).isDirectory())
+            rmSync(join(runDir, entry, "etcd"), { recursive: true, force: true });
     }
     rmSync(join(runDir, "rabbitmq", "mnesia"), { recursive: true, force: true });
 }

@@ -34,6 +34,7 @@ export function legend(format: string, labels: Record<string, string>): string {
     return format.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? "");
 }
 
-export const timeseriesPanels = (d: GrafanaDashboard): TimeseriesPanel[] => d.panels.filter((p): p is TimeseriesPanel => p.type === "timeseries");
+export const timeseriesPanels = (d: GrafanaDashboard): TimeseriesPanel[] =>
+    d.panels.filter((p): p is TimeseriesPanel => p.type === "timeseries");
 
 export type { PromTarget };

@@ -23,7 +23,13 @@ async function get<T>(url: string): Promise<T | null> {
 }
 
 /** Traces of a service matching the tags; none (not an error) for a service Jaeger never saw. */
-export async function findTraces(queryUrl: string, service: string, tags: Record<string, string>, lookback = "1h", limit = "20"): Promise<JaegerTrace[]> {
+export async function findTraces(
+    queryUrl: string,
+    service: string,
+    tags: Record<string, string>,
+    lookback = "1h",
+    limit = "20",
+): Promise<JaegerTrace[]> {
     const q = new URLSearchParams({ service, tags: JSON.stringify(tags), lookback, limit });
     return (await get<JaegerTrace[]>(`${queryUrl}/api/traces?${q.toString()}`)) ?? [];
 }
@@ -33,10 +39,13 @@ export async function services(queryUrl: string): Promise<string[]> {
 }
 
 export const tag = (span: JaegerSpan, key: string): unknown => span.tags.find((t) => t.key === key)?.value;
-export const serviceOf = (trace: JaegerTrace, span: JaegerSpan): string => trace.processes[span.processID]?.serviceName ?? "";
+export const serviceOf = (trace: JaegerTrace, span: JaegerSpan): string =>
+    trace.processes[span.processID]?.serviceName ?? "";
 /** A resource attribute of the span's process (Jaeger's process tags). */
-export const processTag = (trace: JaegerTrace, span: JaegerSpan, key: string): unknown => trace.processes[span.processID]?.tags?.find((t) => t.key === key)?.value;
-export const servicesIn = (trace: JaegerTrace): string[] => [...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort();
+export const processTag = (trace: JaegerTrace, span: JaegerSpan, key: string): unknown =>
+    trace.processes[span.processID]?.tags?.find((t) => t.key === key)?.value;
+export const servicesIn = (trace: JaegerTrace): string[] =>
+    [...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort();
 
 /** One whole trace by id: `/api/traces/<traceId>`. */
 export async function getTrace(queryUrl: string, traceId: string): Promise<JaegerTrace | null> {
@@ -45,7 +54,8 @@ export async function getTrace(queryUrl: string, traceId: string): Promise<Jaege
 }
 
 /** The span's parent inside the trace (its CHILD_OF reference), if any. */
-export const parentOf = (span: JaegerSpan): string | undefined => span.references.find((r) => r.refType === "CHILD_OF")?.spanID;
+export const parentOf = (span: JaegerSpan): string | undefined =>
+    span.references.find((r) => r.refType === "CHILD_OF")?.spanID;
 
 /** Whether `span` descends from the span `ancestorId` in `trace`. */
 export function descendsFrom(trace: JaegerTrace, span: JaegerSpan, ancestorId: string): boolean {

@@ -17,7 +17,22 @@ export interface Load {
 export function sendLoad(load: Load): Promise<void> {
     const workers = 4;
     const spansPerWorker = load.spansPerSecond / workers;
-    const args = ["traces", "--otlp-endpoint", load.endpoint, "--otlp-insecure", "--workers", String(workers), "--rate", String(spansPerWorker), "--duration", `${load.seconds}s`, "--child-spans", "1", "--service", load.service];
+    const args = [
+        "traces",
+        "--otlp-endpoint",
+        load.endpoint,
+        "--otlp-insecure",
+        "--workers",
+        String(workers),
+        "--rate",
+        String(spansPerWorker),
+        "--duration",
+        `${load.seconds}s`,
+        "--child-spans",
+        "1",
+        "--service",
+        load.service,
+    ];
     if (load.statusCode !== undefined) args.push("--status-code", load.statusCode);
     if (load.spanDuration !== undefined) args.push("--span-duration", load.spanDuration);
     return new Promise((resolve, reject) => {
@@ -43,8 +58,24 @@ export interface FixedLoad {
 export function sendSpans(load: FixedLoad): Promise<void> {
     const workers = 4;
     const tracesPerWorker = load.spans / (2 * workers);
-    if (!Number.isInteger(tracesPerWorker)) throw new Error(`sendSpans: ${load.spans} spans do not split into 2-span traces over ${workers} workers`);
-    const args = ["traces", "--otlp-endpoint", load.endpoint, "--otlp-insecure", "--workers", String(workers), "--rate", String(load.spansPerSecond / workers), "--traces", String(tracesPerWorker), "--child-spans", "1", "--service", load.service];
+    if (!Number.isInteger(tracesPerWorker))
+        throw new Error(`sendSpans: ${load.spans} spans do not split into 2-span traces over ${workers} workers`);
+    const args = [
+        "traces",
+        "--otlp-endpoint",
+        load.endpoint,
+        "--otlp-insecure",
+        "--workers",
+        String(workers),
+        "--rate",
+        String(load.spansPerSecond / workers),
+        "--traces",
+        String(tracesPerWorker),
+        "--child-spans",
+        "1",
+        "--service",
+        load.service,
+    ];
     return new Promise((resolve, reject) => {
         const child = spawn(tools.telemetrygen(), args, { stdio: "ignore" });
         child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`telemetrygen exited with ${code}`))));

@@ -30,7 +30,11 @@ export function rssMiB(pid: number): number {
 
 export const median = (xs: number[]): number => {
     const s = [...xs].sort((a, b) => a - b);
-    return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return s.length === 0
+        ? NaN
+        : s.length % 2 === 1
+          ? s[(s.length - 1) / 2]
+          : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 export interface Sample {
@@ -55,4 +59,6 @@ export async function samples(metricsPort: number): Promise<Sample[]> {
 
 /** The sum of `name`'s samples whose labels include `where`. */
 export const sumWhere = (all: Sample[], name: string, where: Record<string, string> = {}): number =>
-    all.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+    all
+        .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
+        .reduce((sum, s) => sum + s.value, 0);

@@ -13,7 +13,11 @@ export interface RenderedContainer {
 export function renderedContainer(workload: { inputs: Obj }): RenderedContainer {
     const pod = obj(obj(obj(workload.inputs.spec).template).spec);
     const container = (pod.containers as { args?: string[]; volumeMounts?: RenderedContainer["volumeMounts"] }[])[0];
-    return { args: container.args ?? [], volumes: (pod.volumes as Obj[] | undefined) ?? [], volumeMounts: container.volumeMounts ?? [] };
+    return {
+        args: container.args ?? [],
+        volumes: (pod.volumes as Obj[] | undefined) ?? [],
+        volumeMounts: container.volumeMounts ?? [],
+    };
 }
 
 /**
@@ -22,7 +26,11 @@ export function renderedContainer(workload: { inputs: Obj }): RenderedContainer 
  * environment's own, e.g. its IdP's CA standing for the corporate CA bundle. Returns the path the
  * container would read → the scratch path that stands for it.
  */
-export function mountConfigMaps(container: RenderedContainer, root: string, contents: Record<string, Record<string, string>>): Record<string, string> {
+export function mountConfigMaps(
+    container: RenderedContainer,
+    root: string,
+    contents: Record<string, Record<string, string>>,
+): Record<string, string> {
     const paths: Record<string, string> = {};
     for (const mount of container.volumeMounts) {
         const source = obj(container.volumes.find((v) => v.name === mount.name)?.configMap);

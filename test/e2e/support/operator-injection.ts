@@ -61,10 +61,20 @@ export function injectedWorkloads(resources: SimulatedResource[]): InjectedWorkl
         .filter((r) => r.type === "kubernetes:apps/v1:DeploymentPatch")
         .flatMap((r) => {
             const metadata = r.inputs.metadata as { name: string; namespace: string };
-            const template = (r.inputs.spec as { template?: { metadata?: { annotations?: Record<string, string> } } }).template;
+            const template = (r.inputs.spec as { template?: { metadata?: { annotations?: Record<string, string> } } })
+                .template;
             return Object.entries(template?.metadata?.annotations ?? {}).flatMap(([key, value]) => {
                 const m = /^instrumentation\.opentelemetry\.io\/inject-(java|nodejs|python|dotnet|go)$/.exec(key);
-                return m === null ? [] : [{ namespace: metadata.namespace, name: metadata.name, language: m[1] as WorkloadLanguage, instrumentation: value }];
+                return m === null
+                    ? []
+                    : [
+                          {
+                              namespace: metadata.namespace,
+                              name: metadata.name,
+                              language: m[1] as WorkloadLanguage,
+                              instrumentation: value,
+                          },
+                      ];
             });
         });
 }

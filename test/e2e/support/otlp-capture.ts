@@ -90,7 +90,11 @@ export async function startOtlpCapture(name: string): Promise<OtlpCapture> {
         relay,
         spans: () =>
             received.flatMap((r) =>
-                r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ span, resource: rs.resource.attributes, scope: ss.scope })))),
+                r.resourceSpans.flatMap((rs) =>
+                    rs.scopeSpans.flatMap((ss) =>
+                        ss.spans.map((span) => ({ span, resource: rs.resource.attributes, scope: ss.scope })),
+                    ),
+                ),
             ),
         close: () => server.close(),
     };
@@ -103,11 +107,15 @@ export async function sendOtlp(collector: Collector, request: OtlpRequest): Prom
         headers: { "content-type": "application/json" },
         body: JSON.stringify(request),
     });
-    if (!res.ok) throw new Error(`OTLP export to ${collector.listen.otlpHttpPort}: HTTP ${res.status} ${await res.text()}`);
+    if (!res.ok)
+        throw new Error(`OTLP export to ${collector.listen.otlpHttpPort}: HTTP ${res.status} ${await res.text()}`);
 }
 
 export const str = (key: string, value: string): OtlpAttribute => ({ key, value: { stringValue: value } });
-export const strs = (key: string, values: string[]): OtlpAttribute => ({ key, value: { arrayValue: { values: values.map((v) => ({ stringValue: v })) } } });
+export const strs = (key: string, values: string[]): OtlpAttribute => ({
+    key,
+    value: { arrayValue: { values: values.map((v) => ({ stringValue: v })) } },
+});
 
 /** An attribute's value as text: strings as they are, anything else as JSON. */
 export function attr(attributes: OtlpAttribute[] | undefined, key: string): string | undefined {

@@ -10,7 +10,13 @@ import { freePort, httpOk, runDir, start, Started, waitFor } from "./processes";
 import { tools } from "./tools";
 
 export async function loopback(): Promise<ListenAddresses> {
-    return { host: "127.0.0.1", otlpGrpcPort: await freePort(), otlpHttpPort: await freePort(), healthPort: await freePort(), metricsPort: await freePort() };
+    return {
+        host: "127.0.0.1",
+        otlpGrpcPort: await freePort(),
+        otlpHttpPort: await freePort(),
+        healthPort: await freePort(),
+        metricsPort: await freePort(),
+    };
 }
 
 export interface Jaeger {
@@ -24,15 +30,35 @@ export interface Jaeger {
 
 /** Real Jaeger v2 with our rendered config, storing in memory (the Elasticsearch config is covered by validation). */
 export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
-    const listen = { host: "127.0.0.1", otlpGrpcPort: await freePort(), otlpHttpPort: await freePort(), queryHttpPort: await freePort(), queryGrpcPort: await freePort(), healthPort: await freePort(), metricsPort: await freePort() };
+    const listen = {
+        host: "127.0.0.1",
+        otlpGrpcPort: await freePort(),
+        otlpHttpPort: await freePort(),
+        queryHttpPort: await freePort(),
+        queryGrpcPort: await freePort(),
+        healthPort: await freePort(),
+        metricsPort: await freePort(),
+    };
     const file = join(runDir, `${name}.yaml`);
-    writeFileSync(file, toJaegerYaml(renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 100000 }, listen })));
+    writeFileSync(
+        file,
+        toJaegerYaml(renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 100000 }, listen })),
+    );
     // jaeger_query traces its own queries by default (enable_tracing), exporting OTLP/gRPC to
     // OTEL_EXPORTER_OTLP_ENDPOINT, localhost:4317 when unset: point it at this Jaeger's own receiver
     // rather than at whatever else may listen on 4317 (and a refused export stalls its shutdown by 5 s).
-    const process = start(name, tools.jaeger(), [`--config=${file}`], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${listen.otlpGrpcPort}`, OTEL_EXPORTER_OTLP_INSECURE: "true" });
+    const process = start(name, tools.jaeger(), [`--config=${file}`], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${listen.otlpGrpcPort}`,
+        OTEL_EXPORTER_OTLP_INSECURE: "true",
+    });
     await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/status`), 60000);
-    return { otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`, otlpHttp: `http://127.0.0.1:${listen.otlpHttpPort}`, queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`, metricsPort: listen.metricsPort, process };
+    return {
+        otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`,
+        otlpHttp: `http://127.0.0.1:${listen.otlpHttpPort}`,
+        queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`,
+        metricsPort: listen.metricsPort,
+        process,
+    };
 }
 
 export interface Collector {
@@ -42,7 +68,12 @@ export interface Collector {
     spanMetricsPort?: number;
 }
 
-export async function startCollector(name: string, yaml: string, listen: ListenAddresses, env: Record<string, string> = {}): Promise<Collector> {
+export async function startCollector(
+    name: string,
+    yaml: string,
+    listen: ListenAddresses,
+    env: Record<string, string> = {},
+): Promise<Collector> {
     const file = join(runDir, `${name}.yaml`);
     writeFileSync(file, yaml);
     // The node name the downward API gives the agent in a pod.
@@ -55,12 +86,29 @@ export async function startCollector(name: string, yaml: string, listen: ListenA
  * The gateway with our rendered tail sampling, exporting to Jaeger. Adapted only where there is no
  * cluster: loopback ports, a scratch directory for the persistent queue.
  */
-export async function startGateway(name: string, sampling: SamplingConfig, jaegerOtlpGrpc: string, memoryMiB = 1024, persistentQueue = true, reuse?: ListenAddresses): Promise<Collector> {
+export async function startGateway(
+    name: string,
+    sampling: SamplingConfig,
+    jaegerOtlpGrpc: string,
+    memoryMiB = 1024,
+    persistentQueue = true,
+    reuse?: ListenAddresses,
+): Promise<Collector> {
     const listen = reuse ?? (await loopback());
     const queueDirectory = persistentQueue ? join(runDir, `${name}-queue`) : undefined;
     if (queueDirectory !== undefined) mkdirSync(queueDirectory, { recursive: true });
     const spanMetricsPort = await freePort();
-    const yaml = toCollectorYaml(renderGatewayConfig({ listen, memoryLimitMiB: memoryMiB, sampling, exportEndpoint: jaegerOtlpGrpc, queueDirectory, queueBytes: queueBytesFor(1), spanMetricsPort }));
+    const yaml = toCollectorYaml(
+        renderGatewayConfig({
+            listen,
+            memoryLimitMiB: memoryMiB,
+            sampling,
+            exportEndpoint: jaegerOtlpGrpc,
+            queueDirectory,
+            queueBytes: queueBytesFor(1),
+            spanMetricsPort,
+        }),
+    );
     return { ...(await startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) })), spanMetricsPort };
 }
 
@@ -69,7 +117,13 @@ export async function startGateway(name: string, sampling: SamplingConfig, jaege
  * ports, k8s_attributes in passthrough (no Kubernetes API), a static resolver naming the gateways
  * (the Kubernetes resolver lists the gateway replicas' addresses the same way).
  */
-export async function startAgent(name: string, config: StackConfig, gatewayOtlpGrpcPort: number | number[], memoryMiB = 512, probes: Record<string, { endpoint: string }> = {}): Promise<Collector> {
+export async function startAgent(
+    name: string,
+    config: StackConfig,
+    gatewayOtlpGrpcPort: number | number[],
+    memoryMiB = 512,
+    probes: Record<string, { endpoint: string }> = {},
+): Promise<Collector> {
     const listen = await loopback();
     const rendered = renderAgentConfig({
         listen,

@@ -50,7 +50,9 @@ function canListen(port: number): Promise<boolean> {
  * port", so a health check probed with fetch would never pass on one (a gateway-restart run once
  * drew 6668 for an agent's health endpoint).
  */
-const fetchBlockedPorts = new Set([1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+const fetchBlockedPorts = new Set([
+    1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
 
 /** A free TCP port on loopback, outside the ephemeral range, not handed out before in this run. */
 export async function freePort(): Promise<number> {
@@ -75,11 +77,23 @@ export interface Started {
 const started: Started[] = [];
 
 /** Starts a process in its own process group, logging to runDir/<name>.log. */
-export function start(name: string, command: string, args: string[], env: Record<string, string> = {}, cwd?: string, stopSignal: NodeJS.Signals = "SIGTERM"): Started {
+export function start(
+    name: string,
+    command: string,
+    args: string[],
+    env: Record<string, string> = {},
+    cwd?: string,
+    stopSignal: NodeJS.Signals = "SIGTERM",
+): Started {
     const log = join(runDir, `${name}.log`);
     // Appended: a process started again under the same name (a restart) keeps the earlier run's log.
     const out = createWriteStream(log, { flags: "a" });
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+        cwd,
+        env: { ...process.env, ...env },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     if (child.pid !== undefined) register("group", child.pid, name);
@@ -129,7 +143,12 @@ export async function stopAll(): Promise<Record<string, number>> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it holds or `timeoutMs` passes. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30000, everyMs = 250): Promise<void> {
+export async function waitFor(
+    what: string,
+    check: () => Promise<boolean>,
+    timeoutMs = 30000,
+    everyMs = 250,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
         try {

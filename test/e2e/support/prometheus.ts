@@ -43,7 +43,13 @@ export interface PromRule {
  * Starts Prometheus with the targets scraped at `scrapeInterval` (the PodMonitors' interval) and the
  * rules evaluated every `evaluationInterval` (kube-prometheus-stack's default is 30 s).
  */
-export async function startPrometheus(name: string, targets: ScrapeTarget[], scrapeInterval: string, rules?: PrometheusRuleSpec, evaluationInterval = "30s"): Promise<Prometheus> {
+export async function startPrometheus(
+    name: string,
+    targets: ScrapeTarget[],
+    scrapeInterval: string,
+    rules?: PrometheusRuleSpec,
+    evaluationInterval = "30s",
+): Promise<Prometheus> {
     const dir = join(runDir, name);
     mkdirSync(join(dir, "data"), { recursive: true });
     const rulesFile = join(dir, "rules.yaml");
@@ -61,16 +67,26 @@ export async function startPrometheus(name: string, targets: ScrapeTarget[], scr
     const configFile = join(dir, "prometheus.yaml");
     writeFileSync(configFile, stringify(config));
     const port = await freePort();
-    const process = start(name, tools.prometheus(), [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--enable-feature=exemplar-storage"]);
+    const process = start(name, tools.prometheus(), [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--enable-feature=exemplar-storage",
+    ]);
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`${name} ready`, () => httpOk(`${url}/-/ready`), 60000);
     return { url, process };
 }
 
 async function api<T>(prom: Prometheus, path: string, params: Record<string, string>): Promise<T> {
-    const res = await fetch(`${prom.url}/api/v1/${path}`, { method: "POST", body: new URLSearchParams(params), signal: AbortSignal.timeout(10000) });
+    const res = await fetch(`${prom.url}/api/v1/${path}`, {
+        method: "POST",
+        body: new URLSearchParams(params),
+        signal: AbortSignal.timeout(10000),
+    });
     const body = (await res.json()) as { status: string; data: T; error?: string };
-    if (body.status !== "success") throw new Error(`Prometheus ${path} ${JSON.stringify(params)}: ${body.error ?? res.status}`);
+    if (body.status !== "success")
+        throw new Error(`Prometheus ${path} ${JSON.stringify(params)}: ${body.error ?? res.status}`);
     return body.data;
 }
 
@@ -79,12 +95,28 @@ export async function query(prom: Prometheus, expr: string): Promise<PromSeries[
     return (await api<{ result: PromSeries[] }>(prom, "query", { query: expr })).result;
 }
 
-export async function queryRange(prom: Prometheus, expr: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<PromSeries[]> {
-    return (await api<{ result: PromSeries[] }>(prom, "query_range", { query: expr, start: String(startSeconds), end: String(endSeconds), step: String(stepSeconds) })).result;
+export async function queryRange(
+    prom: Prometheus,
+    expr: string,
+    startSeconds: number,
+    endSeconds: number,
+    stepSeconds: number,
+): Promise<PromSeries[]> {
+    return (
+        await api<{ result: PromSeries[] }>(prom, "query_range", {
+            query: expr,
+            start: String(startSeconds),
+            end: String(endSeconds),
+            step: String(stepSeconds),
+        })
+    ).result;
 }
 
 export async function labelValues(prom: Prometheus, label: string, match: string): Promise<string[]> {
-    const res = await fetch(`${prom.url}/api/v1/label/${label}/values?${String(new URLSearchParams({ "match[]": match }))}`, { signal: AbortSignal.timeout(10000) });
+    const res = await fetch(
+        `${prom.url}/api/v1/label/${label}/values?${String(new URLSearchParams({ "match[]": match }))}`,
+        { signal: AbortSignal.timeout(10000) },
+    );
     return ((await res.json()) as { data: string[] }).data;
 }
 

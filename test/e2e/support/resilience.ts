@@ -73,7 +73,13 @@ async function teardown(p: Pipeline): Promise<void> {
 
 /** What the agent refused or could not export: spans lost before the gateway, not by it. */
 async function agentLosses(agent: Collector): Promise<number> {
-    return metric(agent.listen.metricsPort, "otelcol_receiver_refused_spans", "otelcol_processor_refused_spans", "otelcol_exporter_send_failed_spans", "otelcol_exporter_enqueue_failed_spans");
+    return metric(
+        agent.listen.metricsPort,
+        "otelcol_receiver_refused_spans",
+        "otelcol_processor_refused_spans",
+        "otelcol_exporter_send_failed_spans",
+        "otelcol_exporter_enqueue_failed_spans",
+    );
 }
 
 export type GatewayStop = "restart" | "crash";
@@ -104,7 +110,12 @@ export async function gatewayRestart(persistentQueue: boolean, how: GatewayStop,
     const p = await pipeline(tag, persistentQueue);
     const jaegerPid = p.jaeger.process.child.pid ?? 0;
     process.kill(jaegerPid, "SIGSTOP");
-    const load = sendSpans({ endpoint: `127.0.0.1:${p.agent.listen.otlpGrpcPort}`, spans, spansPerSecond, service: p.service });
+    const load = sendSpans({
+        endpoint: `127.0.0.1:${p.agent.listen.otlpGrpcPort}`,
+        spans,
+        spansPerSecond,
+        service: p.service,
+    });
     // Past the decision wait: the first traces are decided and queued, the latest still waiting.
     await sleep((dev.sampling.decisionWaitSeconds + 5) * 1000);
     const stopping = Date.now();
@@ -112,13 +123,29 @@ export async function gatewayRestart(persistentQueue: boolean, how: GatewayStop,
     const shutdownSeconds = how === "restart" ? (Date.now() - stopping) / 1000 : 0;
     const killedAfterGrace = how === "restart" && p.gateway.process.child.signalCode === "SIGKILL";
     await sleep(2000);
-    p.gateway = await startGateway(`${tag}-gateway`, dev.sampling, p.jaeger.otlpGrpc, 1024, persistentQueue, p.gateway.listen);
+    p.gateway = await startGateway(
+        `${tag}-gateway`,
+        dev.sampling,
+        p.jaeger.otlpGrpc,
+        1024,
+        persistentQueue,
+        p.gateway.listen,
+    );
     process.kill(jaegerPid, "SIGCONT");
     await load;
     const { stored } = await settle(p.jaeger, p.service, spans);
     const losses = await agentLosses(p.agent);
     await teardown(p);
-    return { persistentQueue, stop: how, sentSpans: spans, agentLosses: losses, storedSpans: stored, lost: spans - stored, shutdownSeconds: Math.round(shutdownSeconds * 10) / 10, killedAfterGrace };
+    return {
+        persistentQueue,
+        stop: how,
+        sentSpans: spans,
+        agentLosses: losses,
+        storedSpans: stored,
+        lost: spans - stored,
+        shutdownSeconds: Math.round(shutdownSeconds * 10) / 10,
+        killedAfterGrace,
+    };
 }
 
 export interface Outage {
@@ -146,13 +173,20 @@ export async function backendOutage(outageSeconds: number): Promise<Outage> {
     const spans = spansPerSecond * (outageSeconds + 10);
     const began = Date.now();
     const second = (): number => Math.round((Date.now() - began) / 1000);
-    const load = sendSpans({ endpoint: `127.0.0.1:${p.agent.listen.otlpGrpcPort}`, spans, spansPerSecond, service: p.service });
+    const load = sendSpans({
+        endpoint: `127.0.0.1:${p.agent.listen.otlpGrpcPort}`,
+        spans,
+        spansPerSecond,
+        service: p.service,
+    });
     const timeline: Outage["timeline"] = [];
     let frozen = false;
     const sampler = setInterval(() => {
         const at = second();
         // A frozen Jaeger cannot answer: it has accepted what it had at the freeze.
-        const jaegerCount = frozen ? Promise.resolve(timeline[timeline.length - 1]?.jaeger ?? 0) : metric(p.jaeger.metricsPort, "otelcol_receiver_accepted_spans");
+        const jaegerCount = frozen
+            ? Promise.resolve(timeline[timeline.length - 1]?.jaeger ?? 0)
+            : metric(p.jaeger.metricsPort, "otelcol_receiver_accepted_spans");
         void Promise.all([metric(p.agent.listen.metricsPort, "otelcol_receiver_accepted_spans"), jaegerCount])
             .then(([agent, jaeger]) => timeline.push({ second: at, agent, jaeger }))
             .catch(() => undefined);

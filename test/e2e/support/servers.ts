@@ -8,7 +8,11 @@ const asPostgres = (command: string, args: string[]): [string, string[]] =>
     process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
 
 function pgBin(name: string): string {
-    const found = execFileSync("bash", ["-c", `ls -d /usr/lib/postgresql/*/bin/${name} 2>/dev/null | sort -V | tail -1 || true`], { encoding: "utf8" }).trim();
+    const found = execFileSync(
+        "bash",
+        ["-c", `ls -d /usr/lib/postgresql/*/bin/${name} 2>/dev/null | sort -V | tail -1 || true`],
+        { encoding: "utf8" },
+    ).trim();
     return found !== "" ? found : name;
 }
 
@@ -23,7 +27,10 @@ export interface Postgres {
 }
 
 const schema: Record<string, string[]> = {
-    shop: ["CREATE TABLE shop_orders (order_id text PRIMARY KEY, customer_email text)", "CREATE TABLE shop_customers (email text, phone text, card_number text)"],
+    shop: [
+        "CREATE TABLE shop_orders (order_id text PRIMARY KEY, customer_email text)",
+        "CREATE TABLE shop_customers (email text, phone text, card_number text)",
+    ],
     crm: ["CREATE TABLE orders (order_id text PRIMARY KEY, item text, status text, price integer, note text)"],
     mes: ["CREATE TABLE production_orders (order_id text PRIMARY KEY, status text)"],
 };
@@ -38,12 +45,27 @@ export async function startPostgres(): Promise<Postgres> {
     chmodSync(socketDir, 0o777);
     const [initdb, initArgs] = asPostgres(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"]);
     execFileSync(initdb, initArgs, { stdio: "ignore" });
-    const [postgres, args] = asPostgres(pgBin("postgres"), ["-D", data, "-p", String(port), "-k", socketDir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]);
+    const [postgres, args] = asPostgres(pgBin("postgres"), [
+        "-D",
+        data,
+        "-p",
+        String(port),
+        "-k",
+        socketDir,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+    ]);
     // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect).
     const server = start("postgres", postgres, args, {}, undefined, "SIGINT");
     await waitFor("PostgreSQL", () => portOpen(port), 30000);
     const psql = (db: string, sql: string): void => {
-        execFileSync("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qc", sql], { stdio: "ignore" });
+        execFileSync(
+            "psql",
+            ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qc", sql],
+            { stdio: "ignore" },
+        );
     };
     await waitFor("PostgreSQL to accept queries", async () => {
         psql("postgres", "SELECT 1");
@@ -54,7 +76,11 @@ export async function startPostgres(): Promise<Postgres> {
         for (const sql of statements) psql(db, sql);
     }
     const query = (db: string, sql: string): string =>
-        execFileSync("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-tAc", sql], { encoding: "utf8" }).trim();
+        execFileSync(
+            "psql",
+            ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+            { encoding: "utf8" },
+        ).trim();
     return { port, url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`, sql: psql, query, server };
 }
 
@@ -70,7 +96,10 @@ export async function startRabbitMq(): Promise<RabbitMq> {
     const base = join(runDir, "rabbitmq");
     mkdirSync(base, { recursive: true });
     writeFileSync(join(base, "enabled_plugins"), "[].\n");
-    writeFileSync(join(base, "rabbitmq.conf"), "loopback_users = none\nlisteners.tcp.default = 127.0.0.1:" + port + "\n");
+    writeFileSync(
+        join(base, "rabbitmq.conf"),
+        "loopback_users = none\nlisteners.tcp.default = 127.0.0.1:" + port + "\n",
+    );
     const env = {
         HOME: base,
         RABBITMQ_NODENAME: `e2e${port}@localhost`,
@@ -94,7 +123,10 @@ export async function startRabbitMq(): Promise<RabbitMq> {
 /** epmd is started by the Erlang VM as a daemon of its own; ask it to leave. */
 export function stopEpmd(rabbit: RabbitMq): void {
     try {
-        execFileSync("epmd", ["-port", String(rabbit.epmdPort), "-kill"], { stdio: "ignore", env: { ...process.env, ERL_EPMD_PORT: String(rabbit.epmdPort) } });
+        execFileSync("epmd", ["-port", String(rabbit.epmdPort), "-kill"], {
+            stdio: "ignore",
+            env: { ...process.env, ERL_EPMD_PORT: String(rabbit.epmdPort) },
+        });
     } catch {
         /* already gone */
     }

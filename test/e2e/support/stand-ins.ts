@@ -9,7 +9,8 @@ import { crmApiJar, tools } from "./tools";
 
 export const servicesDir = join(projectDir, "e2e", "services");
 /** The file the Operator's Node.js image preloads (it is this package's register.js, renamed). */
-const nodeRegister = (): string => require.resolve("@opentelemetry/auto-instrumentations-node/register", { paths: [servicesDir] });
+const nodeRegister = (): string =>
+    require.resolve("@opentelemetry/auto-instrumentations-node/register", { paths: [servicesDir] });
 
 export interface StandIns {
     shop: string;
@@ -44,9 +45,15 @@ export function renderedInjection(stack: string): Injection {
     const workloads = injectedWorkloads(resources);
     const specs = renderedInstrumentations(resources);
     const refs = [...new Set(workloads.map((w) => w.instrumentation))];
-    if (refs.length !== 1) throw new Error(`stack ${stack}: expected the workloads to share one Instrumentation, found ${JSON.stringify(refs)}`);
+    if (refs.length !== 1)
+        throw new Error(
+            `stack ${stack}: expected the workloads to share one Instrumentation, found ${JSON.stringify(refs)}`,
+        );
     const spec = specs.get(refs[0]);
-    if (spec === undefined) throw new Error(`stack ${stack}: the workloads refer to Instrumentation ${refs[0]}, which the program does not render`);
+    if (spec === undefined)
+        throw new Error(
+            `stack ${stack}: the workloads refer to Instrumentation ${refs[0]}, which the program does not render`,
+        );
     return { spec, workloads: new Map(workloads.map((w) => [w.name, w])) };
 }
 
@@ -61,7 +68,13 @@ export function renderedInjection(stack: string): Injection {
  * agents' file paths, and Node.js resource detectors without the cloud ones, which would call
  * metadata addresses outside loopback.
  */
-export async function startStandIns(agentOtlpHttpPort: number, pg: (db: string) => string, amqpUrl: string, injection: Injection, options: StandInOptions = {}): Promise<StandIns> {
+export async function startStandIns(
+    agentOtlpHttpPort: number,
+    pg: (db: string) => string,
+    amqpUrl: string,
+    injection: Injection,
+    options: StandInOptions = {},
+): Promise<StandIns> {
     const prefix = options.prefix ?? "";
     const ports = { shop: await freePort(), crm: await freePort(), mes: await freePort(), storage: await freePort() };
     const url = (port: number): string => `http://127.0.0.1:${port}`;
@@ -72,10 +85,17 @@ export async function startStandIns(agentOtlpHttpPort: number, pg: (db: string) 
     };
     const workload = (name: string): InjectedWorkload => {
         const w = injection.workloads.get(name);
-        if (w === undefined) throw new Error(`the stack injects no workload named ${name} (it has ${[...injection.workloads.keys()].join(", ")})`);
+        if (w === undefined)
+            throw new Error(
+                `the stack injects no workload named ${name} (it has ${[...injection.workloads.keys()].join(", ")})`,
+            );
         return w;
     };
-    const envOf = (w: InjectedWorkload, language: "java" | "nodejs", own: Record<string, string>): Record<string, string> =>
+    const envOf = (
+        w: InjectedWorkload,
+        language: "java" | "nodejs",
+        own: Record<string, string>,
+    ): Record<string, string> =>
         operatorEnv(
             injection.spec,
             w,
@@ -87,16 +107,38 @@ export async function startStandIns(agentOtlpHttpPort: number, pg: (db: string) 
         );
     const events = { AMQP_URL: amqpUrl, AMQP_EXCHANGE: options.exchange ?? "orders" };
     const node = (w: InjectedWorkload, script: string, port: number, own: Record<string, string>): Started =>
-        start(`${prefix}${w.name}`, process.execPath, [join(servicesDir, script)], envOf(w, "nodejs", { PORT: String(port), ...own }), servicesDir);
+        start(
+            `${prefix}${w.name}`,
+            process.execPath,
+            [join(servicesDir, script)],
+            envOf(w, "nodejs", { PORT: String(port), ...own }),
+            servicesDir,
+        );
 
     const crm = workload("crm-api");
-    if (crm.language !== "java") throw new Error(`the CRM API stand-in is the Java service, but the stack declares crm-api as ${crm.language}`);
+    if (crm.language !== "java")
+        throw new Error(`the CRM API stand-in is the Java service, but the stack declares crm-api as ${crm.language}`);
     if (!existsSync(crmApiJar)) throw new Error(`${crmApiJar} is missing: run bash scripts/e2e-install.sh`);
     const processes = {
-        crm: start(`${prefix}crm-api`, "java", ["-jar", crmApiJar], envOf(crm, "java", { PORT: String(ports.crm), DATABASE_URL: pg("crm"), ...events })),
-        storage: node({ ...workload("shop-api"), name: "storage-3d", namespace: "storage" }, "storage-3d.js", ports.storage, {}),
+        crm: start(
+            `${prefix}crm-api`,
+            "java",
+            ["-jar", crmApiJar],
+            envOf(crm, "java", { PORT: String(ports.crm), DATABASE_URL: pg("crm"), ...events }),
+        ),
+        storage: node(
+            { ...workload("shop-api"), name: "storage-3d", namespace: "storage" },
+            "storage-3d.js",
+            ports.storage,
+            {},
+        ),
         shop: node(workload("shop-api"), "shop-api.js", ports.shop, { DATABASE_URL: pg("shop") }),
-        mes: node(workload("mes-api"), "mes-api.js", ports.mes, { DATABASE_URL: pg("mes"), STORAGE_URL: url(ports.storage), SLOW_MS: String(options.slowMs ?? 1500), ...events }),
+        mes: node(workload("mes-api"), "mes-api.js", ports.mes, {
+            DATABASE_URL: pg("mes"),
+            STORAGE_URL: url(ports.storage),
+            SLOW_MS: String(options.slowMs ?? 1500),
+            ...events,
+        }),
     };
     for (const [name, port] of Object.entries(ports)) {
         // The JVM with the agent and Spring Boot takes its time on two cores.
@@ -121,15 +163,32 @@ export async function startStandIns(agentOtlpHttpPort: number, pg: (db: string) 
 export async function warmUp(apps: StandIns, pg: Postgres, prefix = ""): Promise<void> {
     const id = `warm-up-${prefix}${Date.now().toString(36)}`;
     const send = async (method: string, url: string, body?: object): Promise<void> => {
-        const res = await fetch(url, { method, headers: { "x-order-id": id, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const res = await fetch(url, {
+            method,
+            headers: { "x-order-id": id, "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
         if (!res.ok) throw new Error(`warm-up ${method} ${url}: HTTP ${res.status} ${await res.text()}`);
     };
     await send("PUT", `${apps.mes}/orders/${id}`, { item: "ring" });
-    await waitFor(`CRM API to record the warm-up order ${id}`, async () => pg.query("crm", `SELECT count(*) FROM orders WHERE order_id = '${id}'`) === "1", 60000);
+    await waitFor(
+        `CRM API to record the warm-up order ${id}`,
+        async () => pg.query("crm", `SELECT count(*) FROM orders WHERE order_id = '${id}'`) === "1",
+        60000,
+    );
     await send("POST", `${apps.mes}/orders/${id}/price`);
-    await waitFor(`CRM API to record the warm-up price`, async () => pg.query("crm", `SELECT count(*) FROM orders WHERE order_id = '${id}' AND price IS NOT NULL`) === "1", 60000);
+    await waitFor(
+        `CRM API to record the warm-up price`,
+        async () =>
+            pg.query("crm", `SELECT count(*) FROM orders WHERE order_id = '${id}' AND price IS NOT NULL`) === "1",
+        60000,
+    );
     await send("POST", `${apps.crm}/orders/${id}/confirm`);
-    await waitFor(`MES API to queue the warm-up order`, async () => pg.query("mes", `SELECT count(*) FROM production_orders WHERE order_id = '${id}'`) === "1", 60000);
+    await waitFor(
+        `MES API to queue the warm-up order`,
+        async () => pg.query("mes", `SELECT count(*) FROM production_orders WHERE order_id = '${id}'`) === "1",
+        60000,
+    );
     await send("GET", `${apps.mes}/orders/${id}/active`);
     await send("POST", `${apps.shop}/orders/${id}`, {});
 }

@@ -19,7 +19,8 @@ const paths = {
     promtool: () => join(toolsDir, `promtool-${versions.prometheus.version}`, "bin", "promtool"),
     prometheus: () => join(toolsDir, `prometheus-${versions.prometheus.version}`, "bin", "prometheus"),
     // From Maven Central, by scripts/e2e-install.sh.
-    javaAgent: () => join(toolsDir, `java-agent-${versions.autoInstrumentation.java.version}`, "opentelemetry-javaagent.jar"),
+    javaAgent: () =>
+        join(toolsDir, `java-agent-${versions.autoInstrumentation.java.version}`, "opentelemetry-javaagent.jar"),
 };
 
 function resolve(path: string): string {

@@ -17,12 +17,47 @@ export function makeTestTls(dir: string): TestTls {
         execFileSync("openssl", args, { stdio: "ignore" });
     };
     const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    openssl("req", "-x509", ...ec, "-keyout", f("ca.key"), "-out", f("ca.crt"), "-days", "1", "-subj", "/CN=tracing-platform test CA");
+    openssl(
+        "req",
+        "-x509",
+        ...ec,
+        "-keyout",
+        f("ca.key"),
+        "-out",
+        f("ca.crt"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=tracing-platform test CA",
+    );
     openssl("req", ...ec, "-keyout", f("tls.key"), "-out", f("tls.csr"), "-subj", "/CN=localhost");
     writeFileSync(f("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-    openssl("x509", "-req", "-in", f("tls.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("tls.crt"), "-days", "1", "-extfile", f("san.ext"));
-    const spki = execFileSync("bash", ["-c", `openssl x509 -in '${f("tls.crt")}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`], {
-        encoding: "utf8",
-    }).trim();
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        f("tls.csr"),
+        "-CA",
+        f("ca.crt"),
+        "-CAkey",
+        f("ca.key"),
+        "-CAcreateserial",
+        "-out",
+        f("tls.crt"),
+        "-days",
+        "1",
+        "-extfile",
+        f("san.ext"),
+    );
+    const spki = execFileSync(
+        "bash",
+        [
+            "-c",
+            `openssl x509 -in '${f("tls.crt")}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`,
+        ],
+        {
+            encoding: "utf8",
+        },
+    ).trim();
     return { caFile: f("ca.crt"), certFile: f("tls.crt"), keyFile: f("tls.key"), spki };
 }
