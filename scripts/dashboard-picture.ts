@@ -1,13 +1,13 @@
 /**
  * Draws the README's picture of the order-flow dashboard from the series a real Prometheus returned
- * for the dashboard's own queries during an e2e run (test/e2e/trace-chains.test.ts writes them to
- * <E2E run directory>/dashboard-series.json). Grafana itself cannot be built here; the panels are
- * laid out on the dashboard's grid and drawn with uPlot, the plotting library of Grafana's time-series
- * panel, in Debian's Chromium.
+ * for the dashboard's own queries during an e2e run: test/e2e/trace-chains.test.ts writes them to
+ * dashboard-series.json in the run directory the suite prints first ("e2e logs and rendered
+ * configs: DIR"). Grafana itself cannot be built here; the panels are laid out on the dashboard's
+ * grid and drawn with uPlot, the plotting library of Grafana's time-series panel, in Debian's Chromium.
  *
  *   bash scripts/sso-install.sh   # Chromium, playwright-core and uPlot (sso/)
- *   E2E_RUN_DIR=/tmp/e2e npm run test:e2e -- trace-chains
- *   node_modules/.bin/ts-node --transpile-only scripts/dashboard-picture.ts /tmp/e2e/dashboard-series.json docs/images/dashboard.png
+ *   npm run test:e2e -- trace-chains
+ *   node_modules/.bin/ts-node --transpile-only scripts/dashboard-picture.ts DIR/dashboard-series.json docs/images/dashboard.png
  */
 import { readFileSync } from "fs";
 import { join, resolve } from "path";

@@ -8,6 +8,9 @@ export type Obj = Record<string, unknown>;
 export const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 export const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
 
+/** A list of scalars as text. */
+export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((s) => text(s)) : []);
+
 /** A scalar as written (numbers and booleans printed), `fallback` when absent, anything else as JSON. */
 export function text(v: unknown, fallback = ""): string {
     if (typeof v === "string") return v;

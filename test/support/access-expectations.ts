@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import type { StackRun } from "./program";
-import { configMapYaml, find, list, obj, Obj, ofType, podSpecOf as podSpec } from "./resources";
+import { configMapYaml, find, list, obj, Obj, ofType, podSpecOf as podSpec, strings } from "./resources";
 const workloadTypes = [
     "kubernetes:apps/v1:Deployment",
     "kubernetes:apps/v1:StatefulSet",
@@ -171,7 +171,7 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             expect(obj(d.inputs.spec).replicas).toBe(sso.replicas);
             const container = list(podSpec(d).containers)[0];
             expect(String(container.image)).toMatch(/^quay\.io\/oauth2-proxy\/oauth2-proxy:v7\.15\.([2-9]|\d{2,})$/);
-            const args = list(container.args).map(String);
+            const args = strings(container.args);
             expect(args).toEqual(
                 expect.arrayContaining([
                     `--oidc-issuer-url=${sso.issuerUrl}`,
@@ -196,9 +196,7 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             const providerCa = config().sso.providerCa;
             const d = find(resources(), "kubernetes:apps/v1:Deployment", "oauth2-proxy");
             const container = list(podSpec(d).containers)[0];
-            const caArg = list(container.args)
-                .map(String)
-                .find((a) => a.startsWith("--provider-ca-file="));
+            const caArg = strings(container.args).find((a) => a.startsWith("--provider-ca-file="));
             if (providerCa === undefined) {
                 expect(caArg).toBeUndefined();
                 return;

@@ -5,7 +5,7 @@ import type { SimulatedResource } from "../../stacks/simulate";
 
 export const projectDir = join(__dirname, "..", "..");
 
-export { list, obj, podSpecOf, text } from "../../stacks/resource-view";
+export { list, obj, podSpecOf, strings, text } from "../../stacks/resource-view";
 export type { Obj } from "../../stacks/resource-view";
 import { obj, type Obj } from "../../stacks/resource-view";
 

@@ -6,7 +6,7 @@ import type { StackConfig } from "../../../stacks/schema";
 import { simulateProgram } from "../../../stacks/simulate";
 import { readStackFile } from "../../../stacks/stack-file";
 import { runDir, Started, stop, waitFor } from "../../e2e/support/processes";
-import { list, obj, Obj, projectDir, simulateVariant } from "../../support/resources";
+import { list, obj, Obj, projectDir, simulateVariant, strings } from "../../support/resources";
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
@@ -354,7 +354,7 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
                 writeFileSync(caFile, decode("ca.crt"));
                 expect(certificateText(decode("tls.crt"), [], caFile)).toMatch(/: OK/);
                 const sans = certificateText(decode("tls.crt"), ["-ext", "subjectAltName"]);
-                for (const dns of list(spec.dnsNames).map(String)) expect(sans).toContain(`DNS:${dns}`);
+                for (const dns of strings(spec.dnsNames)) expect(sans).toContain(`DNS:${dns}`);
             }
             // The names the clients dial: Jaeger and the cleaner reach Elasticsearch by its Service name.
             const esCert = certificates.find((c) => metadataOf(c.object).name === "elasticsearch-tls");

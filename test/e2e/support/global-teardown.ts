@@ -26,4 +26,5 @@ export default function globalTeardown(): void {
             rmSync(join(runDir, entry, "etcd"), { recursive: true, force: true });
     }
     rmSync(join(runDir, "rabbitmq", "mnesia"), { recursive: true, force: true });
+    rmSync(join(runDir, "prometheus", "data"), { recursive: true, force: true });
 }
