@@ -26,8 +26,8 @@ import { alertRulesInput, scrapeInterval } from "../../components/monitoring";
 import { renderOrderFlowDashboard, spanKind } from "../../renderers/grafana-dashboard";
 import { renderAlertRules } from "../../renderers/prometheus-rules";
 import { expand, legend, rateInterval, serviceChoices, timeseriesPanels } from "./support/grafana";
-import { Prometheus, PromSeries, query, queryRange, rules, scrapedTwice, startPrometheus } from "./support/prometheus";
-import { runDir, stop, stopAll, waitFor } from "./support/processes";
+import { Prometheus, PromSeries, query, queryRange, rules, startPrometheus } from "./support/prometheus";
+import { runDir, sleep, stop, stopAll, waitFor } from "./support/processes";
 import { Postgres, RabbitMq, startPostgres, startRabbitMq, stopEpmd } from "./support/servers";
 import { renderedInjection, StandIns, startStandIns, warmUp } from "./support/stand-ins";
 import { tools } from "./support/tools";
@@ -635,26 +635,33 @@ describe("the dashboard and the alert rules, on the real Prometheus scraping the
     });
     const scrapeSeconds = Number.parseInt(scrapeInterval, 10);
 
+    let services: string[] = [];
+
     it("every panel's query runs and has series under the labels it groups by", async () => {
+        const rate = rateInterval(scrapeSeconds, scrapeSeconds);
+        const titles = timeseriesPanels(dashboard).map((p) => p.title);
+        const results: Record<string, PromSeries[][]> = {};
+        const withData = (): string[] =>
+            Object.entries(results)
+                .filter(([, targets]) => targets.some((series) => series.length > 0))
+                .map(([title]) => title);
+        // A rate needs two scrapes that saw the series: up to two scrape intervals after the spans.
         await waitFor(
-            "Prometheus to scrape every target twice",
-            () => scrapedTwice(prometheus, scrapeJobs),
+            "every panel to have series",
+            async () => {
+                services = await serviceChoices(dashboard, prometheus);
+                for (const panel of timeseriesPanels(dashboard))
+                    results[panel.title] = await Promise.all(
+                        panel.targets.map((t) => query(prometheus, expand(t.expr, services, rate))),
+                    );
+                return withData().length === titles.length;
+            },
             4 * scrapeSeconds * 1000,
-            1000,
-        );
-        const services = await serviceChoices(dashboard, prometheus);
+            2000,
+        ).catch(() => undefined);
         // The picker offers the instrumented workloads that sent spans, and not the platform's own (Jaeger's).
         expect(services.sort()).toEqual(["crm-api", "mes-api", "shop-api"]);
-        const rate = rateInterval(scrapeSeconds, scrapeSeconds);
-        const results: Record<string, PromSeries[][]> = {};
-        for (const panel of timeseriesPanels(dashboard))
-            results[panel.title] = await Promise.all(
-                panel.targets.map((t) => query(prometheus, expand(t.expr, services, rate))),
-            );
-        const withData = Object.entries(results)
-            .filter(([, targets]) => targets.some((series) => series.length > 0))
-            .map(([title]) => title);
-        expect(withData).toEqual(timeseriesPanels(dashboard).map((p) => p.title));
+        expect(withData()).toEqual(titles);
         // The collectors register their counters at zero: the dev run dropped no trace too early.
         const droppedTooEarly = results["Traces dropped too early"][0].map((s) => Number(s.value?.[1]));
         expect(droppedTooEarly).toEqual([0]);
@@ -695,7 +702,30 @@ describe("the dashboard and the alert rules, on the real Prometheus scraping the
         process.stdout.write(
             `span metrics series after the seed chains (dev pipeline): ${seriesByName.map((s) => `${s.metric.__name__} ${s.value?.[1]}`).join(", ")}\n`,
         );
+    });
 
+    /**
+     * The series the README's picture is drawn from (scripts/dashboard-picture.ts), written to the run
+     * directory. DASHBOARD_PICTURE_SECONDS=N first sends the dev chains N seconds more (an order a
+     * second, every tenth failing, every fifteenth slow), so the lines have more than a few points.
+     */
+    afterAll(async () => {
+        if (prometheus === undefined || services.length === 0) return;
+        const extraSeconds = Number(process.env.DASHBOARD_PICTURE_SECONDS ?? "0");
+        for (let i = 0; i < extraSeconds; i++) {
+            const id = orderId(`picture-${i}`);
+            const kind = i % 10 === 9 ? "fail" : i % 15 === 14 ? "slow" : "";
+            await Promise.all([
+                request("PUT", `${apps.mes}/orders/${id}`, id, { item: "ring" }),
+                request("POST", `${apps.mes}/orders/${id}/price`, id),
+                request("POST", `${apps.shop}/orders/${id}`, id, {}),
+                kind === ""
+                    ? request("GET", `${apps.mes}/orders/${id}/active`, id)
+                    : request("POST", `${apps.mes}/orders/${id}/${kind}`, id),
+                sleep(1000),
+            ]);
+        }
+        if (extraSeconds > 0) await sleep(2 * scrapeSeconds * 1000);
         // The series the README's picture is drawn from (scripts/dashboard-picture.ts).
         const end = Date.now() / 1000;
         const step = 5;
@@ -726,7 +756,7 @@ describe("the dashboard and the alert rules, on the real Prometheus scraping the
             join(runDir, "dashboard-series.json"),
             JSON.stringify({ title: dashboard.title, from: prometheusStarted, to: end, panels: picture }, null, 2),
         );
-    });
+    }, 600000);
 
     it("the duration exemplars carry the trace id of a trace Jaeger holds", async () => {
         const bucket = spanMetricNames.durationBucket;

@@ -125,9 +125,3 @@ export async function rules(prom: Prometheus): Promise<PromRule[]> {
     const body = (await res.json()) as { data: { groups: { rules: PromRule[] }[] } };
     return body.data.groups.flatMap((g) => g.rules);
 }
-
-/** Whether every target has been scraped at least twice (a rate needs two samples). */
-export async function scrapedTwice(prom: Prometheus, jobs: string[]): Promise<boolean> {
-    const counts = await query(prom, `count_over_time(up[10m])`);
-    return jobs.every((job) => counts.some((s) => s.metric.job === job && Number(s.value?.[1]) >= 2));
-}
