@@ -4,6 +4,32 @@ import js from "@eslint/js";
 import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
+// Layers point one way: config ← renderers ← components ← composition (stacks/) ← program (index.ts);
+// harness/ (the mock harness and the real-binary drivers) sits above them, tests and benchmarks on top.
+const above = {
+    config: ["renderers", "components", "stacks", "harness", "test", "bench", "index"],
+    renderers: ["components", "stacks", "harness", "test", "bench", "index"],
+    components: ["stacks", "harness", "test", "bench", "index"],
+    stacks: ["harness", "test", "bench", "index"],
+    harness: ["test", "bench"],
+    bench: ["test"],
+    scripts: ["test", "bench"],
+};
+const layerRules = Object.entries(above).map(([layer, forbidden]) => ({
+    files: [`${layer}/**/*.ts`],
+    rules: {
+        "no-restricted-imports": [
+            "error",
+            {
+                patterns: forbidden.map((name) => ({
+                    group: [`../${name}`, `../${name}/*`, `../../${name}`, `../../${name}/*`],
+                    message: `${layer}/ may not import from ${name}: layers point one way (see eslint.config.mjs).`,
+                })),
+            },
+        ],
+    },
+}));
+
 export default tseslint.config(
     { ignores: ["**/node_modules/**", "e2e/**", "sso/**", "bench/results/**", "**/*.js", "**/*.mjs"] },
     js.configs.recommended,
@@ -27,4 +53,5 @@ export default tseslint.config(
             ],
         },
     },
+    ...layerRules,
 );

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "./stacks/config";
+import { parseStackConfig } from "./config/config";
 import { deployPlatform } from "./stacks/platform";
 
 // Validate the whole configuration before a single resource is registered.

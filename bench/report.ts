@@ -1,6 +1,6 @@
-import type { StackConfig } from "../stacks/schema";
+import type { StackConfig } from "../config/schema";
 import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
-import type { Outage, Restart } from "../test/e2e/support/resilience";
+import type { Outage, Restart } from "../harness/resilience";
 import {
     confirmationWindows,
     MemoryBurst,

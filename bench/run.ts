@@ -6,13 +6,13 @@ import { execFileSync } from "child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parseArgs } from "util";
-import { parseStackConfig } from "../stacks/config";
-import { readStackFile } from "../stacks/stack-file";
-import { stopAll } from "../test/e2e/support/processes";
-import { projectDir } from "../test/support/resources";
-import type { StackConfig } from "../stacks/schema";
+import { parseStackConfig } from "../config/config";
+import { readStackFile } from "../config/stack-file";
+import { stopAll } from "../harness/processes";
+import { projectDir } from "../harness/project";
+import type { StackConfig } from "../config/schema";
 import { BenchResults, renderReport } from "./report";
-import { backendOutage, gatewayRestart } from "../test/e2e/support/resilience";
+import { backendOutage, gatewayRestart } from "../harness/resilience";
 import {
     captureProfile,
     costRate,

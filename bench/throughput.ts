@@ -5,15 +5,15 @@ import { goMemLimit, toCollectorYaml } from "../renderers/collector-common";
 import type { CollectorConfig } from "../renderers/collector-types";
 import { queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
 import { spanMetricNames } from "../renderers/span-metrics";
-import { parseStackConfig } from "../stacks/config";
-import { readStackFile } from "../stacks/stack-file";
-import type { StackConfig } from "../stacks/schema";
-import { Collector, loopback, startAgent, startCollector, startGateway } from "../test/e2e/support/pipeline";
-import { freePort, runDir, sleep, stop } from "../test/e2e/support/processes";
-import { tools } from "../test/e2e/support/tools";
-import { projectDir } from "../test/support/resources";
-import { sendLoad } from "../test/e2e/support/load";
-import { cpuSeconds, median, metric, rssMiB, samples } from "../test/e2e/support/metrics";
+import { parseStackConfig } from "../config/config";
+import { readStackFile } from "../config/stack-file";
+import type { StackConfig } from "../config/schema";
+import { Collector, loopback, startAgent, startCollector, startGateway } from "../harness/pipeline";
+import { freePort, runDir, sleep, stop } from "../harness/processes";
+import { tools } from "../harness/tools";
+import { projectDir } from "../harness/project";
+import { sendLoad } from "../harness/load";
+import { cpuSeconds, median, metric, rssMiB, samples } from "../harness/metrics";
 
 export const dev = parseStackConfig(readStackFile(projectDir, "dev"));
 /** The cost is measured with the prod stack's agent: its PII rules are the ones that run at volume. */

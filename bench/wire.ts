@@ -1,10 +1,10 @@
 import { spawn } from "child_process";
 import { createServer, Socket } from "net";
-import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../test/e2e/support/pipeline";
-import { freePort, sleep, start, stop } from "../test/e2e/support/processes";
-import { tools } from "../test/e2e/support/tools";
-import { servicesDir } from "../test/e2e/support/stand-ins";
-import { cpuSeconds, median } from "../test/e2e/support/metrics";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../harness/pipeline";
+import { freePort, sleep, start, stop } from "../harness/processes";
+import { tools } from "../harness/tools";
+import { servicesDir } from "../harness/stand-ins";
+import { cpuSeconds, median } from "../harness/metrics";
 import { prod, startBare } from "./throughput";
 
 /** A TCP relay that counts the bytes clients send. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentConfigInput, renderAgentConfig } from "../renderers/agent-config";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import type { PiiConfig } from "../stacks/schema";
+import type { PiiConfig } from "../config/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, restrictedPodSecurity } from "./pod-conventions";
 

@@ -8,7 +8,7 @@ import {
     renderGatewayConfig,
     spanMetricsPodPort,
 } from "../renderers/gateway-config";
-import type { SamplingConfig } from "../stacks/schema";
+import type { SamplingConfig } from "../config/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, restrictedPodSecurity } from "./pod-conventions";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dashboardConfigMapData, renderOrderFlowDashboard } from "../renderers/grafana-dashboard";
 import { AlertRulesInput, PrometheusRuleSpec, renderAlertRules } from "../renderers/prometheus-rules";
-import type { MonitoringConfig, StackConfig } from "../stacks/schema";
+import type { MonitoringConfig, StackConfig } from "../config/schema";
 import { agentName } from "./collector-agent";
 import { customResource } from "./custom-resources";
 import { indexCleanerName } from "./index-cleaner";

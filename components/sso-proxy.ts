@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { oauth2ProxyMetricsPort, oauth2ProxyPort, renderOAuth2ProxyArgs, secretEnv } from "../renderers/oauth2-proxy";
-import type { SsoConfig } from "../stacks/schema";
+import type { SsoConfig } from "../config/schema";
 import {
     httpProbe,
     platformLabels,

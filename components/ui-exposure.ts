@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig } from "../stacks/schema";
+import type { ExposureConfig } from "../config/schema";
 import { renderVpnEnforcement, VpnEnforcement } from "../renderers/vpn-enforcement";
 import { CertificateSpec, customResource } from "./custom-resources";
 import { platformLabels } from "./pod-conventions";

@@ -1,4 +1,4 @@
-import type { WorkloadLanguage } from "../stacks/schema";
+import type { WorkloadLanguage } from "../config/schema";
 import pinned from "../versions.json";
 
 /**

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { injectionAnnotations, instrumentationChecksum, InstrumentationSpec } from "../renderers/instrumentation";
-import type { Workload } from "../stacks/schema";
+import type { Workload } from "../config/schema";
 
 export interface WorkloadInjectionArgs {
     workloads: Workload[];

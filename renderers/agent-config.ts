@@ -1,4 +1,4 @@
-import type { PiiConfig } from "../stacks/schema";
+import type { PiiConfig } from "../config/schema";
 import type {
     CollectorConfig,
     ListenAddresses,

@@ -1,4 +1,4 @@
-import type { SamplingConfig } from "../stacks/schema";
+import type { SamplingConfig } from "../config/schema";
 import type { CollectorConfig, ListenAddresses, TailSamplingPolicy } from "./collector-types";
 import { memoryLimiter, telemetry } from "./collector-common";
 import { renderSpanMetricsConnector, semconvStatements } from "./span-metrics";

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import type { WorkloadLanguage } from "../stacks/schema";
+import type { WorkloadLanguage } from "../config/schema";
 
 /** Typed spec of the OpenTelemetry Operator's `Instrumentation` (opentelemetry.io/v1alpha1). */
 export interface EnvVar {

@@ -4,7 +4,7 @@
  * its own enforcing object or annotation, and an unknown one is refused by the config check unless
  * its annotation is named (`custom`).
  */
-import type { GatewayController, IngressController } from "../stacks/schema";
+import type { GatewayController, IngressController } from "../config/schema";
 
 /** The annotation each Ingress controller reads its client allowlist from (Traefik uses a Middleware instead). */
 export const allowlistAnnotation: Record<Exclude<IngressController, "traefik" | "custom">, string> = {

@@ -9,9 +9,9 @@ import { join } from "path";
 import { PolicyConfigError, PolicyOverrides, reconcile } from "../policies/config";
 import { evaluate, ReportedViolation } from "../policies/evaluate";
 import { rules } from "../policies/rules";
-import { ConfigError } from "../stacks/config";
-import { simulateProgram, SimulatedResource, Simulation } from "../stacks/simulate";
-import { readStackFile } from "../stacks/stack-file";
+import { ConfigError } from "../config/config";
+import { simulateProgram, SimulatedResource, Simulation } from "../harness/simulate";
+import { readStackFile } from "../config/stack-file";
 import { summarize } from "./summary";
 
 const projectDir = join(__dirname, "..");

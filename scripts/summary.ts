@@ -1,5 +1,5 @@
-import { list, obj, Obj, text } from "../stacks/resource-view";
-import type { SimulatedResource, Simulation } from "../stacks/simulate";
+import { list, obj, Obj, text } from "../harness/resource-view";
+import type { SimulatedResource, Simulation } from "../harness/simulate";
 
 function podDetail(spec: Obj): string {
     const template = obj(obj(spec.template).spec);

@@ -14,8 +14,8 @@ import { UiExposure } from "../components/ui-exposure";
 import { platformImages } from "../components/versions";
 import { WorkloadInjection } from "../components/workload-injection";
 import { renderInstrumentationSpec } from "../renderers/instrumentation";
-import { storageBudget } from "./storage-budget";
-import type { StackConfig } from "./schema";
+import { storageBudget } from "../config/storage-budget";
+import type { StackConfig } from "../config/schema";
 
 export const instrumentationName = "tracing";
 export const operatorNamespace = "opentelemetry-operator-system";

@@ -3,7 +3,7 @@ import { copyHeaderStatements, renderAgentConfig } from "../renderers/agent-conf
 import { maskPattern, scrubGroups } from "../renderers/pii";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen, RedactionConfig, TransformConfig } from "../renderers/collector-types";
-import { parseStackConfig } from "../stacks/config";
+import { parseStackConfig } from "../config/config";
 import { requiredConfig } from "./support/minimal-config";
 
 const config = parseStackConfig(requiredConfig);

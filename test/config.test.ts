@@ -1,5 +1,5 @@
-import { ConfigError, parseStackConfig } from "../stacks/config";
-import { readStackFile } from "../stacks/stack-file";
+import { ConfigError, parseStackConfig } from "../config/config";
+import { readStackFile } from "../config/stack-file";
 import { exposureConfig, requiredConfig, ssoConfig } from "./support/minimal-config";
 import { projectDir } from "./support/resources";
 

@@ -1,5 +1,5 @@
 import { mirrored, platformImages } from "../components/versions";
-import type { SimulatedResource } from "../stacks/simulate";
+import type { SimulatedResource } from "../harness/simulate";
 import { list, obj, simulateVariant } from "./support/resources";
 const mirror = "registry.jewellery.internal/mirror";
 

@@ -5,12 +5,12 @@ import {
     InjectedWorkload,
     operatorEnv,
     renderedInstrumentations,
-} from "./e2e/support/operator-injection";
+} from "../harness/operator-injection";
 import { simulateVariant } from "./support/resources";
 
 /*
  * The e2e stand-ins take their environment from our rendered Instrumentation the way the Operator
- * computes it (test/e2e/support/operator-injection.ts). These tests pin that computation: a change
+ * computes it (harness/operator-injection.ts). These tests pin that computation: a change
  * to the Instrumentation reaches the stand-ins, and the Operator's precedence rules hold.
  */
 

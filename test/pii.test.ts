@@ -8,7 +8,7 @@ import {
     scrubGroups,
     unscannablePattern,
 } from "../renderers/pii";
-import { parseStackConfig } from "../stacks/config";
+import { parseStackConfig } from "../config/config";
 import { requiredConfig } from "./support/minimal-config";
 import {
     credentialsArb,

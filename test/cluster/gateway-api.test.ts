@@ -1,4 +1,4 @@
-import { readStackFile } from "../../stacks/stack-file";
+import { readStackFile } from "../../config/stack-file";
 import { projectDir } from "../support/resources";
 import { describeClusterDeploy } from "./support/deploy-suite";
 

@@ -1,5 +1,5 @@
 import { gatewayTerminationGraceSeconds } from "../../renderers/gateway-config";
-import { gatewayRestart, Restart } from "./support/resilience";
+import { gatewayRestart, Restart } from "../../harness/resilience";
 
 // 15 s of load at 400 spans/s; Jaeger is frozen throughout, and the gateway is stopped mid-load,
 // past its decision wait, holding both queued exports and traces still waiting for a decision.

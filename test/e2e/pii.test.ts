@@ -1,8 +1,8 @@
 import { randomBytes } from "crypto";
 import fc from "fast-check";
-import { parseStackConfig } from "../../stacks/config";
-import type { StackConfig } from "../../stacks/schema";
-import { readStackFile } from "../../stacks/stack-file";
+import { parseStackConfig } from "../../config/config";
+import type { StackConfig } from "../../config/schema";
+import { readStackFile } from "../../config/stack-file";
 import { projectDir } from "../support/resources";
 import { mustSurvive, mustSurviveArb, personalDataArb, Planted } from "../support/pii-shapes";
 import { findTraces, getTrace } from "./support/jaeger-api";
@@ -17,8 +17,8 @@ import {
     str,
     strs,
 } from "./support/otlp-capture";
-import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
-import { stopAll, waitFor } from "./support/processes";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../../harness/pipeline";
+import { stopAll, waitFor } from "../../harness/processes";
 
 /*
  * Personal data in every field a span carries, through the real collector with the agent config the

@@ -5,11 +5,11 @@ import { promisify } from "util";
 import { stringify } from "yaml";
 import { alertRulesInput } from "../../components/monitoring";
 import { AlertRule, renderAlertRules } from "../../renderers/prometheus-rules";
-import { parseStackConfig } from "../../stacks/config";
-import { readStackFile } from "../../stacks/stack-file";
+import { parseStackConfig } from "../../config/config";
+import { readStackFile } from "../../config/stack-file";
 import { projectDir } from "../support/resources";
-import { runDir } from "./support/processes";
-import { tools } from "./support/tools";
+import { runDir } from "../../harness/processes";
+import { tools } from "../../harness/tools";
 
 /*
  * The PrometheusRule the prod stack deploys, checked and unit-tested by the real promtool at the

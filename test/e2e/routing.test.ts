@@ -1,13 +1,13 @@
 import { randomBytes } from "crypto";
-import { parseStackConfig } from "../../stacks/config";
-import type { StackConfig } from "../../stacks/schema";
-import { readStackFile } from "../../stacks/stack-file";
+import { parseStackConfig } from "../../config/config";
+import type { StackConfig } from "../../config/schema";
+import { readStackFile } from "../../config/stack-file";
 import { projectDir } from "../support/resources";
 import { getTrace } from "./support/jaeger-api";
-import { metric } from "./support/metrics";
+import { metric } from "../../harness/metrics";
 import { OtlpSpan, sendOtlp, str } from "./support/otlp-capture";
-import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
-import { stopAll, waitFor } from "./support/processes";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../../harness/pipeline";
+import { stopAll, waitFor } from "../../harness/processes";
 
 /*
  * Trace-consistent routing with the prod stack's topology: the agent's load_balancing exporter in

@@ -4,15 +4,15 @@ import { alertRulesInput } from "../../components/monitoring";
 import { renderOrderFlowDashboard } from "../../renderers/grafana-dashboard";
 import { renderAlertRules } from "../../renderers/prometheus-rules";
 import { spanMetricNames } from "../../renderers/span-metrics";
-import { parseStackConfig } from "../../stacks/config";
-import type { StackConfig } from "../../stacks/schema";
-import { readStackFile } from "../../stacks/stack-file";
+import { parseStackConfig } from "../../config/config";
+import type { StackConfig } from "../../config/schema";
+import { readStackFile } from "../../config/stack-file";
 import { projectDir } from "../support/resources";
 import { findTraces } from "./support/jaeger-api";
-import { samples, sumWhere } from "./support/metrics";
-import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
-import { stopAll, waitFor } from "./support/processes";
-import { tools } from "./support/tools";
+import { samples, sumWhere } from "../../harness/metrics";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../../harness/pipeline";
+import { stopAll, waitFor } from "../../harness/processes";
+import { tools } from "../../harness/tools";
 
 /*
  * The gateway's span metrics count every span, before tail sampling keeps its share: two pipelines

@@ -2,9 +2,9 @@ import { execFile } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { promisify } from "util";
-import { parseStackConfig } from "../../stacks/config";
-import type { StackConfig } from "../../stacks/schema";
-import { readStackFile } from "../../stacks/stack-file";
+import { parseStackConfig } from "../../config/config";
+import type { StackConfig } from "../../config/schema";
+import { readStackFile } from "../../config/stack-file";
 import { projectDir, text as scalarText } from "../support/resources";
 import { versions } from "../../components/versions";
 import { spanMetricNames } from "../../renderers/span-metrics";
@@ -20,17 +20,17 @@ import {
     servicesIn,
     tag,
 } from "./support/jaeger-api";
-import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./support/pipeline";
-import { samples, sumWhere } from "./support/metrics";
+import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../../harness/pipeline";
+import { samples, sumWhere } from "../../harness/metrics";
 import { alertRulesInput, scrapeInterval } from "../../components/monitoring";
 import { renderOrderFlowDashboard, spanKind } from "../../renderers/grafana-dashboard";
 import { renderAlertRules } from "../../renderers/prometheus-rules";
 import { expand, legend, rateInterval, serviceChoices, timeseriesPanels } from "./support/grafana";
 import { Prometheus, PromSeries, query, queryRange, rules, startPrometheus } from "./support/prometheus";
-import { runDir, sleep, stop, stopAll, waitFor } from "./support/processes";
-import { Postgres, RabbitMq, startPostgres, startRabbitMq, stopEpmd } from "./support/servers";
-import { renderedInjection, StandIns, startStandIns, warmUp } from "./support/stand-ins";
-import { tools } from "./support/tools";
+import { runDir, sleep, stop, stopAll, waitFor } from "../../harness/processes";
+import { Postgres, RabbitMq, startPostgres, startRabbitMq, stopEpmd } from "../../harness/servers";
+import { renderedInjection, StandIns, startStandIns, warmUp } from "../../harness/stand-ins";
+import { tools } from "../../harness/tools";
 
 /*
  * The company's seed trace chains (price calculation, order confirmation, a reseller's order, active
@@ -452,7 +452,7 @@ describe("personal data arrives masked or not at all", () => {
 
     // @opentelemetry/instrumentation-http records url.query form-encoded
     // ("email=anna%40example.com&phone=+7+912+345+67+89&card=4111+1111+1111+1111"): the default masks
-    // (stacks/schema.ts defaultPiiMasks) match those forms too.
+    // (config/schema.ts defaultPiiMasks) match those forms too.
     it("e-mail, phone and card number are masked in the URL as the HTTP instrumentation records it (encoded)", async () => {
         const t = await traceOf("shop-api", orderId("pii"), ["shop-api"]);
         const text = JSON.stringify(t.spans.map((s) => [s.operationName, s.tags]));

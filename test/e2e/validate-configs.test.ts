@@ -4,8 +4,8 @@ import { join } from "path";
 import type { CheckReport } from "../../scripts/check";
 import { find, obj, runCheck } from "../support/resources";
 import { mountConfigMaps, renderedContainer, withMountedFiles } from "./support/mounts";
-import { runDir } from "./support/processes";
-import { tools } from "./support/tools";
+import { runDir } from "../../harness/processes";
+import { tools } from "../../harness/tools";
 
 // The configs exactly as the ConfigMaps of `npm run check -- --stack <s> --json` hold them, written
 // to the run directory (they are kept there for a look after a failure).

@@ -4,10 +4,10 @@ import { request as httpsRequest } from "https";
 import { join } from "path";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
 import type { CheckReport } from "../../scripts/check";
-import { startJaeger } from "../e2e/support/pipeline";
+import { startJaeger } from "../../harness/pipeline";
 import { mountConfigMaps, overrideFlags, renderedContainer, RenderedContainer } from "../e2e/support/mounts";
-import { freePort, portOpen, runDir, start, stopAll, waitFor } from "../e2e/support/processes";
-import { tools } from "../e2e/support/tools";
+import { freePort, portOpen, runDir, start, stopAll, waitFor } from "../../harness/processes";
+import { tools } from "../../harness/tools";
 import { find, obj, projectDir, runCheck } from "../support/resources";
 import { makeTestTls, TestTls } from "./support/tls";
 

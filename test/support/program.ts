@@ -1,7 +1,7 @@
-import { parseStackConfig } from "../../stacks/config";
-import type { StackConfig } from "../../stacks/schema";
-import { simulateProgram, Simulation } from "../../stacks/simulate";
-import { readStackFile } from "../../stacks/stack-file";
+import { parseStackConfig } from "../../config/config";
+import type { StackConfig } from "../../config/schema";
+import { simulateProgram, Simulation } from "../../harness/simulate";
+import { readStackFile } from "../../config/stack-file";
 import { projectDir } from "./resources";
 
 export interface StackRun {

@@ -1,13 +1,14 @@
 import { execFileSync, spawnSync } from "child_process";
 import { join } from "path";
 import { parse } from "yaml";
-import type { SimulatedResource } from "../../stacks/simulate";
+import type { SimulatedResource } from "../../harness/simulate";
 
-export const projectDir = join(__dirname, "..", "..");
+export { projectDir, simulateVariant } from "../../harness/project";
+import { projectDir } from "../../harness/project";
 
-export { list, obj, podSpecOf, strings, text } from "../../stacks/resource-view";
-export type { Obj } from "../../stacks/resource-view";
-import { obj, type Obj } from "../../stacks/resource-view";
+export { list, obj, podSpecOf, strings, text } from "../../harness/resource-view";
+export type { Obj } from "../../harness/resource-view";
+import { obj, type Obj } from "../../harness/resource-view";
 
 /** `kubernetes:apps/v1:DaemonSet` → `{ apiVersion: "apps/v1", kind: "DaemonSet" }`; null for non-Kubernetes types. */
 export function kubernetesKind(type: string): { apiVersion: string; kind: string } | null {
@@ -79,32 +80,4 @@ export function validateAgainstUpstreamSchemas(objects: Obj[]): SchemaResult[] {
         encoding: "utf8",
     });
     return JSON.parse(out) as SchemaResult[];
-}
-
-/**
- * The simulation of a committed stack with some keys changed (a variant or a day-2 change), in a
- * process of its own: the program runs once per process under Pulumi mocks.
- */
-export function simulateVariant(
-    stack: string,
-    overrides: Record<string, string>,
-    priorState?: Record<string, Record<string, unknown>>,
-): SimulatedResource[] {
-    const out = execFileSync(
-        process.execPath,
-        [
-            "-r",
-            "ts-node/register/transpile-only",
-            join(__dirname, "simulate-variant.ts"),
-            JSON.stringify({ stack, overrides, priorState }),
-        ],
-        {
-            cwd: projectDir,
-            encoding: "utf8",
-            maxBuffer: 64 * 1024 * 1024,
-            // A refused configuration is an expected outcome in some tests: its message is in the error.
-            stdio: ["ignore", "pipe", "pipe"],
-        },
-    );
-    return JSON.parse(out) as SimulatedResource[];
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { versions } from "../../../components/versions";
-import { toolsDir } from "../../e2e/support/tools";
+import { toolsDir } from "../../../harness/tools";
 
 /**
  * The Kubernetes the cluster suite runs, where `npm run tools` builds it (versions.json

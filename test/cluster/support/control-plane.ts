@@ -1,6 +1,6 @@
 import { readdirSync } from "fs";
 import { join } from "path";
-import { freePort, runDir, start, Started, stop, waitFor } from "../../e2e/support/processes";
+import { freePort, runDir, start, Started, stop, waitFor } from "../../../harness/processes";
 import { ApiClient } from "./api-client";
 import { clusterTool } from "./cluster-tools";
 import { Kubectl } from "./kubectl";

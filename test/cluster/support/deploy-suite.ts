@@ -1,11 +1,11 @@
 import { execFileSync } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
-import { parseStackConfig } from "../../../stacks/config";
-import type { StackConfig } from "../../../stacks/schema";
-import { simulateProgram } from "../../../stacks/simulate";
-import { readStackFile } from "../../../stacks/stack-file";
-import { runDir, Started, stop, waitFor } from "../../e2e/support/processes";
+import { parseStackConfig } from "../../../config/config";
+import type { StackConfig } from "../../../config/schema";
+import { simulateProgram } from "../../../harness/simulate";
+import { readStackFile } from "../../../config/stack-file";
+import { runDir, Started, stop, waitFor } from "../../../harness/processes";
 import { list, obj, Obj, projectDir, simulateVariant, strings } from "../../support/resources";
 import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";

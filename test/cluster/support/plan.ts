@@ -1,4 +1,4 @@
-import type { SimulatedResource } from "../../../stacks/simulate";
+import type { SimulatedResource } from "../../../harness/simulate";
 import { obj, Obj } from "../../support/resources";
 
 /** One Kubernetes object the program registers, as the provider would send it to the API server. */

@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
-import type { StackConfig, Workload } from "../../../stacks/schema";
+import type { StackConfig, Workload } from "../../../config/schema";
 import { obj, Obj } from "../../support/resources";
 import type { ControlPlane } from "./control-plane";
 import type { Kubectl } from "./kubectl";

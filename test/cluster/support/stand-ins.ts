@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parseAllDocuments } from "yaml";
-import { start, Started, waitFor } from "../../e2e/support/processes";
+import { start, Started, waitFor } from "../../../harness/processes";
 import { obj, Obj } from "../../support/resources";
 import { clusterTool } from "./cluster-tools";
 import type { ControlPlane } from "./control-plane";

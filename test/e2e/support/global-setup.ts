@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { projectDir } from "../../support/resources";
-import { crmApiJar, missingTools } from "./tools";
+import { crmApiJar, missingTools } from "../../../harness/tools";
 
 /**
  * Before any e2e test: one scratch directory for the run (E2E_RUN_DIR, inherited by the tests) and a

@@ -1,6 +1,6 @@
 import { createServer, Server } from "http";
-import { Collector, loopback, startCollector } from "./pipeline";
-import { freePort } from "./processes";
+import { Collector, loopback, startCollector } from "../../../harness/pipeline";
+import { freePort } from "../../../harness/processes";
 
 /** OTLP/JSON as the collector's otlp_http exporter writes it (and as a test sends it). */
 export interface OtlpValue {

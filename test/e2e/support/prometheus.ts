@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import type { PrometheusRuleSpec } from "../../../renderers/prometheus-rules";
-import { freePort, httpOk, runDir, start, Started, waitFor } from "./processes";
-import { tools } from "./tools";
+import { freePort, httpOk, runDir, start, Started, waitFor } from "../../../harness/processes";
+import { tools } from "../../../harness/tools";
 
 /**
  * The real Prometheus (the pinned module's server, without service discovery) scraping the e2e

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
-import { renderAgentConfig } from "../../../renderers/agent-config";
-import { goMemLimit, toCollectorYaml } from "../../../renderers/collector-common";
-import type { ListenAddresses } from "../../../renderers/collector-types";
-import { queueBytesFor, renderGatewayConfig } from "../../../renderers/gateway-config";
-import { renderJaegerConfig, toJaegerYaml } from "../../../renderers/jaeger-config";
-import type { SamplingConfig, StackConfig } from "../../../stacks/schema";
+import { renderAgentConfig } from "../renderers/agent-config";
+import { goMemLimit, toCollectorYaml } from "../renderers/collector-common";
+import type { ListenAddresses } from "../renderers/collector-types";
+import { queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
+import { renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
+import type { SamplingConfig, StackConfig } from "../config/schema";
 import { freePort, httpOk, runDir, start, Started, waitFor } from "./processes";
 import { tools } from "./tools";
 

@@ -1,7 +1,7 @@
 import { existsSync } from "fs";
 import { join } from "path";
-import type { InstrumentationSpec } from "../../../renderers/instrumentation";
-import { projectDir, simulateVariant } from "../../support/resources";
+import type { InstrumentationSpec } from "../renderers/instrumentation";
+import { projectDir, simulateVariant } from "./project";
 import { InjectedWorkload, injectedWorkloads, operatorEnv, renderedInstrumentations } from "./operator-injection";
 import { freePort, start, Started, waitFor } from "./processes";
 import type { Postgres } from "./servers";

@@ -2,10 +2,10 @@
  * Failure scenarios on the real agent → gateway → Jaeger pipeline: the gateway stopped and started
  * again, Jaeger frozen. Shared by the end-to-end test (which asserts) and the benchmark (which reports).
  */
-import { gatewayTerminationGraceSeconds } from "../../../renderers/gateway-config";
-import { parseStackConfig } from "../../../stacks/config";
-import { readStackFile } from "../../../stacks/stack-file";
-import { projectDir } from "../../support/resources";
+import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
+import { parseStackConfig } from "../config/config";
+import { readStackFile } from "../config/stack-file";
+import { projectDir } from "./project";
 import { sendSpans } from "./load";
 import { metric } from "./metrics";
 import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "./pipeline";

@@ -1,6 +1,6 @@
-import type { EnvVar, InstrumentationSpec } from "../../../renderers/instrumentation";
-import type { SimulatedResource } from "../../../stacks/simulate";
-import type { WorkloadLanguage } from "../../../stacks/schema";
+import type { EnvVar, InstrumentationSpec } from "../renderers/instrumentation";
+import type { SimulatedResource } from "./simulate";
+import type { WorkloadLanguage } from "../config/schema";
 
 /**
  * The environment the OpenTelemetry Operator (0.158.0, internal/instrumentation/sdk.go) gives an

@@ -1,8 +1,8 @@
 import { existsSync } from "fs";
 import { homedir } from "os";
 import { join } from "path";
-import { versions } from "../../../components/versions";
-import { projectDir } from "../../support/resources";
+import { versions } from "../components/versions";
+import { projectDir } from "./project";
 
 /**
  * Where `npm run tools` (scripts/install-tools.sh) puts the pinned upstream binaries:

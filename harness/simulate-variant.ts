@@ -3,9 +3,9 @@
  * runs once per process under Pulumi mocks, so a second configuration needs a process of its own.
  * node -r ts-node/register/transpile-only simulate-variant.ts '<{"stack": "dev", "overrides": {...}}>'
  */
-import { simulateProgram } from "../../stacks/simulate";
-import { readStackFile } from "../../stacks/stack-file";
-import { projectDir } from "./resources";
+import { readStackFile } from "../config/stack-file";
+import { projectDir } from "./project";
+import { simulateProgram } from "./simulate";
 
 const { stack, overrides, priorState } = JSON.parse(process.argv[2] ?? "{}") as {
     stack: string;
