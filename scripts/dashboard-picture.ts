@@ -43,7 +43,7 @@ const sso = resolve(__dirname, "..", "sso", "node_modules");
 const { chromium } = require(join(sso, "playwright-core")) as typeof import("playwright-core");
 
 const width = 1600;
-const rowHeight = 34;
+const rowHeight = 42;
 
 async function main(): Promise<void> {
     const input = JSON.parse(readFileSync(inputFile, "utf8")) as PictureInput;
@@ -60,10 +60,10 @@ async function main(): Promise<void> {
             .panel { position: absolute; background: #181b1f; border: 1px solid #2c3235; border-radius: 2px; box-sizing: border-box; }
             .panel h2 { font-size: 13px; font-weight: 500; margin: 6px 8px; }
             .empty { color: #8e8e8e; margin: 40px auto; text-align: center; }
-            .u-legend { font-size: 11px; color: #ccccdc; text-align: left; }
-            .u-legend .u-marker { width: 10px; height: 3px; }
-            .u-legend th { font-weight: 400; }
-            .u-legend tr { display: table-row; }
+            .u-legend { font-size: 11px; color: #ccccdc; text-align: left; margin: 2px 8px; }
+            .u-legend.u-inline tr { margin-right: 12px; }
+            .u-legend .u-marker { width: 12px; height: 3px; margin-right: 4px; }
+            .u-legend th, .u-legend .u-label { font-weight: 400; }
         </style></head><body><h1>${input.title}</h1><div id="grid" style="position:relative"></div></body></html>`);
         await page.addStyleTag({ path: join(sso, "uplot", "dist", "uPlot.min.css") });
         await page.addScriptTag({ path: join(sso, "uplot", "dist", "uPlot.iife.min.js") });
@@ -97,10 +97,16 @@ function draw(args: { input: PictureInput; width: number; rowHeight: number }): 
         if (v === null) return "";
         if (unit === "percentunit") return `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
         if (unit === "ms") return v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
-        if (unit === "ops") return `${v < 1 ? v.toFixed(2) : v.toFixed(1)}/s`;
+        if (unit === "ops") return `${v < 0.1 ? v.toFixed(3) : v < 1 ? v.toFixed(2) : v.toFixed(1)}/s`;
         return String(v);
     };
-    for (const panel of input.panels) {
+    for (const given of input.panels) {
+        // Series without a single value (an operation that had no traffic in the window) are left
+        // out of the picture: Grafana lists them in the legend, where they only crowd it.
+        const panel = {
+            ...given,
+            series: given.series.filter((s) => s.values.some(([, v]) => Number.isFinite(Number(v)))),
+        };
         const el = document.createElement("div");
         el.className = "panel";
         const box = {
@@ -131,14 +137,16 @@ function draw(args: { input: PictureInput; width: number; rowHeight: number }): 
                 );
             }),
         ];
-        const legendRows = Math.min(panel.series.length, 5);
+        // Inline legend entries, about 36 characters wide each.
+        const perLine = Math.max(1, Math.floor((box.width - 16) / 260));
+        const legendRows = Math.ceil(panel.series.length / perLine);
         const uPlotCtor = (
             window as unknown as { uPlot: new (opts: object, data: unknown[], target: HTMLElement) => unknown }
         ).uPlot;
         new uPlotCtor(
             {
                 width: box.width - 12,
-                height: box.height - 44 - legendRows * 17,
+                height: box.height - 40 - legendRows * 18,
                 legend: { show: true, live: false },
                 cursor: { show: false },
                 scales: {
