@@ -2,13 +2,20 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
 
+/** Where the Pulumi CLI looks for a stack's settings unless `--config-file` names another file. */
+export const stackFilePath = (projectDir: string, stack: string): string => join(projectDir, `Pulumi.${stack}.yaml`);
+
 /**
  * Reads `Pulumi.<stack>.yaml` into the flat string map Pulumi hands a program: scalars as text,
  * objects and lists as JSON. Encrypted (`secure:`) values cannot be decrypted without the CLI, so
  * they become a recognisable placeholder.
  */
 export function readStackFile(projectDir: string, stack: string): Record<string, string> {
-    const file = join(projectDir, `Pulumi.${stack}.yaml`);
+    return readStackFileAt(stackFilePath(projectDir, stack));
+}
+
+/** A stack file at any path, as `pulumi --config-file` takes one. */
+export function readStackFileAt(file: string): Record<string, string> {
     const doc: unknown = parse(readFileSync(file, "utf8"));
     const config = doc !== null && typeof doc === "object" && "config" in doc ? doc.config : {};
     if (config === null || typeof config !== "object") return {};

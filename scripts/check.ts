@@ -1,7 +1,7 @@
 /**
  * The offline check: runs the program for a stack under Pulumi mocks (no cluster, no CLI), says
  * what would be deployed and runs the policy pack over it.
- * `npm run check -- --stack dev [--json] [--policy-config FILE]`.
+ * `npm run check -- --stack dev [--json] [--policy-config FILE] [--config-file FILE]`.
  * Exit codes: 0 fine, 1 a mandatory policy is violated, 2 configuration error, 64 usage error.
  */
 import { existsSync, readFileSync } from "fs";
@@ -11,30 +11,35 @@ import { evaluate, ReportedViolation } from "../policies/evaluate";
 import { rules } from "../policies/rules";
 import { ConfigError } from "../config/config";
 import { simulateProgram, SimulatedResource, Simulation } from "../harness/simulate";
-import { readStackFile } from "../config/stack-file";
+import { readStackFileAt, stackFilePath } from "../config/stack-file";
 import { summarize } from "./summary";
 
 const projectDir = join(__dirname, "..");
 
 function usage(message: string): never {
-    process.stderr.write(`${message}\nusage: npm run check -- --stack NAME [--json] [--policy-config FILE]\n`);
+    process.stderr.write(
+        `${message}\nusage: npm run check -- --stack NAME [--json] [--policy-config FILE] [--config-file FILE]\n`,
+    );
     process.exit(64);
 }
 
-function parseArgs(argv: string[]): { stack: string; json: boolean; policyConfig?: string } {
+function parseArgs(argv: string[]): { stack: string; json: boolean; policyConfig?: string; configFile?: string } {
     let stack: string | undefined;
     let json = false;
     let policyConfig: string | undefined;
+    let configFile: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") json = true;
         else if (arg === "--policy-config") policyConfig = argv[++i];
+        // As `pulumi --config-file`: the stack's settings from another file than Pulumi.<stack>.yaml.
+        else if (arg === "--config-file") configFile = argv[++i];
         else if (arg === "--stack" || arg === "-s") stack = argv[++i];
         else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
         else usage(`unknown argument: ${arg}`);
     }
     if (stack === undefined || stack === "") usage("--stack is required");
-    return { stack, json, policyConfig };
+    return { stack, json, policyConfig, configFile };
 }
 
 /**
@@ -72,13 +77,13 @@ export interface CheckReport {
 }
 
 async function main(): Promise<void> {
-    const { stack, json, policyConfig } = parseArgs(process.argv.slice(2));
+    const { stack, json, policyConfig, configFile } = parseArgs(process.argv.slice(2));
     const overrides = readPolicyConfig(policyConfig);
-    if (!existsSync(join(projectDir, `Pulumi.${stack}.yaml`)))
-        usage(`no stack file Pulumi.${stack}.yaml in ${projectDir}`);
+    const file = configFile ?? stackFilePath(projectDir, stack);
+    if (!existsSync(file)) usage(`no stack file ${file}`);
     let simulation: Simulation;
     try {
-        simulation = await simulateProgram(stack, readStackFile(projectDir, stack));
+        simulation = await simulateProgram(stack, readStackFileAt(file));
     } catch (err) {
         if (err instanceof ConfigError) {
             process.stderr.write(`stack ${stack}: ${err.message}\n`);

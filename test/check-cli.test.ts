@@ -3,10 +3,10 @@ import { join } from "path";
 import type { CheckReport } from "../scripts/check";
 import { stringify } from "yaml";
 import { requiredValues, ssoConfig } from "./support/minimal-config";
-import { find, obj, projectDir, runCheck } from "./support/resources";
+import { find, obj, projectDir, runCheck, scratchDir } from "./support/resources";
 
 const badStack = `test-bad-${process.pid}`;
-const badFile = join(projectDir, `Pulumi.${badStack}.yaml`);
+const badFile = join(scratchDir, `Pulumi.${badStack}.yaml`);
 
 afterAll(() => unlinkSync(badFile));
 
@@ -33,7 +33,7 @@ describe("npm run check", () => {
 
     it("exits 2 and names the key on a bad configuration, before any resource", () => {
         writeFileSync(badFile, "config:\n  tracing:retentionDays: 400\n");
-        const run = runCheck(["--stack", badStack, "--json"]);
+        const run = runCheck(["--stack", badStack, "--json", "--config-file", badFile]);
         expect(run.status).toBe(2);
         expect(run.stdout).toBe("");
         expect(run.stderr).toContain("tracing:retentionDays must be an integer from 1 to 90, got 400");
@@ -52,7 +52,7 @@ describe("npm run check", () => {
                 },
             }),
         );
-        const run = runCheck(["--stack", badStack, "--json"]);
+        const run = runCheck(["--stack", badStack, "--json", "--config-file", badFile]);
         expect(run.status).toBe(0);
         const report = JSON.parse(run.stdout) as CheckReport;
         expect(report.stack).toBe(badStack);
@@ -63,6 +63,6 @@ describe("npm run check", () => {
     it("explains a missing stack file", () => {
         const run = runCheck(["--stack", "nosuchstack"]);
         expect(run.status).toBe(64);
-        expect(run.stderr).toContain("no stack file Pulumi.nosuchstack.yaml");
+        expect(run.stderr).toContain(`no stack file ${join(projectDir, "Pulumi.nosuchstack.yaml")}`);
     });
 });

@@ -12,7 +12,7 @@ import {
     stackFileText,
     stackResources,
 } from "./support/policy-variants";
-import { projectDir } from "./support/resources";
+import { scratchDir } from "./support/resources";
 
 // The modes neither committed stack uses: the UI on a Gateway API HTTPRoute, Elasticsearch outside the cluster.
 const stack = `test-policy-modes-${process.pid}`;
@@ -20,7 +20,7 @@ const externalUrl = "https://es.data.jewellery.internal:9200";
 let resources: PolicyInput[];
 
 beforeAll(() => {
-    const file = join(projectDir, `Pulumi.${stack}.yaml`);
+    const file = join(scratchDir, `Pulumi.${stack}.yaml`);
     writeFileSync(
         file,
         stackFileText({
@@ -41,7 +41,7 @@ beforeAll(() => {
         }),
     );
     try {
-        resources = stackResources(stack);
+        resources = stackResources(stack, file);
     } finally {
         unlinkSync(file);
     }

@@ -16,7 +16,7 @@ import {
     stackFileText,
     stackResources,
 } from "./support/policy-variants";
-import { projectDir, runCheck } from "./support/resources";
+import { projectDir, runCheck, scratchDir } from "./support/resources";
 
 const stacks: Record<string, PolicyInput[]> = {};
 
@@ -174,8 +174,8 @@ describe("policy settings", () => {
 
 describe("npm run check with the policy pack", () => {
     const stack = `test-policy-${process.pid}`;
-    const file = join(projectDir, `Pulumi.${stack}.yaml`);
-    const settings = join(projectDir, `Pulumi.test-policy-${process.pid}.json`);
+    const file = join(scratchDir, `Pulumi.${stack}.yaml`);
+    const settings = join(scratchDir, `policy-settings-${process.pid}.json`);
     afterEach(() => {
         for (const f of [file, settings]) {
             try {
@@ -190,7 +190,7 @@ describe("npm run check with the policy pack", () => {
 
     it("exits 1 naming the policy when a stack opens the UI to the Internet", () => {
         writeStack({ "tracing:exposure": { ...exposureConfig, sourceRanges: ["0.0.0.0/0"] } });
-        const run = runCheck(["--stack", stack, "--json"]);
+        const run = runCheck(["--stack", stack, "--json", "--config-file", file]);
         expect(run.status).toBe(1);
         expect(run.stderr).toContain("ingress-vpn-only");
         expect((JSON.parse(run.stdout) as CheckReport).violations.map((v) => v.policy)).toEqual(["ingress-vpn-only"]);
@@ -198,7 +198,7 @@ describe("npm run check with the policy pack", () => {
 
     it("exits 1 naming the policy when retention is above the maximum (stdout and stderr), 0 with a looser --policy-config", () => {
         writeStack({ "tracing:retentionDays": 45 });
-        const run = runCheck(["--stack", stack]);
+        const run = runCheck(["--stack", stack, "--config-file", file]);
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("[mandatory] retention-within-limits: jaeger-es-index-cleaner keeps 45 days");
         expect(run.stderr).toContain(
@@ -209,14 +209,14 @@ describe("npm run check with the policy pack", () => {
             settings,
             JSON.stringify({ "retention-within-limits": { maxRetentionDays: 60 }, "workload-hardening": "mandatory" }),
         );
-        const looser = runCheck(["--stack", stack, "--json", "--policy-config", settings]);
+        const looser = runCheck(["--stack", stack, "--json", "--policy-config", settings, "--config-file", file]);
         expect(looser.status).toBe(0);
         expect((JSON.parse(looser.stdout) as CheckReport).violations).toEqual([]);
     });
 
     it("exits 1 naming the policy when a stack trusts forwarded headers from anywhere (SSO bypass)", () => {
         writeStack({ "tracing:exposure": { ...exposureConfig, proxyRanges: ["0.0.0.0/0"] } });
-        const run = runCheck(["--stack", stack, "--json"]);
+        const run = runCheck(["--stack", stack, "--json", "--config-file", file]);
         expect(run.status).toBe(1);
         expect((JSON.parse(run.stdout) as CheckReport).violations.map((v) => v.policy)).toEqual(["sso-proxy-secure"]);
         expect(run.stderr).toContain("sso-proxy-secure: oauth2-proxy oauth2-proxy: narrow --trusted-proxy-ip");
@@ -238,7 +238,7 @@ describe("npm run check with the policy pack", () => {
 
     it("cannot turn SSO off at all: the configuration itself is refused (exit 2)", () => {
         writeFileSync(file, stackFileText({ ...requiredValues, "tracing:sso": undefined }));
-        const run = runCheck(["--stack", stack]);
+        const run = runCheck(["--stack", stack, "--config-file", file]);
         expect(run.status).toBe(2);
         expect(run.stderr).toContain("tracing:sso must be an object");
     });

@@ -4,8 +4,13 @@ import type { CheckReport } from "../../scripts/check";
 import { runCheck } from "./resources";
 
 /** What `npm run check --json` registers for a stack, as policies see it (inputs as props). */
-export function stackResources(stack: string): PolicyInput[] {
-    const run = runCheck(["--stack", stack, "--json"]);
+export function stackResources(stack: string, configFile?: string): PolicyInput[] {
+    const run = runCheck([
+        "--stack",
+        stack,
+        "--json",
+        ...(configFile === undefined ? [] : ["--config-file", configFile]),
+    ]);
     if (run.status !== 0) throw new Error(`npm run check --stack ${stack} exited ${String(run.status)}: ${run.stderr}`);
     return (JSON.parse(run.stdout) as CheckReport).resources
         .filter((r) => r.readId === undefined)

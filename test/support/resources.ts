@@ -1,10 +1,15 @@
 import { execFileSync, spawnSync } from "child_process";
+import { mkdtempSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
 import type { SimulatedResource } from "../../harness/simulate";
 
 export { projectDir, simulateVariant } from "../../harness/project";
 import { projectDir } from "../../harness/project";
+
+/** A directory of this test process's own for the stack files it writes: never the project root. */
+export const scratchDir = mkdtempSync(join(tmpdir(), "tracing-unit-"));
 
 export { list, obj, podSpecOf, strings, text } from "../../harness/resource-view";
 export type { Obj } from "../../harness/resource-view";
