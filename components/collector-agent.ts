@@ -5,7 +5,7 @@ import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
 import type { PiiConfig } from "../config/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
-import { platformLabels, restrictedPodSecurity } from "./pod-conventions";
+import { platformLabels, podSelector, restrictedPodSecurity } from "./pod-conventions";
 
 export interface CollectorAgentArgs {
     /** The image to run (pinned in versions.json, through the configured mirror). */
@@ -41,7 +41,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
         super("tracing:platform:CollectorAgent", name, {}, opts);
         const ns = args.namespace;
         const labels = platformLabels(agentName, "collector-agent");
-        const selector = { "app.kubernetes.io/name": agentName };
+        const selector = podSelector(agentName);
 
         this.configYaml = toCollectorYaml(
             renderAgentConfig({

@@ -10,7 +10,7 @@ import {
 } from "../renderers/gateway-config";
 import type { SamplingConfig } from "../config/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
-import { platformLabels, restrictedPodSecurity } from "./pod-conventions";
+import { onePodAtATime, platformLabels, podSelector, restrictedPodSecurity } from "./pod-conventions";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 
 export interface CollectorGatewayArgs {
@@ -51,7 +51,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
         super("tracing:platform:CollectorGateway", name, {}, opts);
         const ns = args.namespace;
         const labels = platformLabels(gatewayName, "collector-gateway");
-        const selector = { "app.kubernetes.io/name": gatewayName };
+        const selector = podSelector(gatewayName);
 
         this.configYaml = toCollectorYaml(
             renderGatewayConfig({
@@ -157,14 +157,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.statefulSet] },
         );
-        new k8s.policy.v1.PodDisruptionBudget(
-            name,
-            {
-                metadata: { name: gatewayName, namespace: ns, labels },
-                spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-            },
-            { parent: this },
-        );
+        onePodAtATime(name, { name: gatewayName, namespace: ns, labels }, selector, { parent: this });
         this.registerOutputs({ service: gatewayName, replicas: args.replicas });
     }
 }

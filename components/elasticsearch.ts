@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CertificateSpec, customResource } from "./custom-resources";
+import { serverCertificate } from "./custom-resources";
 import {
     renderRoles,
     renderUsers,
@@ -11,7 +11,7 @@ import {
     storageUser,
 } from "../renderers/elasticsearch-realm";
 import { httpsProbeCommand } from "./elasticsearch-probe";
-import { platformLabels, restrictedContainerSecurity } from "./pod-conventions";
+import { onePodAtATime, platformLabels, podSelector, restrictedContainerSecurity } from "./pod-conventions";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 
 /** How Jaeger and the index cleaner reach Elasticsearch, in-cluster or external. */
@@ -114,7 +114,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         super("tracing:platform:Elasticsearch", name, {}, opts);
         const ns = args.namespace;
         const labels = platformLabels(elasticsearchName, "trace-storage");
-        const selector = { "app.kubernetes.io/name": elasticsearchName };
+        const selector = podSelector(elasticsearchName);
         const headless = `${elasticsearchName}-nodes`;
 
         // The superuser's password only bootstraps the node; clients log in as least-privilege users.
@@ -136,26 +136,21 @@ export class Elasticsearch extends pulumi.ComponentResource {
         const realm = this.fileRealm(name, ns, labels, args.indexPrefix);
 
         const tlsSecret = `${elasticsearchName}-tls`;
-        const certificate = customResource<CertificateSpec>(
+        const certificate = serverCertificate(
             `${name}-tls`,
             {
-                apiVersion: "cert-manager.io/v1",
-                kind: "Certificate",
-                metadata: { name: tlsSecret, namespace: ns, labels },
-                spec: {
-                    secretName: tlsSecret,
-                    dnsNames: [
-                        elasticsearchName,
-                        `${elasticsearchName}.${ns}.svc`,
-                        `${elasticsearchName}.${ns}.svc.cluster.local`,
-                        `*.${headless}.${ns}.svc.cluster.local`,
-                    ],
-                    duration: "2160h",
-                    renewBefore: "360h",
-                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-                    usages: ["server auth", "client auth", "digital signature", "key encipherment"],
-                    issuerRef: { name: args.issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
-                },
+                secretName: tlsSecret,
+                namespace: ns,
+                labels,
+                dnsNames: [
+                    elasticsearchName,
+                    `${elasticsearchName}.${ns}.svc`,
+                    `${elasticsearchName}.${ns}.svc.cluster.local`,
+                    `*.${headless}.${ns}.svc.cluster.local`,
+                ],
+                // Its nodes present it to each other too (transport TLS).
+                usages: ["server auth", "client auth", "digital signature", "key encipherment"],
+                issuerName: args.issuerName,
             },
             { parent: this, dependsOn: args.certManagerReady },
         );
@@ -339,14 +334,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
             { parent: this, dependsOn: [statefulSet] },
         );
         if (args.nodes > 1) {
-            new k8s.policy.v1.PodDisruptionBudget(
-                name,
-                {
-                    metadata: { name: elasticsearchName, namespace: ns, labels },
-                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-                },
-                { parent: this },
-            );
+            onePodAtATime(name, { name: elasticsearchName, namespace: ns, labels }, selector, { parent: this });
         }
 
         this.connection = {

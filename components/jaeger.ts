@@ -12,7 +12,9 @@ import type { ElasticsearchConnection } from "./elasticsearch";
 import {
     downwardEnv,
     httpProbe,
+    onePodAtATime,
     platformLabels,
+    podSelector,
     resources,
     restrictedContainerSecurity,
     restrictedPodSecurity,
@@ -77,7 +79,7 @@ export class Jaeger extends pulumi.ComponentResource {
 
         for (const d of this.deployments) {
             const labels = platformLabels(d.name, `jaeger-${d.role}`);
-            const selector = { "app.kubernetes.io/name": d.name };
+            const selector = podSelector(d.name);
             const yaml = toJaegerYaml(
                 renderJaegerConfig({
                     role: d.role,
@@ -180,14 +182,7 @@ export class Jaeger extends pulumi.ComponentResource {
                 { parent: this },
             );
             if (d.replicas > 1) {
-                new k8s.policy.v1.PodDisruptionBudget(
-                    `${name}-${d.name}`,
-                    {
-                        metadata: { name: d.name, namespace: ns, labels },
-                        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-                    },
-                    { parent: this },
-                );
+                onePodAtATime(`${name}-${d.name}`, { name: d.name, namespace: ns, labels }, selector, { parent: this });
             }
         }
 
@@ -205,7 +200,7 @@ export class Jaeger extends pulumi.ComponentResource {
                 },
                 spec: {
                     type: "ClusterIP",
-                    selector: { "app.kubernetes.io/name": collector.name },
+                    selector: podSelector(collector.name),
                     ports: [{ name: "otlp-grpc", port: jaegerPodListen.otlpGrpcPort, targetPort: "otlp-grpc" }],
                 },
             },
@@ -221,7 +216,7 @@ export class Jaeger extends pulumi.ComponentResource {
                 },
                 spec: {
                     type: "ClusterIP",
-                    selector: { "app.kubernetes.io/name": query.name },
+                    selector: podSelector(query.name),
                     ports: [
                         { name: "query-http", port: jaegerPodListen.queryHttpPort, targetPort: "query-http" },
                         { name: "query-grpc", port: jaegerPodListen.queryGrpcPort, targetPort: "query-grpc" },

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 /**
  * What every pod of ours shares: the labels objects carry, the Pod Security `restricted` contexts,
  * probes, resource requests and limits, and the downward-API environment.
@@ -15,6 +16,26 @@ export function platformLabels(name: string, component: string): Record<string, 
         "app.kubernetes.io/part-of": "tracing-platform",
         "app.kubernetes.io/managed-by": "pulumi",
     };
+}
+
+/** The label a workload's pods are selected by: its Service, PodDisruptionBudget and NetworkPolicies. */
+export const podSelector = (name: string): Record<string, string> => ({ "app.kubernetes.io/name": name });
+
+/**
+ * A PodDisruptionBudget that lets drains and node upgrades take one pod of a replicated workload
+ * at a time.
+ */
+export function onePodAtATime(
+    resourceName: string,
+    metadata: { name: string; namespace: string; labels: Record<string, string> },
+    selector: Record<string, string>,
+    opts: pulumi.CustomResourceOptions,
+): k8s.policy.v1.PodDisruptionBudget {
+    return new k8s.policy.v1.PodDisruptionBudget(
+        resourceName,
+        { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+        opts,
+    );
 }
 
 /** The Pod Security `restricted` profile for a container, with a read-only root filesystem. */

@@ -5,7 +5,9 @@ import { oauth2ProxyMetricsPort, oauth2ProxyPort, renderOAuth2ProxyArgs, secretE
 import type { SsoConfig } from "../config/schema";
 import {
     httpProbe,
+    onePodAtATime,
     platformLabels,
+    podSelector,
     resources,
     restrictedContainerSecurity,
     restrictedPodSecurity,
@@ -39,7 +41,7 @@ export class SsoProxy extends pulumi.ComponentResource {
         const ns = args.namespace;
         const sso = args.sso;
         const labels = platformLabels(ssoProxyName, "sso");
-        const selector = { "app.kubernetes.io/name": ssoProxyName };
+        const selector = podSelector(ssoProxyName);
 
         // oauth2-proxy first base64-decodes the cookie secret and keeps the result when it is 16, 24 or
         // 32 bytes long: 32 alphanumerics are valid base64 and decode to 24 bytes, an AES-192 key.
@@ -152,14 +154,7 @@ export class SsoProxy extends pulumi.ComponentResource {
             { parent: this },
         );
         if (sso.replicas > 1) {
-            new k8s.policy.v1.PodDisruptionBudget(
-                name,
-                {
-                    metadata: { name: ssoProxyName, namespace: ns, labels },
-                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-                },
-                { parent: this },
-            );
+            onePodAtATime(name, { name: ssoProxyName, namespace: ns, labels }, selector, { parent: this });
         }
         this.registerOutputs({ service: ssoProxyName });
     }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "../config/schema";
 import { renderVpnEnforcement, VpnEnforcement } from "../renderers/vpn-enforcement";
-import { CertificateSpec, customResource } from "./custom-resources";
+import { customResource, serverCertificate } from "./custom-resources";
 import { platformLabels } from "./pod-conventions";
 
 export interface UiExposureArgs {
@@ -48,21 +48,9 @@ export class UiExposure extends pulumi.ComponentResource {
         const labels = platformLabels(uiName, "ui-exposure");
 
         // A VPN-only host cannot answer ACME HTTP-01, so the certificate comes from a CA issuer.
-        const certificate = customResource<CertificateSpec>(
+        const certificate = serverCertificate(
             `${name}-tls`,
-            {
-                apiVersion: "cert-manager.io/v1",
-                kind: "Certificate",
-                metadata: { name: uiTlsSecret, namespace: ns, labels },
-                spec: {
-                    secretName: uiTlsSecret,
-                    dnsNames: [e.host],
-                    duration: "2160h",
-                    renewBefore: "360h",
-                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-                    issuerRef: { name: args.issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
-                },
-            },
+            { secretName: uiTlsSecret, namespace: ns, labels, dnsNames: [e.host], issuerName: args.issuerName },
             { parent: this, dependsOn: args.certManagerReady },
         );
 

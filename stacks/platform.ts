@@ -11,6 +11,7 @@ import { NetworkPolicies } from "../components/network-policies";
 import { OtelOperator } from "../components/otel-operator";
 import { SsoProxy, ssoProxyName } from "../components/sso-proxy";
 import { UiExposure } from "../components/ui-exposure";
+import { podSelector } from "../components/pod-conventions";
 import { platformImages } from "../components/versions";
 import { WorkloadInjection } from "../components/workload-injection";
 import { renderInstrumentationSpec } from "../renderers/instrumentation";
@@ -19,8 +20,6 @@ import type { StackConfig } from "../config/schema";
 
 export const instrumentationName = "tracing";
 export const operatorNamespace = "opentelemetry-operator-system";
-
-const byName = (name: string) => ({ "app.kubernetes.io/name": name });
 
 /** Who scrapes the metrics ports, and where Jaeger's Monitor tab queries (tracing:monitoring). */
 function prometheusReach(
@@ -178,16 +177,16 @@ export function deployPlatform(config: StackConfig) {
             namespace: ns,
             workloadNamespaces: [...new Set(config.workloads.map((w) => w.namespace))],
             selectors: {
-                agent: byName("otel-agent"),
-                gateway: byName(gateway.serviceName),
-                jaegerCollector: byName(collectorPods?.name ?? "jaeger"),
-                jaegerQuery: byName(queryPods?.name ?? "jaeger"),
-                ssoProxy: byName(ssoProxyName),
-                indexCleaner: byName(indexCleanerName),
+                agent: podSelector("otel-agent"),
+                gateway: podSelector(gateway.serviceName),
+                jaegerCollector: podSelector(collectorPods?.name ?? "jaeger"),
+                jaegerQuery: podSelector(queryPods?.name ?? "jaeger"),
+                ssoProxy: podSelector(ssoProxyName),
+                indexCleaner: podSelector(indexCleanerName),
             },
             storage:
                 esConfig.mode === "in-cluster"
-                    ? { kind: "in-cluster", selector: elasticsearch.podSelector ?? byName("elasticsearch") }
+                    ? { kind: "in-cluster", selector: elasticsearch.podSelector ?? podSelector("elasticsearch") }
                     : {
                           kind: "external",
                           ranges: esConfig.egressRanges,
@@ -208,15 +207,15 @@ export function deployPlatform(config: StackConfig) {
             namespace: ns,
             monitoring: config.monitoring,
             targets: [
-                { name: "otel-agent", selector: byName("otel-agent"), ports: ["metrics"] },
+                { name: "otel-agent", selector: podSelector("otel-agent"), ports: ["metrics"] },
                 {
                     name: gateway.serviceName,
-                    selector: byName(gateway.serviceName),
+                    selector: podSelector(gateway.serviceName),
                     ports: ["metrics", "span-metrics"],
                     honorLabels: true,
                 },
-                ...jaeger.deployments.map((d) => ({ name: d.name, selector: byName(d.name), ports: ["metrics"] })),
-                { name: ssoProxyName, selector: byName(ssoProxyName), ports: ["metrics"] },
+                ...jaeger.deployments.map((d) => ({ name: d.name, selector: podSelector(d.name), ports: ["metrics"] })),
+                { name: ssoProxyName, selector: podSelector(ssoProxyName), ports: ["metrics"] },
             ],
             rules: alertRulesInput(config),
             dashboard: { services: config.workloads.map((w) => w.name), slowTraceMs: config.sampling.slowTraceMs },
