@@ -361,10 +361,10 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
             if (config.elasticsearch.mode === "in-cluster") {
                 expect(esCert).toBeDefined();
                 const esHost = `elasticsearch.${config.namespace}.svc.cluster.local`;
-                expect(list(obj(esCert?.object.spec).dnsNames)).toContain(esHost);
+                expect(strings(obj(esCert?.object.spec).dnsNames)).toContain(esHost);
             }
             const ui = certificates.find((c) => metadataOf(c.object).name === "jaeger-ui-tls");
-            expect(list(obj(ui?.object.spec).dnsNames)).toContain(config.exposure.host);
+            expect(strings(obj(ui?.object.spec).dnsNames)).toContain(config.exposure.host);
         }, 180000);
 
         it("finds every Secret and key, ConfigMap, claim and ServiceAccount our pods reference", () => {
