@@ -1,23 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentConfigInput, renderAgentConfig } from "../renderers/agent-config";
+import { renderAgentConfig } from "../renderers/agent-config";
 import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen } from "../renderers/collector-types";
-import type { PiiConfig } from "../config/schema";
+import type { AgentConfig, StackConfig } from "../config/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { platformLabels, podSelector, restrictedPodSecurity } from "./pod-conventions";
 
-export interface CollectorAgentArgs {
+export interface CollectorAgentArgs
+    extends
+        Pick<AgentConfig, "memoryMiB" | "cpu" | "exportCompression">,
+        Pick<StackConfig, "orderIdHeader" | "orderIdPathPattern" | "userIdHeader" | "pii"> {
     /** The image to run (pinned in versions.json, through the configured mirror). */
     image: string;
     namespace: string;
-    memoryMiB: number;
-    cpu: string;
-    orderIdHeader: string;
-    orderIdPathPattern: string;
-    userIdHeader: string;
-    pii: PiiConfig;
-    exportCompression: AgentConfigInput["exportCompression"];
     /** Headless Service of the gateway, which the load_balancing exporter resolves through the API. */
     gatewayService: string;
     gatewayPort: number;
@@ -57,56 +53,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
             }),
         );
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            name,
-            { metadata: { name: agentName, namespace: ns, labels } },
-            { parent: this },
-        );
-        // k8s_attributes reads pods, namespaces and replicasets (for the deployment name) cluster-wide.
-        const clusterRole = new k8s.rbac.v1.ClusterRole(
-            name,
-            {
-                metadata: { name: `tracing-${agentName}`, labels },
-                rules: [
-                    { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
-                    { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
-                ],
-            },
-            { parent: this },
-        );
-        new k8s.rbac.v1.ClusterRoleBinding(
-            name,
-            {
-                metadata: { name: `tracing-${agentName}`, labels },
-                roleRef: {
-                    apiGroup: "rbac.authorization.k8s.io",
-                    kind: "ClusterRole",
-                    name: clusterRole.metadata.name,
-                },
-                subjects: [{ kind: "ServiceAccount", name: agentName, namespace: ns }],
-            },
-            { parent: this },
-        );
-        // The load_balancing exporter's k8s resolver watches the gateway's EndpointSlices in our namespace only.
-        const role = new k8s.rbac.v1.Role(
-            `${name}-resolver`,
-            {
-                metadata: { name: `${agentName}-resolver`, namespace: ns, labels },
-                rules: [
-                    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
-                ],
-            },
-            { parent: this },
-        );
-        new k8s.rbac.v1.RoleBinding(
-            `${name}-resolver`,
-            {
-                metadata: { name: `${agentName}-resolver`, namespace: ns, labels },
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-                subjects: [{ kind: "ServiceAccount", name: agentName, namespace: ns }],
-            },
-            { parent: this },
-        );
+        const serviceAccount = this.access(name, ns, labels);
 
         const configMap = new k8s.core.v1.ConfigMap(
             name,
@@ -163,5 +110,62 @@ export class CollectorAgent extends pulumi.ComponentResource {
         );
         this.otlpHttpEndpoint = `http://${agentName}.${ns}.svc.cluster.local:${podListen.otlpHttpPort}`;
         this.registerOutputs({ otlpHttpEndpoint: this.otlpHttpEndpoint });
+    }
+
+    /**
+     * The agent's identity and what it may read: k8s_attributes reads pods, namespaces and replicasets
+     * (for the deployment name) cluster-wide; the load_balancing exporter's k8s resolver watches the
+     * gateway's EndpointSlices in our namespace only.
+     */
+    private access(name: string, ns: string, labels: Record<string, string>): k8s.core.v1.ServiceAccount {
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            name,
+            { metadata: { name: agentName, namespace: ns, labels } },
+            { parent: this },
+        );
+        const clusterRole = new k8s.rbac.v1.ClusterRole(
+            name,
+            {
+                metadata: { name: `tracing-${agentName}`, labels },
+                rules: [
+                    { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
+                    { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+                ],
+            },
+            { parent: this },
+        );
+        new k8s.rbac.v1.ClusterRoleBinding(
+            name,
+            {
+                metadata: { name: `tracing-${agentName}`, labels },
+                roleRef: {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: clusterRole.metadata.name,
+                },
+                subjects: [{ kind: "ServiceAccount", name: agentName, namespace: ns }],
+            },
+            { parent: this },
+        );
+        const role = new k8s.rbac.v1.Role(
+            `${name}-resolver`,
+            {
+                metadata: { name: `${agentName}-resolver`, namespace: ns, labels },
+                rules: [
+                    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+                ],
+            },
+            { parent: this },
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-resolver`,
+            {
+                metadata: { name: `${agentName}-resolver`, namespace: ns, labels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: agentName, namespace: ns }],
+            },
+            { parent: this },
+        );
+        return serviceAccount;
     }
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { InClusterElasticsearchConfig } from "../config/schema";
 import { serverCertificate } from "./custom-resources";
 import {
     renderRoles,
@@ -25,17 +26,14 @@ export interface ElasticsearchConnection {
     podSelector?: Record<string, string>;
 }
 
-export interface ElasticsearchArgs {
+/** `indexPrefix`: Jaeger's; the users' privileges reach only these indices. */
+export interface ElasticsearchArgs extends Pick<
+    InClusterElasticsearchConfig,
+    "nodes" | "storageGi" | "storageClass" | "cpu" | "memoryMiB" | "indexPrefix"
+> {
     /** The image to run (pinned in versions.json, through the configured mirror). */
     image: string;
     namespace: string;
-    nodes: number;
-    storageGi: number;
-    storageClass?: string;
-    cpu: string;
-    memoryMiB: number;
-    /** Jaeger's index prefix: the users' privileges reach only these indices. */
-    indexPrefix: string;
     /** ClusterIssuer that signs the HTTP and transport certificates. */
     issuerName: string;
     certManagerReady: pulumi.Resource[];
@@ -117,80 +115,11 @@ export class Elasticsearch extends pulumi.ComponentResource {
         const selector = podSelector(elasticsearchName);
         const headless = `${elasticsearchName}-nodes`;
 
-        // The superuser's password only bootstraps the node; clients log in as least-privilege users.
-        const password = new random.RandomPassword(
-            `${name}-password`,
-            { length: 32, special: false },
-            { parent: this },
-        );
-        const credentials = new k8s.core.v1.Secret(
-            `${name}-credentials`,
-            {
-                metadata: { name: `${elasticsearchName}-credentials`, namespace: ns, labels },
-                type: "Opaque",
-                stringData: { username: "elastic", password: password.result },
-            },
-            { parent: this },
-        );
-
+        const credentials = this.superuser(name, ns, labels);
         const realm = this.fileRealm(name, ns, labels, args.indexPrefix);
-
-        const tlsSecret = `${elasticsearchName}-tls`;
-        const certificate = serverCertificate(
-            `${name}-tls`,
-            {
-                secretName: tlsSecret,
-                namespace: ns,
-                labels,
-                dnsNames: [
-                    elasticsearchName,
-                    `${elasticsearchName}.${ns}.svc`,
-                    `${elasticsearchName}.${ns}.svc.cluster.local`,
-                    `*.${headless}.${ns}.svc.cluster.local`,
-                ],
-                // Its nodes present it to each other too (transport TLS).
-                usages: ["server auth", "client auth", "digital signature", "key encipherment"],
-                issuerName: args.issuerName,
-            },
-            { parent: this, dependsOn: args.certManagerReady },
-        );
-
-        new k8s.core.v1.Service(
-            `${name}-nodes`,
-            {
-                metadata: { name: headless, namespace: ns, labels },
-                spec: {
-                    clusterIP: "None",
-                    publishNotReadyAddresses: true,
-                    selector,
-                    ports: [{ name: "transport", port: 9300, targetPort: 9300 }],
-                },
-            },
-            { parent: this },
-        );
-        new k8s.core.v1.Service(
-            name,
-            {
-                metadata: { name: elasticsearchName, namespace: ns, labels },
-                spec: { type: "ClusterIP", selector, ports: [{ name: "https", port: 9200, targetPort: 9200 }] },
-            },
-            { parent: this },
-        );
-
-        // How the cluster was first formed, kept as it was (ignoreChanges): a later deploy that asks for
-        // a node count the cluster cannot move to stops before the StatefulSet changes.
-        const bootstrap = new k8s.core.v1.ConfigMap(
-            `${name}-bootstrap`,
-            {
-                metadata: { name: `${elasticsearchName}-bootstrap`, namespace: ns, labels },
-                data: { bootstrap: bootstrapOf(args.nodes), nodes: String(args.nodes) },
-            },
-            { parent: this, ignoreChanges: ["data"] },
-        );
-        const replicas = bootstrap.data.apply((recorded) => {
-            checkTopology(recorded?.bootstrap, args.nodes);
-            return args.nodes;
-        });
+        const { certificate, tlsSecret } = this.certificate(name, ns, labels, headless, args);
+        this.services(name, ns, labels, selector, headless);
+        const replicas = this.recordedTopology(name, ns, labels, args.nodes);
         const settings = elasticsearchSettings(args.nodes, headless);
         const statefulSet = new k8s.apps.v1.StatefulSet(
             name,
@@ -203,110 +132,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     selector: { matchLabels: selector },
                     template: {
                         metadata: { labels },
-                        spec: {
-                            automountServiceAccountToken: false,
-                            // OnRootMismatch: a data volume of 100 GiB is not re-owned file by file on each start.
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: 1000,
-                                runAsGroup: 1000,
-                                fsGroup: 1000,
-                                fsGroupChangePolicy: "OnRootMismatch",
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
-                            affinity: {
-                                podAntiAffinity: {
-                                    requiredDuringSchedulingIgnoredDuringExecution:
-                                        args.nodes > 1
-                                            ? [
-                                                  {
-                                                      topologyKey: "kubernetes.io/hostname",
-                                                      labelSelector: { matchLabels: selector },
-                                                  },
-                                              ]
-                                            : [],
-                                },
-                            },
-                            containers: [
-                                {
-                                    name: "elasticsearch",
-                                    image: args.image,
-                                    env: [
-                                        ...Object.entries(settings).map(([key, value]) => ({ name: key, value })),
-                                        {
-                                            name: "ELASTIC_PASSWORD",
-                                            valueFrom: {
-                                                secretKeyRef: { name: credentials.metadata.name, key: "password" },
-                                            },
-                                        },
-                                    ],
-                                    ports: [
-                                        { name: "https", containerPort: 9200 },
-                                        { name: "transport", containerPort: 9300 },
-                                    ],
-                                    resources: {
-                                        requests: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` },
-                                        limits: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` },
-                                    },
-                                    // Elasticsearch writes its keystore and temp files under its own directories.
-                                    securityContext: { ...restrictedContainerSecurity, readOnlyRootFilesystem: false },
-                                    readinessProbe: {
-                                        exec: { command: httpsProbeCommand(certDir) },
-                                        periodSeconds: 10,
-                                        timeoutSeconds: 5,
-                                        failureThreshold: 3,
-                                    },
-                                    livenessProbe: {
-                                        tcpSocket: { port: 9300 },
-                                        initialDelaySeconds: 90,
-                                        periodSeconds: 20,
-                                        failureThreshold: 5,
-                                    },
-                                    startupProbe: {
-                                        tcpSocket: { port: 9200 },
-                                        periodSeconds: 10,
-                                        failureThreshold: 30,
-                                    },
-                                    volumeMounts: [
-                                        { name: "data", mountPath: "/usr/share/elasticsearch/data" },
-                                        { name: "tls", mountPath: certDir, readOnly: true },
-                                        // The file realm's users and roles, beside the image's own config files.
-                                        ...realmFiles.map((file) => ({
-                                            name: "realm",
-                                            mountPath: `${configDir}/${file}`,
-                                            subPath: file,
-                                            readOnly: true,
-                                        })),
-                                    ],
-                                },
-                            ],
-                            volumes: [
-                                { name: "tls", secret: { secretName: tlsSecret } },
-                                {
-                                    name: "realm",
-                                    projected: {
-                                        defaultMode: 0o440,
-                                        sources: [
-                                            {
-                                                secret: {
-                                                    name: realm.usersSecret,
-                                                    items: [
-                                                        { key: "users", path: "users" },
-                                                        { key: "users_roles", path: "users_roles" },
-                                                    ],
-                                                },
-                                            },
-                                            {
-                                                configMap: {
-                                                    name: realm.rolesConfigMap,
-                                                    items: [{ key: "roles.yml", path: "roles.yml" }],
-                                                },
-                                            },
-                                        ],
-                                    },
-                                },
-                            ],
-                        },
+                        spec: this.podSpec(args, selector, settings, credentials, tlsSecret, realm),
                     },
                     volumeClaimTemplates: [
                         {
@@ -350,6 +176,220 @@ export class Elasticsearch extends pulumi.ComponentResource {
      * A generated password per client, its Secret for the client, and the file realm Elasticsearch
      * reads them from (bcrypt hashes in a Secret, the roles in a ConfigMap).
      */
+    /** The superuser's password only bootstraps the node; clients log in as least-privilege users. */
+    private superuser(name: string, ns: string, labels: Record<string, string>): k8s.core.v1.Secret {
+        const password = new random.RandomPassword(
+            `${name}-password`,
+            { length: 32, special: false },
+            { parent: this },
+        );
+        return new k8s.core.v1.Secret(
+            `${name}-credentials`,
+            {
+                metadata: { name: `${elasticsearchName}-credentials`, namespace: ns, labels },
+                type: "Opaque",
+                stringData: { username: "elastic", password: password.result },
+            },
+            { parent: this },
+        );
+    }
+
+    private certificate(
+        name: string,
+        ns: string,
+        labels: Record<string, string>,
+        headless: string,
+        args: ElasticsearchArgs,
+    ): { certificate: k8s.apiextensions.CustomResource; tlsSecret: string } {
+        const tlsSecret = `${elasticsearchName}-tls`;
+        const certificate = serverCertificate(
+            `${name}-tls`,
+            {
+                secretName: tlsSecret,
+                namespace: ns,
+                labels,
+                dnsNames: [
+                    elasticsearchName,
+                    `${elasticsearchName}.${ns}.svc`,
+                    `${elasticsearchName}.${ns}.svc.cluster.local`,
+                    `*.${headless}.${ns}.svc.cluster.local`,
+                ],
+                // Its nodes present it to each other too (transport TLS).
+                usages: ["server auth", "client auth", "digital signature", "key encipherment"],
+                issuerName: args.issuerName,
+            },
+            { parent: this, dependsOn: args.certManagerReady },
+        );
+        return { certificate, tlsSecret };
+    }
+
+    /** The headless Service the nodes find each other by, and the one clients connect to. */
+    private services(
+        name: string,
+        ns: string,
+        labels: Record<string, string>,
+        selector: Record<string, string>,
+        headless: string,
+    ): void {
+        new k8s.core.v1.Service(
+            `${name}-nodes`,
+            {
+                metadata: { name: headless, namespace: ns, labels },
+                spec: {
+                    clusterIP: "None",
+                    publishNotReadyAddresses: true,
+                    selector,
+                    ports: [{ name: "transport", port: 9300, targetPort: 9300 }],
+                },
+            },
+            { parent: this },
+        );
+        new k8s.core.v1.Service(
+            name,
+            {
+                metadata: { name: elasticsearchName, namespace: ns, labels },
+                spec: { type: "ClusterIP", selector, ports: [{ name: "https", port: 9200, targetPort: 9200 }] },
+            },
+            { parent: this },
+        );
+    }
+
+    private recordedTopology(
+        name: string,
+        ns: string,
+        labels: Record<string, string>,
+        nodes: number,
+    ): pulumi.Output<number> {
+        // How the cluster was first formed, kept as it was (ignoreChanges): a later deploy that asks for
+        // a node count the cluster cannot move to stops before the StatefulSet changes.
+        const bootstrap = new k8s.core.v1.ConfigMap(
+            `${name}-bootstrap`,
+            {
+                metadata: { name: `${elasticsearchName}-bootstrap`, namespace: ns, labels },
+                data: { bootstrap: bootstrapOf(nodes), nodes: String(nodes) },
+            },
+            { parent: this, ignoreChanges: ["data"] },
+        );
+        return bootstrap.data.apply((recorded) => {
+            checkTopology(recorded?.bootstrap, nodes);
+            return nodes;
+        });
+    }
+
+    private podSpec(
+        args: ElasticsearchArgs,
+        selector: Record<string, string>,
+        settings: Record<string, string>,
+        credentials: k8s.core.v1.Secret,
+        tlsSecret: string,
+        realm: { usersSecret: string; rolesConfigMap: string },
+    ): k8s.types.input.core.v1.PodSpec {
+        return {
+            automountServiceAccountToken: false,
+            // OnRootMismatch: a data volume of 100 GiB is not re-owned file by file on each start.
+            securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 1000,
+                runAsGroup: 1000,
+                fsGroup: 1000,
+                fsGroupChangePolicy: "OnRootMismatch",
+                seccompProfile: { type: "RuntimeDefault" },
+            },
+            affinity: {
+                podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution:
+                        args.nodes > 1
+                            ? [
+                                  {
+                                      topologyKey: "kubernetes.io/hostname",
+                                      labelSelector: { matchLabels: selector },
+                                  },
+                              ]
+                            : [],
+                },
+            },
+            containers: [
+                {
+                    name: "elasticsearch",
+                    image: args.image,
+                    env: [
+                        ...Object.entries(settings).map(([key, value]) => ({ name: key, value })),
+                        {
+                            name: "ELASTIC_PASSWORD",
+                            valueFrom: {
+                                secretKeyRef: { name: credentials.metadata.name, key: "password" },
+                            },
+                        },
+                    ],
+                    ports: [
+                        { name: "https", containerPort: 9200 },
+                        { name: "transport", containerPort: 9300 },
+                    ],
+                    resources: {
+                        requests: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` },
+                        limits: { cpu: args.cpu, memory: `${args.memoryMiB}Mi` },
+                    },
+                    // Elasticsearch writes its keystore and temp files under its own directories.
+                    securityContext: { ...restrictedContainerSecurity, readOnlyRootFilesystem: false },
+                    readinessProbe: {
+                        exec: { command: httpsProbeCommand(certDir) },
+                        periodSeconds: 10,
+                        timeoutSeconds: 5,
+                        failureThreshold: 3,
+                    },
+                    livenessProbe: {
+                        tcpSocket: { port: 9300 },
+                        initialDelaySeconds: 90,
+                        periodSeconds: 20,
+                        failureThreshold: 5,
+                    },
+                    startupProbe: {
+                        tcpSocket: { port: 9200 },
+                        periodSeconds: 10,
+                        failureThreshold: 30,
+                    },
+                    volumeMounts: [
+                        { name: "data", mountPath: "/usr/share/elasticsearch/data" },
+                        { name: "tls", mountPath: certDir, readOnly: true },
+                        // The file realm's users and roles, beside the image's own config files.
+                        ...realmFiles.map((file) => ({
+                            name: "realm",
+                            mountPath: `${configDir}/${file}`,
+                            subPath: file,
+                            readOnly: true,
+                        })),
+                    ],
+                },
+            ],
+            volumes: [
+                { name: "tls", secret: { secretName: tlsSecret } },
+                {
+                    name: "realm",
+                    projected: {
+                        defaultMode: 0o440,
+                        sources: [
+                            {
+                                secret: {
+                                    name: realm.usersSecret,
+                                    items: [
+                                        { key: "users", path: "users" },
+                                        { key: "users_roles", path: "users_roles" },
+                                    ],
+                                },
+                            },
+                            {
+                                configMap: {
+                                    name: realm.rolesConfigMap,
+                                    items: [{ key: "roles.yml", path: "roles.yml" }],
+                                },
+                            },
+                        ],
+                    },
+                },
+            ],
+        };
+    }
+
     private fileRealm(
         name: string,
         ns: string,

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { JaegerStackConfig } from "../config/schema";
 import {
     esCredentialEnv,
     JaegerRole,
@@ -20,16 +21,14 @@ import {
     restrictedPodSecurity,
 } from "./pod-conventions";
 
-export interface JaegerArgs {
+/** `roles`: `combined`, one Deployment for both roles; `split`, a collector and a query Deployment. */
+export interface JaegerArgs extends Pick<
+    JaegerStackConfig,
+    "roles" | "collectorReplicas" | "queryReplicas" | "cpu" | "memoryMiB"
+> {
     /** The image to run (pinned in versions.json, through the configured mirror). */
     image: string;
     namespace: string;
-    /** `combined`: one Deployment for both roles; `split`: a collector and a query Deployment. */
-    roles: "combined" | "split";
-    collectorReplicas: number;
-    queryReplicas: number;
-    cpu: string;
-    memoryMiB: number;
     elasticsearch: ElasticsearchConnection;
     indexPrefix: string;
     shards: number;
@@ -74,118 +73,128 @@ export class Jaeger extends pulumi.ComponentResource {
     constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:Jaeger", name, {}, opts);
         const ns = args.namespace;
-        const es = args.elasticsearch;
         this.deployments = jaegerDeployments(args);
+        for (const d of this.deployments) this.deployment(name, d, args);
+        this.services(name, ns);
+        this.collectorEndpoint = `${jaegerCollectorService}.${ns}.svc.cluster.local:${jaegerPodListen.otlpGrpcPort}`;
+        this.queryUrl = `http://${jaegerQueryService}.${ns}.svc.cluster.local:${jaegerPodListen.queryHttpPort}`;
+        this.registerOutputs({ collectorEndpoint: this.collectorEndpoint, queryUrl: this.queryUrl });
+    }
 
-        for (const d of this.deployments) {
-            const labels = platformLabels(d.name, `jaeger-${d.role}`);
-            const selector = podSelector(d.name);
-            const yaml = toJaegerYaml(
-                renderJaegerConfig({
-                    role: d.role,
-                    listen: jaegerPodListen,
-                    storage: {
-                        kind: "elasticsearch",
-                        url: es.url,
-                        caFile: es.caSecret === undefined ? undefined : `${caDir}/ca.crt`,
-                        indexPrefix: args.indexPrefix,
-                        shards: args.shards,
-                        replicas: args.replicas,
-                    },
-                    prometheusUrl: args.prometheusUrl,
-                }),
-            );
-            const configMap = new k8s.core.v1.ConfigMap(
-                `${name}-${d.name}`,
-                { metadata: { name: d.name, namespace: ns, labels }, data: { "config.yaml": yaml } },
-                { parent: this },
-            );
-            const ports: k8s.types.input.core.v1.ContainerPort[] = [
-                ...(d.role !== "query"
-                    ? [
-                          { name: "otlp-grpc", containerPort: jaegerPodListen.otlpGrpcPort },
-                          { name: "otlp-http", containerPort: jaegerPodListen.otlpHttpPort },
-                      ]
-                    : []),
-                ...(d.role !== "collector"
-                    ? [
-                          { name: "query-http", containerPort: jaegerPodListen.queryHttpPort },
-                          { name: "query-grpc", containerPort: jaegerPodListen.queryGrpcPort },
-                      ]
-                    : []),
-                { name: "health", containerPort: jaegerPodListen.healthPort },
-                { name: "metrics", containerPort: jaegerPodListen.metricsPort },
-            ];
-            new k8s.apps.v1.Deployment(
-                `${name}-${d.name}`,
-                {
-                    metadata: { name: d.name, namespace: ns, labels },
-                    spec: {
-                        replicas: d.replicas,
-                        selector: { matchLabels: selector },
-                        template: {
-                            metadata: { labels, annotations: configChecksum(yaml) },
-                            spec: {
-                                automountServiceAccountToken: false,
-                                securityContext: restrictedPodSecurity(),
-                                containers: [
-                                    {
-                                        name: "jaeger",
-                                        image: args.image,
-                                        args: ["--config=/etc/jaeger/config.yaml"],
-                                        env: [
-                                            ...downwardEnv,
-                                            {
-                                                name: esCredentialEnv.username,
-                                                valueFrom: {
-                                                    secretKeyRef: { name: es.credentials[d.role], key: "username" },
-                                                },
+    /** One role's config, Deployment and (when replicated) PodDisruptionBudget. */
+    private deployment(name: string, d: RoleDeployment, args: JaegerArgs): void {
+        const ns = args.namespace;
+        const es = args.elasticsearch;
+        const labels = platformLabels(d.name, `jaeger-${d.role}`);
+        const selector = podSelector(d.name);
+        const yaml = toJaegerYaml(
+            renderJaegerConfig({
+                role: d.role,
+                listen: jaegerPodListen,
+                storage: {
+                    kind: "elasticsearch",
+                    url: es.url,
+                    caFile: es.caSecret === undefined ? undefined : `${caDir}/ca.crt`,
+                    indexPrefix: args.indexPrefix,
+                    shards: args.shards,
+                    replicas: args.replicas,
+                },
+                prometheusUrl: args.prometheusUrl,
+            }),
+        );
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-${d.name}`,
+            { metadata: { name: d.name, namespace: ns, labels }, data: { "config.yaml": yaml } },
+            { parent: this },
+        );
+        const ports: k8s.types.input.core.v1.ContainerPort[] = [
+            ...(d.role !== "query"
+                ? [
+                      { name: "otlp-grpc", containerPort: jaegerPodListen.otlpGrpcPort },
+                      { name: "otlp-http", containerPort: jaegerPodListen.otlpHttpPort },
+                  ]
+                : []),
+            ...(d.role !== "collector"
+                ? [
+                      { name: "query-http", containerPort: jaegerPodListen.queryHttpPort },
+                      { name: "query-grpc", containerPort: jaegerPodListen.queryGrpcPort },
+                  ]
+                : []),
+            { name: "health", containerPort: jaegerPodListen.healthPort },
+            { name: "metrics", containerPort: jaegerPodListen.metricsPort },
+        ];
+        new k8s.apps.v1.Deployment(
+            `${name}-${d.name}`,
+            {
+                metadata: { name: d.name, namespace: ns, labels },
+                spec: {
+                    replicas: d.replicas,
+                    selector: { matchLabels: selector },
+                    template: {
+                        metadata: { labels, annotations: configChecksum(yaml) },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            securityContext: restrictedPodSecurity(),
+                            containers: [
+                                {
+                                    name: "jaeger",
+                                    image: args.image,
+                                    args: ["--config=/etc/jaeger/config.yaml"],
+                                    env: [
+                                        ...downwardEnv,
+                                        {
+                                            name: esCredentialEnv.username,
+                                            valueFrom: {
+                                                secretKeyRef: { name: es.credentials[d.role], key: "username" },
                                             },
-                                            {
-                                                name: esCredentialEnv.password,
-                                                valueFrom: {
-                                                    secretKeyRef: { name: es.credentials[d.role], key: "password" },
-                                                },
+                                        },
+                                        {
+                                            name: esCredentialEnv.password,
+                                            valueFrom: {
+                                                secretKeyRef: { name: es.credentials[d.role], key: "password" },
                                             },
-                                        ],
-                                        ports,
-                                        resources: resources(args.cpu, args.memoryMiB),
-                                        securityContext: restrictedContainerSecurity,
-                                        livenessProbe: httpProbe("/status", "health"),
-                                        readinessProbe: httpProbe("/status", "health", 5),
-                                        volumeMounts: [
-                                            { name: "config", mountPath: "/etc/jaeger", readOnly: true },
-                                            ...(es.caSecret === undefined
-                                                ? []
-                                                : [{ name: "es-ca", mountPath: caDir, readOnly: true }]),
-                                        ],
-                                    },
-                                ],
-                                volumes: [
-                                    { name: "config", configMap: { name: configMap.metadata.name } },
-                                    ...(es.caSecret === undefined
-                                        ? []
-                                        : [
-                                              {
-                                                  name: "es-ca",
-                                                  secret: {
-                                                      secretName: es.caSecret,
-                                                      items: [{ key: "ca.crt", path: "ca.crt" }],
-                                                  },
+                                        },
+                                    ],
+                                    ports,
+                                    resources: resources(args.cpu, args.memoryMiB),
+                                    securityContext: restrictedContainerSecurity,
+                                    livenessProbe: httpProbe("/status", "health"),
+                                    readinessProbe: httpProbe("/status", "health", 5),
+                                    volumeMounts: [
+                                        { name: "config", mountPath: "/etc/jaeger", readOnly: true },
+                                        ...(es.caSecret === undefined
+                                            ? []
+                                            : [{ name: "es-ca", mountPath: caDir, readOnly: true }]),
+                                    ],
+                                },
+                            ],
+                            volumes: [
+                                { name: "config", configMap: { name: configMap.metadata.name } },
+                                ...(es.caSecret === undefined
+                                    ? []
+                                    : [
+                                          {
+                                              name: "es-ca",
+                                              secret: {
+                                                  secretName: es.caSecret,
+                                                  items: [{ key: "ca.crt", path: "ca.crt" }],
                                               },
-                                          ]),
-                                ],
-                            },
+                                          },
+                                      ]),
+                            ],
                         },
                     },
                 },
-                { parent: this },
-            );
-            if (d.replicas > 1) {
-                onePodAtATime(`${name}-${d.name}`, { name: d.name, namespace: ns, labels }, selector, { parent: this });
-            }
+            },
+            { parent: this },
+        );
+        if (d.replicas > 1) {
+            onePodAtATime(`${name}-${d.name}`, { name: d.name, namespace: ns, labels }, selector, { parent: this });
         }
+    }
 
+    /** The collector's and the query's Services, each selecting the Deployment that holds the role. */
+    private services(name: string, ns: string): void {
         const collector = this.deployments.find((d) => d.role !== "query");
         const query = this.deployments.find((d) => d.role !== "collector");
         if (collector === undefined || query === undefined)
@@ -225,8 +234,5 @@ export class Jaeger extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.collectorEndpoint = `${jaegerCollectorService}.${ns}.svc.cluster.local:${jaegerPodListen.otlpGrpcPort}`;
-        this.queryUrl = `http://${jaegerQueryService}.${ns}.svc.cluster.local:${jaegerPodListen.queryHttpPort}`;
-        this.registerOutputs({ collectorEndpoint: this.collectorEndpoint, queryUrl: this.queryUrl });
     }
 }
