@@ -8,19 +8,15 @@ import {
     renderGatewayConfig,
     spanMetricsPodPort,
 } from "../renderers/gateway-config";
-import type { SamplingConfig } from "../config/schema";
+import type { GatewayConfig, SamplingConfig } from "../config/schema";
 import { collectorConfigFile, collectorContainer, configChecksum, otlpPorts } from "./collector-pod";
 import { onePodAtATime, platformLabels, podSelector, restrictedPodSecurity } from "./pod-conventions";
 import { claimSizePatches, statefulStorageOptions } from "./stateful-storage";
 
-export interface CollectorGatewayArgs {
+export interface CollectorGatewayArgs extends Pick<GatewayConfig, "replicas" | "memoryMiB" | "cpu" | "queueStorageGi"> {
     /** The image to run (pinned in versions.json, through the configured mirror). */
     image: string;
     namespace: string;
-    replicas: number;
-    memoryMiB: number;
-    cpu: string;
-    queueStorageGi: number;
     sampling: SamplingConfig;
     /** OTLP/gRPC endpoint (host:port) of the Jaeger collector. */
     exportEndpoint: string;

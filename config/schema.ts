@@ -626,5 +626,9 @@ export type SamplingConfig = StackConfig["sampling"];
 export type SsoConfig = StackConfig["sso"];
 export type ExposureConfig = StackConfig["exposure"];
 export type MonitoringConfig = StackConfig["monitoring"];
+export type JaegerStackConfig = StackConfig["jaeger"];
+export type GatewayConfig = StackConfig["collector"]["gateway"];
+export type AgentConfig = StackConfig["collector"]["agent"];
+export type InClusterElasticsearchConfig = Extract<StackConfig["elasticsearch"], { mode: "in-cluster" }>;
 
 export const knownKeys = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];

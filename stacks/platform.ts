@@ -52,17 +52,12 @@ export function deployPlatform(config: StackConfig) {
             ? new Elasticsearch(
                   "elasticsearch",
                   {
+                      ...esConfig,
                       namespace: ns,
                       image: images.elasticsearch,
-                      nodes: esConfig.nodes,
-                      storageGi: esConfig.storageGi,
-                      storageClass: esConfig.storageClass,
-                      cpu: esConfig.cpu,
-                      memoryMiB: esConfig.memoryMiB,
                       issuerName: certManager.issuerName,
                       certManagerReady: certManager.ready,
                       protect: config.protectData,
-                      indexPrefix: esConfig.indexPrefix,
                   },
                   inNamespace,
               ).connection
@@ -81,13 +76,9 @@ export function deployPlatform(config: StackConfig) {
     const jaeger = new Jaeger(
         "jaeger",
         {
+            ...config.jaeger,
             namespace: ns,
             image: images.jaeger,
-            roles: config.jaeger.roles,
-            collectorReplicas: config.jaeger.collectorReplicas,
-            queryReplicas: config.jaeger.queryReplicas,
-            cpu: config.jaeger.cpu,
-            memoryMiB: config.jaeger.memoryMiB,
             elasticsearch,
             indexPrefix: esConfig.indexPrefix,
             shards: esConfig.shards,
@@ -112,12 +103,9 @@ export function deployPlatform(config: StackConfig) {
     const gateway = new CollectorGateway(
         "gateway",
         {
+            ...config.collector.gateway,
             namespace: ns,
             image: images.collector,
-            replicas: config.collector.gateway.replicas,
-            memoryMiB: config.collector.gateway.memoryMiB,
-            cpu: config.collector.gateway.cpu,
-            queueStorageGi: config.collector.gateway.queueStorageGi,
             sampling: config.sampling,
             exportEndpoint: config.collector.gateway.exportEndpoint ?? jaeger.collectorEndpoint,
             protect: config.protectData,
@@ -128,15 +116,13 @@ export function deployPlatform(config: StackConfig) {
     const agent = new CollectorAgent(
         "agent",
         {
+            ...config.collector.agent,
             namespace: ns,
             image: images.collector,
-            memoryMiB: config.collector.agent.memoryMiB,
-            cpu: config.collector.agent.cpu,
             orderIdHeader: config.orderIdHeader,
             orderIdPathPattern: config.orderIdPathPattern,
             userIdHeader: config.userIdHeader,
             pii: config.pii,
-            exportCompression: config.collector.agent.exportCompression,
             gatewayService: gateway.serviceName,
             gatewayPort: gateway.port,
         },
