@@ -132,7 +132,6 @@ export interface Pipeline {
 export interface PrometheusExporterConfig {
     endpoint: string;
     enable_open_metrics: boolean;
-    resource_to_telemetry_conversion: { enabled: boolean };
 }
 
 export interface CollectorConfig {

@@ -124,8 +124,9 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
             "prometheus/span_metrics": {
                 endpoint: `${listen.host}:${input.spanMetricsPort}`,
                 // OpenMetrics carries the exemplars (trace ids) a dashboard links from.
+                // Resource attributes stay off the labels (the exporter's default): service.name
+                // comes from the connector's own dimension, nothing per pod multiplies the series.
                 enable_open_metrics: true,
-                resource_to_telemetry_conversion: { enabled: false },
             },
         },
         extensions: {

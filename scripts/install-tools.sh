@@ -72,6 +72,7 @@ pin() {
 
 collector=$(pin collector.version)
 collector_stable=$(pin collector.stableVersion)
+collector_k8s_attributes=$(pin collector.k8sAttributesVersion)
 jaeger=$(pin jaeger.version)
 jaeger_module=$(pin jaeger.goModuleVersion)
 jaeger_commit=$(pin jaeger.commit)
@@ -182,6 +183,7 @@ builder="$cache/ocb-$collector/bin/builder"
 
 # Filled in, without its comments (a comment edit does not rebuild).
 manifest=$(sed -e '/^[[:space:]]*#/d' -e "s|\${COLLECTOR_VERSION}|$collector|g" -e "s|\${STABLE_VERSION}|$collector_stable|g" \
+    -e "s|\${K8S_ATTRIBUTES_VERSION}|$collector_k8s_attributes|g" \
     -e "s|\${OUTPUT_PATH}|./dist|g" "$manifest_template")
 if grep -q '\${' <<<"$manifest"; then die "tools/otelcol-builder.yaml has a placeholder install-tools.sh does not fill: $(grep '\${' <<<"$manifest" | head -1)"; fi
 
@@ -206,10 +208,19 @@ build_collector() {
     stable_in_core=$(awk '$1 == "go.opentelemetry.io/collector/confmap" { print $2 }' "$core_gomod")
     [ "$stable_in_core" = "v$collector_stable" ] ||
         die "versions.json collector.stableVersion is $collector_stable, but collector $collector's core modules are $stable_in_core"
+    # collector.k8sAttributesVersion must be the k8s_attributes release built on this contrib release.
+    local k8s_gomod contrib_in_k8s
+    k8s_gomod=$(module_info "github.com/open-telemetry/opentelemetry-collector-contrib/processor/k8sattributesprocessor@v$collector_k8s_attributes" GoMod)
+    contrib_in_k8s=$(awk '$1 == "github.com/open-telemetry/opentelemetry-collector-contrib/internal/k8sconfig" { print $2 }' "$k8s_gomod")
+    [ "$contrib_in_k8s" = "v$collector" ] ||
+        die "versions.json collector.k8sAttributesVersion is $collector_k8s_attributes, which belongs to contrib $contrib_in_k8s, not $collector"
     mkdir -p "$work"
     printf '%s\n' "$manifest" > "$work/manifest.yaml"
     cp "$work/manifest.yaml" "$(dirname "$(dirname "$out")")/otelcol-builder.yaml"
-    (cd "$work" && "$builder" --config=manifest.yaml > builder.log 2>&1) || {
+    # GOFLAGS=-e lets the builder's `go mod tidy` pass over test-only packages of dependencies the
+    # proxy does not serve (k8s_attributes 1.0.0's tests import pkg/semconvtest, served at no version);
+    # the build itself still needs every package it compiles.
+    (cd "$work" && GOFLAGS=-e "$builder" --config=manifest.yaml > builder.log 2>&1) || {
         tail -40 "$work/builder.log" >&2
         die "the collector builder failed (log above)"
     }

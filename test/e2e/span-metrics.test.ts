@@ -164,7 +164,7 @@ describe("the metric names the alerts and the dashboard use", () => {
         const served = new Set([...collectors.flatMap((n) => [...n]), ...jaegerNames]);
         expect(ours.length).toBeGreaterThan(8);
         expect(ours.filter((n) => !served.has(n) && !onFirstFailure.includes(n))).toEqual([]);
-        // The collector 0.159.0 names its counters without _total, Jaeger 2.13 (collector 0.140 inside)
+        // The collector 0.161.0 names its counters without _total, Jaeger 2.13 (collector 0.140 inside)
         // with it: the storage alert's name is Jaeger's, the others the collector's.
         expect({
             collector: collectors[1].has("otelcol_exporter_sent_spans"),
