@@ -44,13 +44,15 @@ export function headerAttributeKeys(header: string): string[] {
 /**
  * OTTL that sets `target` from the first captured header value, whichever form the agent used (a
  * list from most agents, a plain string from .NET when there is one value). Two statements, not
- * two per form: each statement costs on every span.
+ * two per form: each statement costs on every span. Only where a header was captured: `set` with
+ * nothing to set writes an empty attribute since collector 0.161 (OTTL's allowNil).
  */
 export function copyHeaderStatements(header: string, target: string): string[] {
     const to = ottlAttribute(target);
     const from = headerAttributeKeys(header).map((k) => ottlAttribute(k));
+    const captured = from.map((f) => `${f} != nil`).join(" or ");
     return [
-        `set(${to}, Coalesce([${from.join(", ")}])) where ${to} == nil`,
+        `set(${to}, Coalesce([${from.join(", ")}])) where ${to} == nil and (${captured})`,
         `set(${to}, ${to}[0]) where IsList(${to})`,
     ];
 }

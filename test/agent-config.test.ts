@@ -111,7 +111,7 @@ describe("agent collector config", () => {
             ...copyHeaderStatements("x-user-id", "user.id"),
         ]);
         expect(ids.statements.slice(0, 2)).toEqual([
-            'set(span.attributes["order.id"], Coalesce([span.attributes["http.request.header.x-order-id"], span.attributes["http.request.header.x_order_id"], span.attributes["messaging.header.x_order_id"]])) where span.attributes["order.id"] == nil',
+            'set(span.attributes["order.id"], Coalesce([span.attributes["http.request.header.x-order-id"], span.attributes["http.request.header.x_order_id"], span.attributes["messaging.header.x_order_id"]])) where span.attributes["order.id"] == nil and (span.attributes["http.request.header.x-order-id"] != nil or span.attributes["http.request.header.x_order_id"] != nil or span.attributes["messaging.header.x_order_id"] != nil)',
             'set(span.attributes["order.id"], span.attributes["order.id"][0]) where IsList(span.attributes["order.id"])',
         ]);
     });

@@ -202,6 +202,14 @@ describe("a span with personal data in every field", () => {
         );
     });
 
+    it("adds nothing to a span no header named an order or user on (no empty order.id or user.id)", () => {
+        expect((client().span.attributes ?? []).map((a) => a.key).sort()).toEqual([
+            "db.statement",
+            "network.peer.address",
+            "server.address",
+        ]);
+    });
+
     it("truncates the customer's address on the server span and keeps the database's on the client span", () => {
         expect(attr(server().span.attributes, "client.address")).toBe("203.0.113.0");
         expect(attr(server().span.attributes, "network.peer.address")).toBe("2001:db8:85a3::");
