@@ -223,9 +223,16 @@ const sampling = z.strictObject({
 
 export const exportCompressions = ["none", "snappy", "zstd", "gzip"] as const;
 
+/**
+ * The agent's container memory bounds. memory_limiter holds the heap, not the binary and the runtime
+ * around it: in a burst into a stalled gateway the real agent peaked at 144 MiB RSS in a 128 MiB
+ * limit (an OOM kill in a pod), 179 of 192 and 226 of 256 (test/e2e/memory-limit.test.ts).
+ */
+export const agentMemoryMiB = { min: 256, max: 8192 } as const;
+
 const agent = z.strictObject({
     cpu: quantity.default("200m"),
-    memoryMiB: intRange(128, 8192).default(512),
+    memoryMiB: intRange(agentMemoryMiB.min, agentMemoryMiB.max).default(512),
     /**
      * Compression of the agent's export to the gateway, inside the cluster. gzip (the collector's own
      * default) was a sixth of the agent's CPU in its profile (docs/performance.md) for bandwidth a

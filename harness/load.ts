@@ -8,6 +8,8 @@ export interface Load {
     service: string;
     statusCode?: "Error" | "Unset";
     spanDuration?: string;
+    /** Ends the load early (telemetrygen is stopped) when aborted. */
+    signal?: AbortSignal;
 }
 
 /**
@@ -36,13 +38,14 @@ export function sendLoad(load: Load): Promise<void> {
     if (load.statusCode !== undefined) args.push("--status-code", load.statusCode);
     if (load.spanDuration !== undefined) args.push("--span-duration", load.spanDuration);
     return new Promise((resolve, reject) => {
-        const child = spawn(tools.telemetrygen(), args, { stdio: "ignore" });
+        const child = spawn(tools.telemetrygen(), args, { stdio: "ignore", signal: load.signal });
         const timer = setTimeout(() => child.kill("SIGKILL"), (load.seconds + 30) * 1000);
         child.on("exit", () => {
             clearTimeout(timer);
             resolve();
         });
-        child.on("error", reject);
+        // An abort is the caller's early end, not a failure.
+        child.on("error", (e) => (load.signal?.aborted === true ? undefined : reject(e)));
     });
 }
 

@@ -221,6 +221,11 @@ describe("stack configuration", () => {
         ],
         [
             "tracing:collector",
+            '{"agent": {"memoryMiB": 128}}',
+            "tracing:collector.agent.memoryMiB must be an integer from 256 to 8192, got 128",
+        ],
+        [
+            "tracing:collector",
             '{"agent": {"cpu": "lots"}}',
             'tracing:collector.agent.cpu must be a Kubernetes quantity such as 500m, 256Mi or 1Gi, got "lots"',
         ],
