@@ -26,6 +26,18 @@ export interface ElasticsearchConnection {
     podSelector?: Record<string, string>;
 }
 
+/** The volume and mount that put the connection's CA at `<dir>/ca.crt`; none when no CA is needed. */
+export function caFileVolume(
+    es: ElasticsearchConnection,
+    dir: string,
+): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
+    if (es.caSecret === undefined) return { volumes: [], mounts: [] };
+    return {
+        volumes: [{ name: "es-ca", secret: { secretName: es.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }],
+        mounts: [{ name: "es-ca", mountPath: dir, readOnly: true }],
+    };
+}
+
 /** `indexPrefix`: Jaeger's; the users' privileges reach only these indices. */
 export interface ElasticsearchArgs extends Pick<
     InClusterElasticsearchConfig,

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ElasticsearchConnection } from "./elasticsearch";
+import { caFileVolume, type ElasticsearchConnection } from "./elasticsearch";
 import { platformLabels, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-conventions";
 
 export interface IndexCleanerArgs {
@@ -39,7 +39,7 @@ export class IndexCleaner extends pulumi.ComponentResource {
     constructor(name: string, args: IndexCleanerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:IndexCleaner", name, {}, opts);
         const labels = platformLabels(indexCleanerName, "retention");
-        const es = args.elasticsearch;
+        const ca = caFileVolume(args.elasticsearch, caDir);
         this.cronJob = new k8s.batch.v1.CronJob(
             name,
             {
@@ -65,28 +65,14 @@ export class IndexCleaner extends pulumi.ComponentResource {
                                         {
                                             name: "index-cleaner",
                                             image: args.image,
-                                            args: [String(args.retentionDays), es.url],
+                                            args: [String(args.retentionDays), args.elasticsearch.url],
                                             env: indexCleanerEnv(args),
                                             resources: resources("100m", 128),
                                             securityContext: restrictedContainerSecurity,
-                                            volumeMounts:
-                                                es.caSecret === undefined
-                                                    ? []
-                                                    : [{ name: "es-ca", mountPath: caDir, readOnly: true }],
+                                            volumeMounts: ca.mounts,
                                         },
                                     ],
-                                    volumes:
-                                        es.caSecret === undefined
-                                            ? []
-                                            : [
-                                                  {
-                                                      name: "es-ca",
-                                                      secret: {
-                                                          secretName: es.caSecret,
-                                                          items: [{ key: "ca.crt", path: "ca.crt" }],
-                                                      },
-                                                  },
-                                              ],
+                                    volumes: ca.volumes,
                                 },
                             },
                         },

@@ -9,7 +9,7 @@ import {
     toJaegerYaml,
 } from "../renderers/jaeger-config";
 import { configChecksum } from "./collector-pod";
-import type { ElasticsearchConnection } from "./elasticsearch";
+import { caFileVolume, type ElasticsearchConnection } from "./elasticsearch";
 import {
     downwardEnv,
     httpProbe,
@@ -107,6 +107,7 @@ export class Jaeger extends pulumi.ComponentResource {
             { metadata: { name: d.name, namespace: ns, labels }, data: { "config.yaml": yaml } },
             { parent: this },
         );
+        const ca = caFileVolume(es, caDir);
         const ports: k8s.types.input.core.v1.ContainerPort[] = [
             ...(d.role !== "query"
                 ? [
@@ -162,26 +163,11 @@ export class Jaeger extends pulumi.ComponentResource {
                                     readinessProbe: httpProbe("/status", "health", 5),
                                     volumeMounts: [
                                         { name: "config", mountPath: "/etc/jaeger", readOnly: true },
-                                        ...(es.caSecret === undefined
-                                            ? []
-                                            : [{ name: "es-ca", mountPath: caDir, readOnly: true }]),
+                                        ...ca.mounts,
                                     ],
                                 },
                             ],
-                            volumes: [
-                                { name: "config", configMap: { name: configMap.metadata.name } },
-                                ...(es.caSecret === undefined
-                                    ? []
-                                    : [
-                                          {
-                                              name: "es-ca",
-                                              secret: {
-                                                  secretName: es.caSecret,
-                                                  items: [{ key: "ca.crt", path: "ca.crt" }],
-                                              },
-                                          },
-                                      ]),
-                            ],
+                            volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }, ...ca.volumes],
                         },
                     },
                 },
