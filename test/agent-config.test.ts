@@ -5,6 +5,7 @@ import { toCollectorYaml } from "../renderers/collector-common";
 import { podListen, RedactionConfig, TransformConfig } from "../renderers/collector-types";
 import { parseStackConfig } from "../config/config";
 import { requiredConfig } from "./support/minimal-config";
+import { wiringProblems } from "./support/pipeline-wiring";
 
 const config = parseStackConfig(requiredConfig);
 const input = {
@@ -22,6 +23,10 @@ describe("agent collector config", () => {
     const rendered = renderAgentConfig(input);
     const yaml = toCollectorYaml(rendered);
     const parsed = parse(yaml) as typeof rendered;
+
+    it("names only defined components in its pipelines, and uses every one it defines", () => {
+        expect(wiringProblems(rendered)).toEqual([]);
+    });
 
     it("is YAML that round-trips to the rendered object", () => {
         expect(parsed).toEqual(rendered);

@@ -3,6 +3,7 @@ import { toCollectorYaml } from "../renderers/collector-common";
 import { OtlpGrpcExporterConfig, podListen, TailSamplingConfig, TransformConfig } from "../renderers/collector-types";
 import { queueBytesFor, renderGatewayConfig, spanMetricsPodPort } from "../renderers/gateway-config";
 import type { SpanMetricsConnectorConfig } from "../renderers/span-metrics";
+import { wiringProblems } from "./support/pipeline-wiring";
 
 const sampling = { percent: 10, keepErrors: true, slowTraceMs: 1500, headPercent: 100, decisionWaitSeconds: 7 };
 const input = {
@@ -19,6 +20,10 @@ describe("gateway collector config", () => {
     const rendered = renderGatewayConfig(input);
     const parsed = parse(toCollectorYaml(rendered)) as typeof rendered;
     const tail = parsed.processors.tail_sampling as TailSamplingConfig;
+
+    it("names only defined components in its pipelines, and uses every one it defines", () => {
+        expect(wiringProblems(rendered)).toEqual([]);
+    });
 
     it("limits memory first, counts every span into the span metrics, then samples and batches what goes to Jaeger", () => {
         expect(parsed.service.pipelines["traces/all"]).toEqual({

@@ -97,3 +97,48 @@ describe("the Instrumentation checksum that rolls opted-in workloads", () => {
         ).not.toEqual(base);
     });
 });
+
+describe("the checksum's canonical form", () => {
+    const spec = renderInstrumentationSpec({
+        agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
+        headPercent: 100,
+        orderIdHeader: "x-order-id",
+        userIdHeader: "x-user-id",
+        agentImages,
+    });
+    const checksum = (s: unknown): string =>
+        instrumentationChecksum(s as typeof spec)["tracing-platform/instrumentation-checksum"];
+    /** The same settings with every object's keys written in reverse order. */
+    const reversed = (v: unknown): unknown =>
+        Array.isArray(v)
+            ? v.map(reversed)
+            : v !== null && typeof v === "object"
+              ? Object.fromEntries(
+                    Object.entries(v)
+                        .reverse()
+                        .map(([k, x]) => [k, reversed(x)]),
+                )
+              : v;
+
+    it("is 16 hex digits that do not depend on the order the settings were written in", () => {
+        expect(checksum(spec)).toMatch(/^[0-9a-f]{16}$/);
+        expect(JSON.stringify(reversed(spec))).not.toBe(JSON.stringify(spec));
+        expect(checksum(reversed(spec))).toBe(checksum(spec));
+    });
+
+    it("sees a change in a list item, in a nested object, a key that goes and a renamed key, not an unset one", () => {
+        const changed = (edit: (s: typeof spec) => void): string => {
+            const copy = structuredClone(spec);
+            edit(copy);
+            return checksum(copy);
+        };
+        const base = checksum(spec);
+        expect(spec.env.length).toBeGreaterThan(1);
+        expect(changed((s) => (s.env[1].value = `${s.env[1].value}-changed`))).not.toBe(base);
+        expect(changed((s) => s.env.reverse())).not.toBe(base);
+        expect(changed((s) => (s.sampler.argument = "0.5"))).not.toBe(base);
+        expect(changed((s) => Object.assign(s, { propagators: undefined }))).not.toBe(base);
+        expect(changed((s) => Object.assign(s, { exporter: undefined, exporterRenamed: s.exporter }))).not.toBe(base);
+        expect(changed((s) => Object.assign(s, { unset: undefined }))).toBe(base);
+    });
+});

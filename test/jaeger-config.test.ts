@@ -1,5 +1,12 @@
 import { parse } from "yaml";
-import { JaegerConfig, jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
+import {
+    JaegerConfig,
+    jaegerPodListen,
+    JaegerRole,
+    renderJaegerConfig,
+    toJaegerYaml,
+} from "../renderers/jaeger-config";
+import { wiringProblems } from "./support/pipeline-wiring";
 
 const es = {
     kind: "elasticsearch" as const,
@@ -11,6 +18,47 @@ const es = {
 };
 
 describe("Jaeger v2 config", () => {
+    it.each<JaegerRole>(["collector", "query", "combined"])(
+        "%s role: every component a pipeline names is defined, and every defined one is used",
+        (role) => {
+            const url = "http://prometheus.monitoring.svc.cluster.local:9090";
+            const cfg = renderJaegerConfig({ role, storage: es, listen: jaegerPodListen, prometheusUrl: url });
+            expect(wiringProblems(cfg)).toEqual([]);
+            expect(cfg.service.extensions.includes("jaeger_query")).toBe(role !== "collector");
+        },
+    );
+
+    it("the writer roles own the index templates, at the configured Elasticsearch URL; a public CA needs no file", () => {
+        for (const role of ["collector", "combined"] as const) {
+            const backend = renderJaegerConfig({ role, storage: es, listen: jaegerPodListen }).extensions.jaeger_storage
+                .backends.traces;
+            if (!("elasticsearch" in backend)) throw new Error("expected an elasticsearch backend");
+            expect(backend.elasticsearch.create_mappings).toBe(true);
+            expect(backend.elasticsearch.server_urls).toEqual([es.url]);
+        }
+        const publicCa = renderJaegerConfig({
+            role: "combined",
+            storage: { ...es, caFile: undefined },
+            listen: jaegerPodListen,
+        }).extensions.jaeger_storage.backends.traces;
+        expect("elasticsearch" in publicCa && publicCa.elasticsearch.tls).toEqual({ insecure: false });
+    });
+
+    it("serves the UI at the root (oauth2-proxy forwards paths unchanged) and its own metrics on the metrics port", () => {
+        const cfg = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen });
+        expect(cfg.extensions.jaeger_query?.base_path).toBe("/");
+        expect(cfg.service.telemetry.metrics).toMatchObject({
+            level: expect.stringMatching(/^(basic|normal|detailed)$/) as unknown,
+            readers: [
+                {
+                    pull: {
+                        exporter: { prometheus: { host: jaegerPodListen.host, port: jaegerPodListen.metricsPort } },
+                    },
+                },
+            ],
+        });
+    });
+
     it("collector role: OTLP in on the pod IP, Elasticsearch out, no query extension", () => {
         // The YAML round trip is what the pod reads: what was rendered, back as the same shape.
         const cfg = parse(

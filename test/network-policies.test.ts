@@ -1,4 +1,5 @@
 import { NetworkFlowsInput, renderNetworkPolicies } from "../renderers/network-policies";
+import { Endpoint, Protocol, reaches } from "./support/network-reach";
 
 const sel = (name: string) => ({ "app.kubernetes.io/name": name });
 const input: NetworkFlowsInput = {
@@ -155,5 +156,66 @@ describe("network policies for the Prometheus that scrapes the platform", () => 
     it("open nothing to scrapers when no Prometheus namespace is configured", () => {
         expect(JSON.stringify(renderNetworkPolicies(input))).not.toContain("8889");
         expect(JSON.stringify(renderNetworkPolicies(input))).not.toContain("44180");
+    });
+});
+
+describe("who can reach whom, under the rendered policies as Kubernetes applies them", () => {
+    const ns = "tracing";
+    const policies = renderNetworkPolicies(input);
+    const pod = (name: string): Endpoint => ({ namespace: ns, labels: sel(name) });
+    const agent = pod("otel-agent");
+    const gateway = pod("otel-gateway");
+    const collector = pod("jaeger-collector");
+    const query = pod("jaeger-query");
+    const proxy = pod("oauth2-proxy");
+    const cleaner = pod("jaeger-es-index-cleaner");
+    const es = pod("elasticsearch");
+    const shopApp: Endpoint = { namespace: "shop", labels: { app: "shop-api" } };
+    const otherApp: Endpoint = { namespace: "marketing", labels: { app: "site" } };
+    const ingressController: Endpoint = { namespace: "ingress-internal", labels: { app: "traefik" } };
+    const kubeDns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+    const fakeDns: Endpoint = { namespace: "marketing", labels: { "k8s-app": "kube-dns" } };
+    const apiServer: Endpoint = { namespace: "", labels: {}, ip: "10.0.0.1" };
+    const idp: Endpoint = { namespace: "", labels: {}, ip: "10.20.0.7" };
+    const internet: Endpoint = { namespace: "", labels: {}, ip: "1.1.1.1" };
+    const ours = [agent, gateway, collector, query, proxy, cleaner, es];
+    const can = (from: Endpoint, to: Endpoint, port: number, protocol: Protocol = "TCP") =>
+        reaches(policies, ns, from, to, port, protocol);
+
+    it("lets every hop of the trace path through", () => {
+        expect(can(shopApp, agent, 4318)).toBe(true);
+        expect(can(shopApp, agent, 4317)).toBe(true);
+        expect(can(agent, gateway, 4317)).toBe(true);
+        expect(can(agent, apiServer, 443)).toBe(true);
+        expect(can(gateway, collector, 4317)).toBe(true);
+        expect(can(collector, es, 9200)).toBe(true);
+        expect(can(query, es, 9200)).toBe(true);
+        expect(can(cleaner, es, 9200)).toBe(true);
+        expect(can(es, es, 9300)).toBe(true);
+        expect(can(ingressController, proxy, 4180)).toBe(true);
+        expect(can(proxy, query, 16686)).toBe(true);
+        expect(can(proxy, idp, 443)).toBe(true);
+    });
+
+    it("lets each of our pods resolve names at kube-dns, over UDP and TCP, and at no other port 53", () => {
+        for (const p of ours) {
+            expect([can(p, kubeDns, 53, "UDP"), can(p, kubeDns, 53, "TCP")]).toEqual([true, true]);
+            expect(can(p, fakeDns, 53, "UDP")).toBe(false);
+            expect(can(p, kubeDns, 5353, "UDP")).toBe(false);
+        }
+    });
+
+    it("stops what goes around a hop or comes from elsewhere", () => {
+        expect(can(otherApp, agent, 4318)).toBe(false);
+        expect(can(shopApp, gateway, 4317)).toBe(false);
+        expect(can(agent, collector, 4317)).toBe(false);
+        expect(can(ingressController, query, 16686)).toBe(false);
+        expect(can(shopApp, query, 16686)).toBe(false);
+        expect(can(proxy, es, 9200)).toBe(false);
+        expect(can(gateway, es, 9200)).toBe(false);
+        expect(can(query, collector, 4317)).toBe(false);
+        expect(can(cleaner, es, 9300)).toBe(false);
+        for (const p of ours) expect(can(p, internet, 443)).toBe(false);
+        expect(can(ingressController, proxy, 44180)).toBe(false);
     });
 });

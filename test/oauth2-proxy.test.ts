@@ -64,4 +64,31 @@ describe("oauth2-proxy arguments", () => {
             ]),
         );
     });
+
+    it("are each one --name=value with a value, and repeat only the flags oauth2-proxy takes as lists", () => {
+        const repeatable = ["--allowed-group", "--email-domain", "--trusted-proxy-ip"];
+        expect(args.filter((a) => !/^--[a-z-]+=\S/.test(a))).toEqual([]);
+        const names = args.map((a) => a.slice(0, a.indexOf("=")));
+        expect(names.filter((n, i) => names.indexOf(n) !== i && !repeatable.includes(n))).toEqual([]);
+    });
+
+    it("ask the IdP for the groups claim with this client, PKCE, and keep the session cookie minimal", () => {
+        expect(args).toEqual(
+            expect.arrayContaining([
+                `--client-id=${input.clientId}`,
+                `--scope=${input.scope}`,
+                `--oidc-groups-claim=${input.groupsClaim}`,
+                "--code-challenge-method=S256",
+                "--session-cookie-minimal=true",
+                `--cookie-expire=${input.cookieExpire}`,
+            ]),
+        );
+    });
+
+    it("trust the corporate CA for the IdP only when one is configured", () => {
+        expect(args.some((a) => a.startsWith("--provider-ca-file"))).toBe(false);
+        expect(renderOAuth2ProxyArgs({ ...input, providerCaFile: "/etc/sso-ca/ca.crt" })).toContain(
+            "--provider-ca-file=/etc/sso-ca/ca.crt",
+        );
+    });
 });

@@ -62,4 +62,51 @@ describe("VPN-only enforcement in each controller's own form", () => {
             /needs the annotation/,
         );
     });
+
+    const twoRanges = { ...base, sourceRanges: ["10.8.0.0/16", "10.9.0.0/24"] };
+
+    it("gives each controller only its own form: annotation controllers no objects, object controllers no stray annotations", () => {
+        expect(renderVpnEnforcement({ ...twoRanges, mode: "ingress", controller: "haproxy" })).toEqual({
+            annotations: { "haproxy.org/allow-list": "10.8.0.0/16,10.9.0.0/24" },
+            objects: [],
+            routeFilters: [],
+        });
+        expect(renderVpnEnforcement({ ...twoRanges, mode: "ingress", controller: "ingress-nginx" })).toMatchObject({
+            annotations: { "nginx.ingress.kubernetes.io/whitelist-source-range": "10.8.0.0/16,10.9.0.0/24" },
+            objects: [],
+            routeFilters: [],
+        });
+        expect(
+            renderVpnEnforcement({ ...twoRanges, mode: "ingress", controller: "custom", customAnnotation: "a/b" }),
+        ).toEqual({ annotations: { "a/b": "10.8.0.0/16,10.9.0.0/24" }, objects: [], routeFilters: [] });
+        const envoy = renderVpnEnforcement({ ...twoRanges, mode: "gateway-api", controller: "envoy-gateway" });
+        expect(envoy.annotations).toEqual({});
+        expect(envoy.routeFilters).toEqual([]);
+        expect(envoy.objects).toEqual([
+            {
+                apiVersion: "gateway.envoyproxy.io/v1alpha1",
+                kind: "SecurityPolicy",
+                name: "jaeger-ui-vpn-only",
+                spec: {
+                    targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "jaeger-ui" }],
+                    authorization: {
+                        defaultAction: "Deny",
+                        rules: [{ name: "vpn", action: "Allow", principal: { clientCIDRs: twoRanges.sourceRanges } }],
+                    },
+                },
+            },
+        ]);
+        const traefikRoute = renderVpnEnforcement({ ...twoRanges, mode: "gateway-api", controller: "traefik" });
+        expect(traefikRoute.annotations).toEqual({});
+        expect(traefikRoute.objects).toHaveLength(1);
+    });
+
+    it("refuses a controller that cannot enforce in the mode asked for, rather than render an annotation nothing reads", () => {
+        expect(() => renderVpnEnforcement({ ...base, mode: "ingress", controller: "envoy-gateway" })).toThrow(
+            "envoy-gateway is not an Ingress controller",
+        );
+        expect(() => renderVpnEnforcement({ ...base, mode: "gateway-api", controller: "haproxy" })).toThrow(
+            "haproxy is not a Gateway API controller",
+        );
+    });
 });
