@@ -150,6 +150,16 @@ describe("the order-flow dashboard", () => {
         }
     });
 
+    it("gives every panel at least one query, each with a legend, lettered A, B, ... as Grafana does", () => {
+        expect(panels.length).toBeGreaterThanOrEqual(8);
+        for (const p of panels) {
+            expect({ title: p.title, queries: p.targets.length > 0 }).toEqual({ title: p.title, queries: true });
+            expect(p.targets.map((t) => t.refId)).toEqual(p.targets.map((_, i) => "ABCDEFGH"[i]));
+            for (const t of p.targets)
+                expect([t.expr.length > 0, (t.legendFormat ?? "").length > 0]).toEqual([true, true]);
+        }
+    });
+
     it("offers a data source picker and a multi-select service picker limited to the instrumented workloads", () => {
         const [ds, service] = dashboard.templating.list;
         expect(ds).toMatchObject({ type: "datasource", name: "datasource", query: "prometheus" });
