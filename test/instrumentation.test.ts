@@ -61,13 +61,17 @@ describe("Instrumentation spec", () => {
 
 describe("inject annotations", () => {
     it("reference the Instrumentation as namespace/name for the language", () => {
-        expect(injectionAnnotations("java", "tracing/tracing")).toEqual({
+        expect(injectionAnnotations("java", "tracing/tracing")).toStrictEqual({
             "instrumentation.opentelemetry.io/inject-java": "tracing/tracing",
         });
     });
 
     it("name the containers and the Go executable when given", () => {
-        expect(injectionAnnotations("go", "tracing/tracing", ["app"], "/app/server")).toEqual({
+        expect(injectionAnnotations("java", "crm/tracing", ["app", "worker"])).toStrictEqual({
+            "instrumentation.opentelemetry.io/inject-java": "crm/tracing",
+            "instrumentation.opentelemetry.io/java-container-names": "app,worker",
+        });
+        expect(injectionAnnotations("go", "tracing/tracing", ["app"], "/app/server")).toStrictEqual({
             "instrumentation.opentelemetry.io/inject-go": "tracing/tracing",
             "instrumentation.opentelemetry.io/go-container-names": "app",
             "instrumentation.opentelemetry.io/otel-go-auto-target-exe": "/app/server",

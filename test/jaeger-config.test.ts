@@ -41,12 +41,18 @@ describe("Jaeger v2 config", () => {
             storage: { ...es, caFile: undefined },
             listen: jaegerPodListen,
         }).extensions.jaeger_storage.backends.traces;
-        expect("elasticsearch" in publicCa && publicCa.elasticsearch.tls).toEqual({ insecure: false });
+        expect("elasticsearch" in publicCa && publicCa.elasticsearch.tls).toStrictEqual({ insecure: false });
     });
 
     it("serves the UI at the root (oauth2-proxy forwards paths unchanged) and its own metrics on the metrics port", () => {
         const cfg = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen });
         expect(cfg.extensions.jaeger_query?.base_path).toBe("/");
+        expect(cfg.service.telemetry.logs).toEqual({ level: "info", encoding: "json" });
+        // Every listener on the pod's own address, none on all interfaces.
+        expect(cfg.receivers.otlp?.protocols).toEqual({
+            grpc: { endpoint: "${env:MY_POD_IP}:4317" },
+            http: { endpoint: "${env:MY_POD_IP}:4318" },
+        });
         expect(cfg.service.telemetry.metrics).toMatchObject({
             level: expect.stringMatching(/^(basic|normal|detailed)$/) as unknown,
             readers: [
@@ -110,6 +116,9 @@ describe("Jaeger v2 config", () => {
             renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen }).extensions.jaeger_query
                 ?.storage,
         ).toEqual({ traces: "traces" });
+        expect(
+            renderJaegerConfig({ role: "query", storage: es, listen: jaegerPodListen }).extensions.jaeger_storage,
+        ).not.toHaveProperty("metric_backends");
     });
 
     it("health on 13133 /status", () => {

@@ -175,6 +175,7 @@ describe("who can reach whom, under the rendered policies as Kubernetes applies 
     const ingressController: Endpoint = { namespace: "ingress-internal", labels: { app: "traefik" } };
     const kubeDns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
     const fakeDns: Endpoint = { namespace: "marketing", labels: { "k8s-app": "kube-dns" } };
+    const otherKubeSystemPod: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "metrics-server" } };
     const apiServer: Endpoint = { namespace: "", labels: {}, ip: "10.0.0.1" };
     const idp: Endpoint = { namespace: "", labels: {}, ip: "10.20.0.7" };
     const internet: Endpoint = { namespace: "", labels: {}, ip: "1.1.1.1" };
@@ -201,6 +202,7 @@ describe("who can reach whom, under the rendered policies as Kubernetes applies 
         for (const p of ours) {
             expect([can(p, kubeDns, 53, "UDP"), can(p, kubeDns, 53, "TCP")]).toEqual([true, true]);
             expect(can(p, fakeDns, 53, "UDP")).toBe(false);
+            expect(can(p, otherKubeSystemPod, 53, "UDP")).toBe(false);
             expect(can(p, kubeDns, 5353, "UDP")).toBe(false);
         }
     });
@@ -217,5 +219,11 @@ describe("who can reach whom, under the rendered policies as Kubernetes applies 
         expect(can(cleaner, es, 9300)).toBe(false);
         for (const p of ours) expect(can(p, internet, 443)).toBe(false);
         expect(can(ingressController, proxy, 44180)).toBe(false);
+    });
+
+    it("are objects Kubernetes accepts: each with a unique DNS-1123 name", () => {
+        const names = policies.map((p) => p.name);
+        expect(names.filter((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n))).toEqual([]);
+        expect(new Set(names).size).toBe(names.length);
     });
 });

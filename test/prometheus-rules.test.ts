@@ -52,15 +52,24 @@ describe("the alert rules", () => {
                 .groups.flatMap((g) => g.rules)
                 .filter((r) => r.alert.startsWith("OrderFlow"));
         for (const r of orderFlow(input)) expect(r.expr).toContain('service_name=~"shop-api|crm-api"');
-        for (const r of orderFlow({ ...input, services: [] })) expect(r.expr).not.toContain("service_name=~");
+        for (const r of orderFlow({ ...input, services: [] })) {
+            expect(r.expr).not.toContain("service_name=~");
+            expect(r.expr).toContain('span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"}');
+        }
     });
 
     it("put the configured thresholds into the expressions and the messages", () => {
         const byName = new Map(rules.map((r) => [r.alert, r]));
         expect(byName.get("OrderFlowErrors")?.expr).toMatch(/> 0\.05$/);
-        expect(byName.get("OrderFlowErrors")?.annotations.summary).toContain("5 %");
+        expect(byName.get("OrderFlowErrors")?.annotations.summary).toContain("over 5 % of");
+        expect(byName.get("OrderFlowErrors")?.annotations.description).toMatch(/^More than 5 % /);
         expect(byName.get("OrderFlowSlow")?.expr).toMatch(/> 1500$/);
         expect(byName.get("MessagesPublishedNotConsumed")?.expr).toContain("offset 5m");
         expect(byName.get("MessagesPublishedNotConsumed")?.expr).toContain("[65m]");
+        // Only RabbitMQ's publishes and consumes: another messaging system's spans must not count.
+        const unconsumed = byName.get("MessagesPublishedNotConsumed")?.expr ?? "";
+        const selectors = unconsumed.match(/calls_total\{[^}]*\}/g) ?? [];
+        expect(selectors.length).toBeGreaterThanOrEqual(2);
+        expect(selectors.filter((sel) => !sel.includes('messaging_system="rabbitmq"'))).toEqual([]);
     });
 });
