@@ -31,7 +31,18 @@ const layerRules = Object.entries(above).map(([layer, forbidden]) => ({
 }));
 
 export default tseslint.config(
-    { ignores: ["**/node_modules/**", "e2e/**", "sso/**", "bench/results/**", "**/*.js", "**/*.mjs"] },
+    {
+        ignores: [
+            "**/node_modules/**",
+            ".stryker-tmp/**",
+            "reports/**",
+            "e2e/**",
+            "sso/**",
+            "bench/results/**",
+            "**/*.js",
+            "**/*.mjs",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

@@ -1,0 +1,59 @@
+// MUTATION_SCOPE=renderers|alerts|config|policies|stacks npm run test:mutation: StrykerJS over one layer with that layer's own tests (docs/testing.md).
+// Not in .ci/run: it takes long. A scope pairs the code it mutates with the tests that exercise that
+// code directly; the whole-program tests (Pulumi mocks, the policy variants) run a full simulation
+// before each test, which would cost every mutant tens of seconds on 2 cores.
+const scopes = {
+    renderers: {
+        mutate: ["renderers/**/*.ts"],
+        tests: [
+            "collector-common",
+            "agent-config",
+            "gateway-config",
+            "jaeger-config",
+            "pii",
+            "network-policies",
+            "instrumentation",
+            "vpn-enforcement",
+            "oauth2-proxy",
+            "elasticsearch-realm",
+            "grafana-dashboard",
+            "prometheus-rules",
+            "operator-injection",
+        ],
+    },
+    // The alert rules' expressions are proven by the real promtool (needs `npm run tools`).
+    alerts: {
+        mutate: ["renderers/prometheus-rules.ts"],
+        tests: ["prometheus-rules", "grafana-dashboard", "e2e/prometheus-rules"],
+    },
+    config: { mutate: ["config/**/*.ts"], tests: ["config", "agent-config", "pii"] },
+    policies: { mutate: ["policies/**/*.ts"], tests: ["policies", "policies-modes"] },
+    stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod"] },
+};
+
+const scope = process.env.MUTATION_SCOPE ?? "renderers";
+const chosen = scopes[scope];
+if (chosen === undefined) {
+    throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(", ")}, got "${scope}"`);
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+    testRunner: "jest",
+    jest: {
+        configFile: "jest.config.js",
+        enableFindRelatedTests: false,
+        config: {
+            testMatch: chosen.tests.map((name) => `<rootDir>/test/${name}.test.ts`),
+            testPathIgnorePatterns: ["/node_modules/"],
+            reporters: ["default"],
+        },
+    },
+    mutate: chosen.mutate,
+    coverageAnalysis: "perTest",
+    concurrency: 2,
+    timeoutMS: 60000,
+    reporters: ["clear-text", "progress-append-only", "json"],
+    jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+    tempDirName: ".stryker-tmp",
+};
