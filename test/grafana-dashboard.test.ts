@@ -160,6 +160,22 @@ describe("the order-flow dashboard", () => {
         }
     });
 
+    it("plots every query over time, draws a threshold line only where one is configured, and bounds ratios at 100 %", () => {
+        for (const p of panels) {
+            expect(p.targets.every((t) => t.range === true)).toBe(true);
+            const hasThreshold = p.title.startsWith("Duration");
+            expect({ title: p.title, steps: p.fieldConfig.defaults.thresholds.steps.length }).toEqual({
+                title: p.title,
+                steps: hasThreshold ? 2 : 1,
+            });
+            expect(p.fieldConfig.defaults.custom.thresholdsStyle.mode).toBe(hasThreshold ? "line" : "off");
+            expect({ title: p.title, max: p.fieldConfig.defaults.max }).toEqual({
+                title: p.title,
+                max: p.fieldConfig.defaults.unit === "percentunit" ? 1 : undefined,
+            });
+        }
+    });
+
     it("offers a data source picker and a multi-select service picker limited to the instrumented workloads", () => {
         const [ds, service] = dashboard.templating.list;
         expect(ds).toMatchObject({ type: "datasource", name: "datasource", query: "prometheus" });
