@@ -79,14 +79,16 @@ describe("inject annotations", () => {
     });
 });
 
+const checksumInput = {
+    agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
+    headPercent: 100,
+    orderIdHeader: "x-order-id",
+    userIdHeader: "x-user-id",
+    agentImages,
+};
+
 describe("the Instrumentation checksum that rolls opted-in workloads", () => {
-    const input = {
-        agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
-        headPercent: 100,
-        orderIdHeader: "x-order-id",
-        userIdHeader: "x-user-id",
-        agentImages,
-    };
+    const input = checksumInput;
     it("changes when a setting the agents read changes, and only then", () => {
         const base = instrumentationChecksum(renderInstrumentationSpec(input));
         expect(instrumentationChecksum(renderInstrumentationSpec(input))).toEqual(base);
@@ -103,13 +105,7 @@ describe("the Instrumentation checksum that rolls opted-in workloads", () => {
 });
 
 describe("the checksum's canonical form", () => {
-    const spec = renderInstrumentationSpec({
-        agentEndpoint: "http://otel-agent.tracing.svc.cluster.local:4318",
-        headPercent: 100,
-        orderIdHeader: "x-order-id",
-        userIdHeader: "x-user-id",
-        agentImages,
-    });
+    const spec = renderInstrumentationSpec(checksumInput);
     const checksum = (s: unknown): string =>
         instrumentationChecksum(s as typeof spec)["tracing-platform/instrumentation-checksum"];
     /** The same settings with every object's keys written in reverse order. */
