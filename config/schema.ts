@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { viewIndexesOverlap, viewIndexPrefix } from "./views";
 
 /**
  * The stack configuration contract (`tracing:*` keys). Every field carries the sentence that
@@ -332,10 +333,22 @@ const monitoring = z
         grafanaDashboard: bool.default(false),
         /** The namespace the sidecar watches; the platform's namespace when unset. */
         grafanaDashboardNamespace: dnsLabel.optional(),
+        /**
+         * Provision a Jaeger data source per view for Grafana's datasource sidecar (label
+         * grafana_datasource: "1"), each in its view's organisation; Grafana runs in
+         * grafanaDashboardNamespace, the only namespace let through to the query services.
+         */
+        grafanaDatasources: bool.default(false),
+        /** The Grafana organisation of the all view's data source (DevOps, Support); 1 is Grafana's Main Org. */
+        grafanaOrgId: intRange(1, 1000000).default(1),
     })
     .refine((m) => m.prometheusUrl === undefined || m.prometheusNamespace !== undefined, {
         error: "prometheusNamespace set when prometheusUrl is (Jaeger's Monitor tab queries that Prometheus: the NetworkPolicies let Jaeger reach only its namespace)",
         path: ["prometheusNamespace"],
+    })
+    .refine((m) => !m.grafanaDatasources || m.grafanaDashboardNamespace !== undefined, {
+        error: "Grafana's namespace, set when grafanaDatasources is true (its data sources query Jaeger directly: the NetworkPolicies let only that namespace reach the query services)",
+        path: ["grafanaDashboardNamespace"],
     })
     .refine((m) => !m.prometheusOperator || m.prometheusNamespace !== undefined, {
         error: "prometheusNamespace set when prometheusOperator is true (the namespace of the Prometheus that scrapes the platform: the NetworkPolicies let only it in)",
@@ -557,6 +570,45 @@ const network = z.strictObject(
     { error: "an object with apiServerRanges (the API server's addresses, for the agent's egress)" },
 );
 
+/**
+ * A team view: the spans of its services only, in indices of its own, read by a Jaeger of its own
+ * behind an oauth2-proxy that admits its groups only (README, "Team views"). The all view, at the UI's
+ * root, holds every span and admits tracing:sso.allowedGroups.
+ */
+const view = z
+    .strictObject(
+        {
+            // Short: it names the view's Deployments, Services and users (jaeger-<name>-query).
+            name: pattern(
+                /^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/,
+                "a DNS label of at most 20 characters starting with a letter, such as shop",
+            ).refine((n) => n !== "all", {
+                error: "a name other than all (the all view is the UI's root, admitting tracing:sso.allowedGroups)",
+            }),
+            /** The IdP groups this view admits. */
+            groups: z
+                .array(z.string({ error: "a group name" }).min(1, { error: "a non-empty group name" }), {
+                    error: "a non-empty list of IdP groups",
+                })
+                .min(1, { error: "a non-empty list of IdP groups (the people this view admits)" }),
+            /** Spans of workloads in these namespaces (the resource's k8s.namespace.name). */
+            namespaces: z.array(dnsLabel, { error: "a list of namespaces" }).default([]),
+            /** Spans of these services (the resource's service.name), wherever they run. */
+            services: z
+                .array(z.string({ error: "a service name" }).min(1, { error: "a non-empty service name" }), {
+                    error: "a list of service names",
+                })
+                .default([]),
+            /** The Grafana organisation this view's data source is provisioned in (tracing:monitoring.grafanaDatasources). */
+            grafanaOrgId: intRange(1, 1000000).optional(),
+        },
+        { error: "an object with name, groups and namespaces or services" },
+    )
+    .refine((v) => v.namespaces.length + v.services.length > 0, {
+        error: "a non-empty list of namespaces or services (a view that selects nothing would hold no span)",
+        path: ["namespaces"],
+    });
+
 /** The `tracing:*` keys, each with its default. */
 export const stackConfigSchema = z
     .strictObject({
@@ -603,6 +655,32 @@ export const stackConfigSchema = z
         sso,
         exposure,
         network,
+        views: z
+            .array(view, { error: "a list of team views" })
+            .default([])
+            .refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, {
+                error: "a list of views with distinct names",
+            }),
+    })
+    .superRefine((c, ctx) => {
+        c.views.forEach((v, i) => {
+            // Two views whose index patterns overlap would let one view's query read the other's spans.
+            const others = [undefined, ...c.views.filter((o) => o !== v).map((o) => o.name)];
+            const at = others.findIndex((o) => viewIndexesOverlap(c.elasticsearch.indexPrefix, v.name, o));
+            const other = others[at];
+            if (at >= 0)
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["views", i, "name"],
+                    message: `a name whose indices no other view's pattern covers, got ${v.name} (${viewIndexPrefix(c.elasticsearch.indexPrefix, v.name)}-jaeger-* and the ${other ?? "all"} view's indices overlap): rename it`,
+                });
+            if (c.monitoring.grafanaDatasources && v.grafanaOrgId === undefined)
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["views", i, "grafanaOrgId"],
+                    message: `the Grafana organisation id of view ${v.name}, set when tracing:monitoring.grafanaDatasources is true (its data source goes into that organisation; Grafana does not create organisations)`,
+                });
+        });
     })
     .superRefine((c, ctx) => {
         if (!c.createNamespace) return;
@@ -626,6 +704,7 @@ export const stackConfigSchema = z
     });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type ViewConfig = StackConfig["views"][number];
 export type Workload = StackConfig["workloads"][number];
 export type WorkloadLanguage = (typeof workloadLanguages)[number];
 export type PiiConfig = StackConfig["pii"];
