@@ -123,6 +123,12 @@ export interface FileStorageConfig {
     compaction: { on_start: boolean; on_rebound: boolean; directory: string };
 }
 
+/** Drops every resource (with its spans) for which a condition holds. */
+export interface FilterConfig {
+    error_mode: "ignore" | "propagate" | "silent";
+    traces: { resource: string[] };
+}
+
 export interface Pipeline {
     receivers: string[];
     processors: string[];
@@ -146,6 +152,7 @@ export interface CollectorConfig {
         | TransformConfig
         | MetricTransformConfig
         | TailSamplingConfig
+        | FilterConfig
     >;
     exporters: Record<string, OtlpGrpcExporterConfig | LoadBalancingExporterConfig | PrometheusExporterConfig>;
     connectors?: Record<string, SpanMetricsConnectorConfig | Record<string, never>>;

@@ -1,6 +1,14 @@
 import type { SamplingConfig } from "../config/schema";
-import type { CollectorConfig, ListenAddresses, TailSamplingPolicy } from "./collector-types";
+import type {
+    CollectorConfig,
+    FilterConfig,
+    ListenAddresses,
+    OtlpGrpcExporterConfig,
+    Pipeline,
+    TailSamplingPolicy,
+} from "./collector-types";
 import { memoryLimiter, telemetry } from "./collector-common";
+import { ottlAttribute, ottlString } from "./escape";
 import { renderSpanMetricsConnector, semconvStatements } from "./span-metrics";
 
 export interface GatewayConfigInput {
@@ -20,7 +28,26 @@ export interface GatewayConfigInput {
     queueBytes: number;
     /** Where Prometheus scrapes the span metrics (RED per service and operation, from every span). */
     spanMetricsPort: number;
+    /** Team views: each gets the kept spans of its services only, at its own Jaeger. */
+    views?: GatewayView[];
 }
+
+/** A team view as the gateway sees it: which resources it selects and where its Jaeger listens. */
+export interface GatewayView {
+    name: string;
+    /** k8s.namespace.name values it selects. */
+    namespaces: string[];
+    /** service.name values it selects. */
+    services: string[];
+    /** OTLP/gRPC endpoint (host:port) of the view's Jaeger. */
+    exportEndpoint: string;
+}
+
+export const allViewExporter = "otlp_grpc/jaeger";
+export const viewsConnector = "forward/views";
+export const viewPipeline = (view: string) => `traces/view-${view}`;
+export const viewFilter = (view: string) => `filter/view-${view}`;
+export const viewExporter = (view: string) => `otlp_grpc/view-${view}`;
 
 /** The span metrics' port in a pod. */
 export const spanMetricsPodPort = 8889;
@@ -64,9 +91,58 @@ export function samplingPolicies(sampling: SamplingConfig): TailSamplingPolicy[]
     return policies;
 }
 
+/**
+ * Keeps a view's resources and drops every other: a resource is dropped unless its namespace or its
+ * service name is the view's. A resource without either attribute matches nothing and is dropped, so
+ * a view fails closed (it lacks a span rather than showing another team's).
+ */
+export function viewFilterConfig(view: Pick<GatewayView, "namespaces" | "services">): FilterConfig {
+    const selects = [
+        ...view.namespaces.map((ns) => `${ottlAttribute("k8s.namespace.name", "resource")} == ${ottlString(ns)}`),
+        ...view.services.map((sn) => `${ottlAttribute("service.name", "resource")} == ${ottlString(sn)}`),
+    ];
+    if (selects.length === 0) throw new Error("a view must select at least one namespace or service");
+    // propagate: an erroring condition refuses the batch (retried upstream) instead of letting it through.
+    return { error_mode: "propagate", traces: { resource: [`not (${selects.join(" or ")})`] } };
+}
+
+/** The export to one Jaeger: never give up while the (byte-sized, possibly persistent) queue has room. */
+function jaegerExporter(endpoint: string, input: GatewayConfigInput, queueBytes: number): OtlpGrpcExporterConfig {
+    return {
+        endpoint,
+        tls: input.exportCaFile === undefined ? { insecure: true } : { insecure: false, ca_file: input.exportCaFile },
+        timeout: "10s",
+        // Never give up on a batch while the queue has room: Jaeger outages are ridden out on disk.
+        retry_on_failure: {
+            enabled: true,
+            initial_interval: "1s",
+            max_interval: "30s",
+            max_elapsed_time: "0s",
+        },
+        // Measured in bytes, so a full queue is a known share of the volume (in batches it is not: a
+        // batch holds up to send_batch_max_size spans of any size).
+        sending_queue: {
+            enabled: true,
+            num_consumers: 4,
+            sizer: "bytes",
+            queue_size: queueBytes,
+            ...(input.queueDirectory !== undefined ? { storage: "file_storage/queue" } : {}),
+        },
+    };
+}
+
 export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig {
     const { listen } = input;
     const persistent = input.queueDirectory !== undefined;
+    const views = input.views ?? [];
+    // Every Jaeger's queue shares the one volume: each gets an equal part of the cap.
+    const queueBytes = Math.floor(input.queueBytes / (1 + views.length));
+    const viewPipelines: Record<string, Pipeline> = Object.fromEntries(
+        views.map((v) => [
+            viewPipeline(v.name),
+            { receivers: [viewsConnector], processors: [viewFilter(v.name)], exporters: [viewExporter(v.name)] },
+        ]),
+    );
     return {
         receivers: {
             otlp: { protocols: { grpc: { endpoint: `${listen.host}:${listen.otlpGrpcPort}` } } },
@@ -91,36 +167,18 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
                     { context: "resource", statements: ['keep_keys(resource.attributes, ["service.name"])'] },
                 ],
             },
+            ...Object.fromEntries(views.map((v) => [viewFilter(v.name), viewFilterConfig(v)])),
         },
         connectors: {
             span_metrics: renderSpanMetricsConnector(),
             forward: {},
+            ...(views.length > 0 ? { [viewsConnector]: {} } : {}),
         },
         exporters: {
-            "otlp_grpc/jaeger": {
-                endpoint: input.exportEndpoint,
-                tls:
-                    input.exportCaFile === undefined
-                        ? { insecure: true }
-                        : { insecure: false, ca_file: input.exportCaFile },
-                timeout: "10s",
-                // Never give up on a batch while the queue has room: Jaeger outages are ridden out on disk.
-                retry_on_failure: {
-                    enabled: true,
-                    initial_interval: "1s",
-                    max_interval: "30s",
-                    max_elapsed_time: "0s",
-                },
-                // Measured in bytes, so a full queue is a known share of the volume (in batches it is not: a
-                // batch holds up to send_batch_max_size spans of any size).
-                sending_queue: {
-                    enabled: true,
-                    num_consumers: 4,
-                    sizer: "bytes",
-                    queue_size: input.queueBytes,
-                    ...(persistent ? { storage: "file_storage/queue" } : {}),
-                },
-            },
+            [allViewExporter]: jaegerExporter(input.exportEndpoint, input, queueBytes),
+            ...Object.fromEntries(
+                views.map((v) => [viewExporter(v.name), jaegerExporter(v.exportEndpoint, input, queueBytes)]),
+            ),
             "prometheus/span_metrics": {
                 endpoint: `${listen.host}:${input.spanMetricsPort}`,
                 // OpenMetrics carries the exemplars (trace ids) a dashboard links from.
@@ -150,11 +208,13 @@ export function renderGatewayConfig(input: GatewayConfigInput): CollectorConfig 
                     processors: [...gatewayIntakeOrder],
                     exporters: ["span_metrics", "forward"],
                 },
+                // Sampled once: every view gets the same traces, each only its services' spans of them.
                 traces: {
                     receivers: ["forward"],
                     processors: [...gatewayProcessorOrder],
-                    exporters: ["otlp_grpc/jaeger"],
+                    exporters: views.length > 0 ? [allViewExporter, viewsConnector] : [allViewExporter],
                 },
+                ...viewPipelines,
                 "metrics/spans": {
                     receivers: ["span_metrics"],
                     processors: ["transform/span_metrics_resource"],

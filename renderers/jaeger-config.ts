@@ -75,6 +75,8 @@ export interface JaegerConfigInput {
     listen: JaegerListen;
     /** Prometheus' HTTP API holding the gateway's span metrics: the UI's Monitor tab (SPM) reads it. */
     prometheusUrl?: string;
+    /** Where the UI and its API are served (a team view's `/views/<name>`); `/` when absent. */
+    basePath?: string;
 }
 
 /** The span metrics as the gateway exports them (renderers/span-metrics.ts): calls_total and duration_milliseconds. */
@@ -108,7 +110,7 @@ export interface JaegerConfig {
         };
         jaeger_query?: {
             storage: { traces: string; metrics?: string };
-            base_path: "/";
+            base_path: string;
             http: { endpoint: string };
             grpc: { endpoint: string };
         };
@@ -216,7 +218,7 @@ export function renderJaegerConfig(input: JaegerConfigInput): JaegerConfig {
         }
         config.extensions.jaeger_query = {
             storage: spm === undefined ? { traces: storageName } : { traces: storageName, metrics: metricsStorageName },
-            base_path: "/",
+            base_path: input.basePath ?? "/",
             http: { endpoint: `${listen.host}:${listen.queryHttpPort}` },
             grpc: { endpoint: `${listen.host}:${listen.queryGrpcPort}` },
         };

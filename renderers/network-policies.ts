@@ -57,6 +57,10 @@ export interface NetworkFlowsInput {
     dnsNamespace: string;
     /** The Prometheus that scrapes the metrics ports; none may scrape without it. */
     prometheus?: { namespace: string; port: number; queriedByJaeger: boolean };
+    /** Team views: each a Jaeger (both roles) and the oauth2-proxy in front of it. */
+    views?: { name: string; jaeger: Labels; ssoProxy: Labels }[];
+    /** Grafana's namespace: its Jaeger data sources query every view's query service directly. */
+    grafanaNamespace?: string;
 }
 
 /** The metrics ports of each pod group (the collector's own telemetry, the span metrics, oauth2-proxy's). */
@@ -122,6 +126,9 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
                       ports: tcp(4317, 4318),
                   },
               ];
+    const views = input.views ?? [];
+    const grafana: Rule[] =
+        input.grafanaNamespace === undefined ? [] : [{ from: [namespace(input.grafanaNamespace)], ports: tcp(16686) }];
     const policies: NamedPolicy[] = [
         { name: "default-deny-all", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
         {
@@ -159,7 +166,7 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
             "otel-gateway",
             s.gateway,
             [{ from: [pods(s.agent)], ports: tcp(4317) }, ...scrape(metricsPorts.collector, metricsPorts.spanMetrics)],
-            [{ to: [pods(s.jaegerCollector)], ports: tcp(4317) }],
+            [{ to: [pods(s.jaegerCollector), ...views.map((v) => pods(v.jaeger))], ports: tcp(4317) }],
         ),
         policy(
             "jaeger-collector",
@@ -170,7 +177,7 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
         policy(
             "jaeger-query",
             s.jaegerQuery,
-            [{ from: [pods(s.ssoProxy)], ports: tcp(16686) }, ...scrape(metricsPorts.jaeger)],
+            [{ from: [pods(s.ssoProxy)], ports: tcp(16686) }, ...grafana, ...scrape(metricsPorts.jaeger)],
             [storageEgress(input.storage), ...queryPrometheus],
         ),
         policy(
@@ -183,6 +190,29 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
             ],
         ),
         policy("jaeger-es-index-cleaner", s.indexCleaner, [], [storageEgress(input.storage)]),
+        // A team view's query answers its own proxy (and Grafana) only; its proxy reaches only it.
+        ...views.flatMap((v) => [
+            policy(
+                `jaeger-${v.name}`,
+                v.jaeger,
+                [
+                    { from: [pods(s.gateway)], ports: tcp(4317) },
+                    { from: [pods(v.ssoProxy)], ports: tcp(16686) },
+                    ...grafana,
+                    ...scrape(metricsPorts.jaeger),
+                ],
+                [storageEgress(input.storage)],
+            ),
+            policy(
+                `oauth2-proxy-${v.name}`,
+                v.ssoProxy,
+                [{ from: [namespace(input.controllerNamespace)], ports: tcp(4180) }, ...scrape(metricsPorts.ssoProxy)],
+                [
+                    { to: [pods(v.jaeger)], ports: tcp(16686) },
+                    { to: ranges(input.providerRanges), ports: tcp(443) },
+                ],
+            ),
+        ]),
     ];
     if (input.storage.kind === "in-cluster") {
         const es = input.storage.selector;
@@ -191,7 +221,15 @@ export function renderNetworkPolicies(input: NetworkFlowsInput): NamedPolicy[] {
                 "elasticsearch",
                 es,
                 [
-                    { from: [pods(s.jaegerCollector), pods(s.jaegerQuery), pods(s.indexCleaner)], ports: tcp(9200) },
+                    {
+                        from: [
+                            pods(s.jaegerCollector),
+                            pods(s.jaegerQuery),
+                            pods(s.indexCleaner),
+                            ...views.map((v) => pods(v.jaeger)),
+                        ],
+                        ports: tcp(9200),
+                    },
                     { from: [pods(es)], ports: tcp(9300) },
                 ],
                 [{ to: [pods(es)], ports: tcp(9300) }],

@@ -25,6 +25,11 @@ export interface OAuth2ProxyInput {
     metricsAddress: string;
     /** CA bundle for the IdP when it is signed by a private CA. */
     providerCaFile?: string;
+    /**
+     * A team view's path (`/views/<name>`): the proxy answers under it (its /oauth2 endpoints too) and its
+     * session cookie, named after the view and scoped to the path, is never the all view's.
+     */
+    view?: { name: string; path: string };
 }
 
 export const oauth2ProxyPort = 4180;
@@ -37,11 +42,14 @@ export const secretEnv = {
 export function renderOAuth2ProxyArgs(input: OAuth2ProxyInput): string[] {
     if (input.trustedProxyRanges.length === 0)
         throw new Error("oauth2-proxy behind a reverse proxy needs trusted proxy ranges");
+    const view = input.view;
+    const prefix = view === undefined ? "" : view.path;
     return [
         "--provider=oidc",
         `--oidc-issuer-url=${input.issuerUrl}`,
         `--client-id=${input.clientId}`,
-        `--redirect-url=https://${input.host}/oauth2/callback`,
+        `--redirect-url=https://${input.host}${prefix}/oauth2/callback`,
+        ...(view === undefined ? [] : [`--proxy-prefix=${prefix}/oauth2`, `--cookie-path=${prefix}`]),
         `--scope=${input.scope}`,
         `--oidc-groups-claim=${input.groupsClaim}`,
         ...input.allowedGroups.map((g) => `--allowed-group=${g}`),
@@ -52,7 +60,7 @@ export function renderOAuth2ProxyArgs(input: OAuth2ProxyInput): string[] {
         `--metrics-address=${input.metricsAddress}`,
         "--reverse-proxy=true",
         ...input.trustedProxyRanges.map((r) => `--trusted-proxy-ip=${r}`),
-        "--cookie-name=_tracing_sso",
+        `--cookie-name=_tracing_sso${view === undefined ? "" : `_${view.name.replace(/-/g, "_")}`}`,
         "--cookie-secure=true",
         "--cookie-httponly=true",
         `--cookie-samesite=${input.cookieSameSite}`,

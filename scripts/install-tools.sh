@@ -84,7 +84,7 @@ manifest_template="$root/tools/otelcol-builder.yaml"
 
 # Exactly the components `otelcol components` must list (the names the rendered configs use).
 expected_components="receivers: otlp
-processors: attributes batch k8s_attributes memory_limiter redaction resource tail_sampling transform
+processors: attributes batch filter k8s_attributes memory_limiter redaction resource tail_sampling transform
 exporters: debug load_balancing nop otlp_grpc otlp_http prometheus
 connectors: forward span_metrics
 extensions: file_storage health_check pprof"

@@ -145,3 +145,63 @@ describe("gateway collector config", () => {
         expect(parsed.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "${env:MY_POD_IP}:4317" } });
     });
 });
+
+describe("gateway collector config with team views", () => {
+    const views = [
+        { name: "shop", namespaces: ["shop"], services: [], exportEndpoint: "jaeger-shop-collector:4317" },
+        { name: "crm", namespaces: [], services: ["crm-api", 'say "hi"'], exportEndpoint: "jaeger-crm-collector:4317" },
+    ];
+    const rendered = renderGatewayConfig({ ...input, views });
+    const parsed = parse(toCollectorYaml(rendered)) as typeof rendered;
+    const exporter = (name: string) => parsed.exporters[name] as OtlpGrpcExporterConfig;
+
+    it("names only defined components in its pipelines, and uses every one it defines", () => {
+        expect(wiringProblems(rendered)).toEqual([]);
+    });
+
+    it("samples once, then sends the kept traces whole to the all view and through each view's filter to its Jaeger", () => {
+        expect(parsed.service.pipelines.traces).toEqual({
+            receivers: ["forward"],
+            processors: ["tail_sampling", "batch"],
+            exporters: ["otlp_grpc/jaeger", "forward/views"],
+        });
+        expect(parsed.service.pipelines["traces/view-shop"]).toEqual({
+            receivers: ["forward/views"],
+            processors: ["filter/view-shop"],
+            exporters: ["otlp_grpc/view-shop"],
+        });
+        expect(parsed.service.pipelines["traces/view-crm"]).toEqual({
+            receivers: ["forward/views"],
+            processors: ["filter/view-crm"],
+            exporters: ["otlp_grpc/view-crm"],
+        });
+        expect(exporter("otlp_grpc/view-shop").endpoint).toBe("jaeger-shop-collector:4317");
+        expect(exporter("otlp_grpc/view-crm").endpoint).toBe("jaeger-crm-collector:4317");
+    });
+
+    it("drops every resource outside the view, failing closed when a condition errors", () => {
+        expect(parsed.processors["filter/view-shop"]).toEqual({
+            error_mode: "propagate",
+            traces: { resource: ['not (resource.attributes["k8s.namespace.name"] == "shop")'] },
+        });
+        expect(parsed.processors["filter/view-crm"]).toEqual({
+            error_mode: "propagate",
+            traces: {
+                resource: [
+                    'not (resource.attributes["service.name"] == "crm-api" or resource.attributes["service.name"] == "say \\"hi\\"")',
+                ],
+            },
+        });
+    });
+
+    it("splits the queue's byte cap equally over every Jaeger's queue, so all of them together fit the volume", () => {
+        const queues = ["otlp_grpc/jaeger", "otlp_grpc/view-shop", "otlp_grpc/view-crm"].map(
+            (e) => exporter(e).sending_queue,
+        );
+        for (const q of queues) {
+            expect(q).toMatchObject({ sizer: "bytes", storage: "file_storage/queue" });
+            expect(q?.queue_size).toBe(Math.floor(input.queueBytes / 3));
+        }
+        expect(exporter("otlp_grpc/view-shop").retry_on_failure).toEqual(exporter("otlp_grpc/jaeger").retry_on_failure);
+    });
+});

@@ -227,3 +227,61 @@ describe("who can reach whom, under the rendered policies as Kubernetes applies 
         expect(new Set(names).size).toBe(names.length);
     });
 });
+
+describe("who can reach whom with team views and Grafana", () => {
+    const ns = "tracing";
+    const policies = renderNetworkPolicies({
+        ...input,
+        views: [
+            { name: "shop", jaeger: sel("jaeger-shop"), ssoProxy: sel("oauth2-proxy-shop") },
+            { name: "crm", jaeger: sel("jaeger-crm"), ssoProxy: sel("oauth2-proxy-crm") },
+        ],
+        grafanaNamespace: "monitoring",
+    });
+    const pod = (name: string): Endpoint => ({ namespace: ns, labels: sel(name) });
+    const [gateway, query, proxy, es] = ["otel-gateway", "jaeger-query", "oauth2-proxy", "elasticsearch"].map(pod);
+    const [shopJaeger, shopProxy, crmJaeger, crmProxy] = [
+        "jaeger-shop",
+        "oauth2-proxy-shop",
+        "jaeger-crm",
+        "oauth2-proxy-crm",
+    ].map(pod);
+    const ingressController: Endpoint = { namespace: "ingress-internal", labels: { app: "traefik" } };
+    const grafana: Endpoint = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "grafana" } };
+    const shopApp: Endpoint = { namespace: "shop", labels: { app: "shop-api" } };
+    const idp: Endpoint = { namespace: "", labels: {}, ip: "10.20.0.7" };
+    const can = (from: Endpoint, to: Endpoint, port: number) => reaches(policies, ns, from, to, port);
+
+    it("lets the gateway feed every view's Jaeger, and each view's Jaeger reach Elasticsearch", () => {
+        for (const j of [shopJaeger, crmJaeger]) {
+            expect(can(gateway, j, 4317)).toBe(true);
+            expect(can(j, es, 9200)).toBe(true);
+        }
+    });
+
+    it("lets each view's query be reached only through its own proxy and from Grafana's namespace", () => {
+        expect(can(ingressController, shopProxy, 4180)).toBe(true);
+        expect(can(shopProxy, shopJaeger, 16686)).toBe(true);
+        expect(can(shopProxy, idp, 443)).toBe(true);
+        expect(can(grafana, shopJaeger, 16686)).toBe(true);
+        expect(can(grafana, query, 16686)).toBe(true);
+        // Around its proxy, or through another view's: never.
+        expect(can(ingressController, shopJaeger, 16686)).toBe(false);
+        expect(can(shopProxy, crmJaeger, 16686)).toBe(false);
+        expect(can(shopProxy, query, 16686)).toBe(false);
+        expect(can(crmProxy, shopJaeger, 16686)).toBe(false);
+        expect(can(proxy, shopJaeger, 16686)).toBe(false);
+        expect(can(shopApp, shopJaeger, 16686)).toBe(false);
+        expect(can(shopApp, shopJaeger, 4317)).toBe(false);
+        expect(can(shopJaeger, crmJaeger, 16686)).toBe(false);
+    });
+
+    it("lets Grafana reach no query without the setting", () => {
+        const without = renderNetworkPolicies({
+            ...input,
+            views: [{ name: "shop", jaeger: sel("jaeger-shop"), ssoProxy: sel("oauth2-proxy-shop") }],
+        });
+        expect(reaches(without, ns, grafana, query, 16686)).toBe(false);
+        expect(reaches(without, ns, grafana, shopJaeger, 16686)).toBe(false);
+    });
+});

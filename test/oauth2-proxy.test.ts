@@ -92,3 +92,35 @@ describe("oauth2-proxy arguments", () => {
         );
     });
 });
+
+describe("oauth2-proxy arguments of a team view", () => {
+    const view = renderOAuth2ProxyArgs({
+        ...input,
+        allowedGroups: ["tracing-team-shop"],
+        upstream: "http://jaeger-shop-query.tracing.svc.cluster.local:16686",
+        view: { name: "order-desk", path: "/views/order-desk" },
+    });
+    const all = renderOAuth2ProxyArgs(input);
+
+    it("answer under the view's path, its login callback too, so one host serves every view", () => {
+        expect(view).toEqual(
+            expect.arrayContaining([
+                "--redirect-url=https://tracing.jewellery.internal/views/order-desk/oauth2/callback",
+                "--proxy-prefix=/views/order-desk/oauth2",
+            ]),
+        );
+        expect(all.filter((a) => a.startsWith("--proxy-prefix"))).toEqual([]);
+    });
+
+    it("keep a session cookie of the view's own, scoped to its path: the all view's session never opens it", () => {
+        expect(view).toEqual(
+            expect.arrayContaining(["--cookie-name=_tracing_sso_order_desk", "--cookie-path=/views/order-desk"]),
+        );
+        expect(all).toContain("--cookie-name=_tracing_sso");
+        expect(all.filter((a) => a.startsWith("--cookie-path"))).toEqual([]);
+    });
+
+    it("admit the view's groups only", () => {
+        expect(view.filter((a) => a.startsWith("--allowed-group="))).toEqual(["--allowed-group=tracing-team-shop"]);
+    });
+});
