@@ -24,7 +24,7 @@ interface EsBackend {
     prefix: string;
 }
 
-/** A cleaner CronJob: how many days it keeps, of which cluster and prefix. */
+/** A cleaner container of a CronJob: how many days it keeps, of which cluster and prefix. */
 interface Cleaner {
     cron: PolicyInput;
     days: string;
@@ -55,19 +55,20 @@ function esBackends(resources: PolicyInput[]): EsBackend[] {
 function cleaners(resources: PolicyInput[]): Cleaner[] {
     return resources.flatMap((r) => {
         if (!isKind(r, "CronJob")) return [];
-        const container = containers(podSpec(r) ?? {}).find((c) => isIndexCleaner(c.image));
-        if (container === undefined) return [];
-        const args = strings(container.args);
-        const prefixEnv = list(container.env).find((e) => e.name === "INDEX_PREFIX");
-        return [
-            {
-                cron: r,
-                days: args[0] ?? "",
-                url: normalizeUrl(args[1] ?? ""),
-                prefix: text(prefixEnv?.value),
-                suspended: obj(r.props.spec).suspend === true,
-            },
-        ];
+        // One container per index prefix: the all view's and each team view's.
+        return containers(podSpec(r) ?? {})
+            .filter((c) => isIndexCleaner(c.image))
+            .map((container) => {
+                const args = strings(container.args);
+                const prefixEnv = list(container.env).find((e) => e.name === "INDEX_PREFIX");
+                return {
+                    cron: r,
+                    days: args[0] ?? "",
+                    url: normalizeUrl(args[1] ?? ""),
+                    prefix: text(prefixEnv?.value),
+                    suspended: obj(r.props.spec).suspend === true,
+                };
+            });
     });
 }
 
@@ -91,22 +92,26 @@ export const retentionWithinLimits: StackRule = {
             ];
         }
         const out: Violation[] = [];
-        for (const cleaner of all) {
-            const days = Number(cleaner.days);
-            if (!/^[0-9]+$/.test(cleaner.days) || days < 1 || days > config.maxRetentionDays) {
+        // One message per CronJob, however many prefixes its containers clean.
+        for (const cron of new Set(all.map((c) => c.cron))) {
+            const mine = all.filter((c) => c.cron === cron);
+            const outOfRange = mine.filter((c) => {
+                const days = Number(c.days);
+                return !/^[0-9]+$/.test(c.days) || days < 1 || days > config.maxRetentionDays;
+            });
+            if (outOfRange.length > 0) {
+                const kept = [...new Set(outOfRange.map((c) => c.days))].join(", ");
+                const prefixes = outOfRange.map((c) => `"${c.prefix}"`).join(", ");
                 out.push(
                     at(
-                        cleaner.cron,
-                        `${metadataName(cleaner.cron)} keeps ${cleaner.days} days of traces; the limit is 1 to ${config.maxRetentionDays}. Lower tracing:retentionDays.`,
+                        cron,
+                        `${metadataName(cron)} keeps ${kept} days of traces; the limit is 1 to ${config.maxRetentionDays} (index prefix ${prefixes}). Lower tracing:retentionDays.`,
                     ),
                 );
             }
-            if (cleaner.suspended)
+            if (mine[0].suspended)
                 out.push(
-                    at(
-                        cleaner.cron,
-                        `${metadataName(cleaner.cron)} is suspended, so no index is ever deleted. Remove spec.suspend.`,
-                    ),
+                    at(cron, `${metadataName(cron)} is suspended, so no index is ever deleted. Remove spec.suspend.`),
                 );
         }
         for (const b of backends) {
