@@ -5,6 +5,7 @@ import { podListen } from "../renderers/collector-types";
 import {
     gatewayTerminationGraceSeconds,
     queueBytesFor,
+    type GatewayView,
     renderGatewayConfig,
     spanMetricsPodPort,
 } from "../renderers/gateway-config";
@@ -22,6 +23,8 @@ export interface CollectorGatewayArgs extends Pick<GatewayConfig, "replicas" | "
     exportEndpoint: string;
     /** Pulumi refuses to delete or replace the StatefulSet that holds the queued spans. */
     protect: boolean;
+    /** Team views: each gets its services' kept spans at its own Jaeger. */
+    views: GatewayView[];
 }
 
 export const gatewayName = "otel-gateway";
@@ -58,6 +61,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                 queueDirectory,
                 queueBytes: queueBytesFor(args.queueStorageGi),
                 spanMetricsPort: spanMetricsPodPort,
+                views: args.views,
             }),
         );
 

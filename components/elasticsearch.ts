@@ -7,6 +7,8 @@ import {
     renderRoles,
     renderUsers,
     renderUsersRoles,
+    type RealmView,
+    viewStorageUser,
     StorageClient,
     storageClients,
     storageUser,
@@ -20,6 +22,8 @@ export interface ElasticsearchConnection {
     url: string;
     /** Per client (Jaeger collector, query, both, the index cleaner): a Secret with keys `username` and `password`. */
     credentials: Record<StorageClient, string>;
+    /** Per team view, by name: the Secret its Jaeger logs in with (its user reaches its view's indices only). */
+    viewCredentials: Record<string, string>;
     /** Secret with key `ca.crt`, when the server's certificate is privately signed. */
     caSecret?: string;
     /** Labels of the in-cluster pods, for NetworkPolicies; absent for an external cluster. */
@@ -51,6 +55,8 @@ export interface ElasticsearchArgs extends Pick<
     certManagerReady: pulumi.Resource[];
     /** Pulumi refuses to delete or replace the StatefulSet that holds the traces. */
     protect: boolean;
+    /** Team views, each with a user limited to its own indices. */
+    views: RealmView[];
 }
 
 export const elasticsearchName = "elasticsearch";
@@ -128,7 +134,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         const headless = `${elasticsearchName}-nodes`;
 
         const credentials = this.superuser(name, ns, labels);
-        const realm = this.fileRealm(name, ns, labels, args.indexPrefix);
+        const realm = this.fileRealm(name, ns, labels, args.indexPrefix, args.views);
         const { certificate, tlsSecret } = this.certificate(name, ns, labels, headless, args);
         this.services(name, ns, labels, selector, headless);
         const replicas = this.recordedTopology(name, ns, labels, args.nodes);
@@ -178,6 +184,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         this.connection = {
             url: `https://${elasticsearchName}.${ns}.svc.cluster.local:9200`,
             credentials: realm.credentials,
+            viewCredentials: realm.viewCredentials,
             caSecret: tlsSecret,
             podSelector: selector,
         };
@@ -407,27 +414,45 @@ export class Elasticsearch extends pulumi.ComponentResource {
         ns: string,
         labels: Record<string, string>,
         indexPrefix: string,
-    ): { credentials: Record<StorageClient, string>; usersSecret: string; rolesConfigMap: string } {
-        const credentials = {} as Record<StorageClient, string>;
-        const hashes = {} as Record<StorageClient, pulumi.Output<string>>;
-        for (const client of storageClients) {
-            const user = storageUser[client];
+        views: RealmView[],
+    ): {
+        credentials: Record<StorageClient, string>;
+        viewCredentials: Record<string, string>;
+        usersSecret: string;
+        rolesConfigMap: string;
+    } {
+        /** A generated password for `user` and the client's Secret holding it; returns the Secret's name and the hash. */
+        const user = (login: string): { secret: string; hash: pulumi.Output<string> } => {
             const password = new random.RandomPassword(
-                `${name}-${user}`,
+                `${name}-${login}`,
                 { length: 32, special: false },
                 { parent: this },
             );
-            hashes[client] = password.bcryptHash;
-            credentials[client] = `${elasticsearchName}-${user}`;
+            const secret = `${elasticsearchName}-${login}`;
             new k8s.core.v1.Secret(
-                `${name}-${user}`,
+                `${name}-${login}`,
                 {
-                    metadata: { name: credentials[client], namespace: ns, labels },
+                    metadata: { name: secret, namespace: ns, labels },
                     type: "Opaque",
-                    stringData: { username: user, password: password.result },
+                    stringData: { username: login, password: password.result },
                 },
                 { parent: this },
             );
+            return { secret, hash: password.bcryptHash };
+        };
+        const credentials = {} as Record<StorageClient, string>;
+        const hashes = {} as Record<StorageClient, pulumi.Output<string>>;
+        for (const client of storageClients) {
+            const u = user(storageUser[client]);
+            credentials[client] = u.secret;
+            hashes[client] = u.hash;
+        }
+        const viewCredentials: Record<string, string> = {};
+        const viewHashes: Record<string, pulumi.Output<string>> = {};
+        for (const v of views) {
+            const u = user(viewStorageUser(v.name));
+            viewCredentials[v.name] = u.secret;
+            viewHashes[v.name] = u.hash;
         }
         const usersSecret = `${elasticsearchName}-realm`;
         new k8s.core.v1.Secret(
@@ -435,7 +460,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
             {
                 metadata: { name: usersSecret, namespace: ns, labels },
                 type: "Opaque",
-                stringData: { users: pulumi.all(hashes).apply((h) => renderUsers(h)), users_roles: renderUsersRoles() },
+                stringData: {
+                    users: pulumi
+                        .all([pulumi.all(hashes), pulumi.all(viewHashes)])
+                        .apply(([h, vh]) => renderUsers(h as Record<StorageClient, string>, vh)),
+                    users_roles: renderUsersRoles(views.map((v) => v.name)),
+                },
             },
             { parent: this },
         );
@@ -444,10 +474,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
             `${name}-roles`,
             {
                 metadata: { name: rolesConfigMap, namespace: ns, labels },
-                data: { "roles.yml": renderRoles(indexPrefix) },
+                data: { "roles.yml": renderRoles(indexPrefix, views) },
             },
             { parent: this },
         );
-        return { credentials, usersSecret, rolesConfigMap };
+        return { credentials, viewCredentials, usersSecret, rolesConfigMap };
     }
 }

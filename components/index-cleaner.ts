@@ -12,6 +12,8 @@ export interface IndexCleanerArgs {
     elasticsearch: ElasticsearchConnection;
     /** Cron schedule; shortly before midnight UTC so that a new day's index is not touched. */
     schedule?: string;
+    /** Team views: the cleaner runs once per view's prefix too (it cleans one prefix per run). */
+    views?: { name: string; indexPrefix: string }[];
 }
 
 export const indexCleanerName = "jaeger-es-index-cleaner";
@@ -61,17 +63,23 @@ export class IndexCleaner extends pulumi.ComponentResource {
                                     restartPolicy: "OnFailure",
                                     automountServiceAccountToken: false,
                                     securityContext: restrictedPodSecurity(),
+                                    // One container per prefix: the cleaner anchors its pattern at the
+                                    // prefix, so each deletes only its own view's old indices.
                                     containers: [
-                                        {
-                                            name: "index-cleaner",
-                                            image: args.image,
-                                            args: [String(args.retentionDays), args.elasticsearch.url],
-                                            env: indexCleanerEnv(args),
-                                            resources: resources("100m", 128),
-                                            securityContext: restrictedContainerSecurity,
-                                            volumeMounts: ca.mounts,
-                                        },
-                                    ],
+                                        { container: "index-cleaner", indexPrefix: args.indexPrefix },
+                                        ...(args.views ?? []).map((v) => ({
+                                            container: `index-cleaner-${v.name}`,
+                                            indexPrefix: v.indexPrefix,
+                                        })),
+                                    ].map(({ container, indexPrefix }) => ({
+                                        name: container,
+                                        image: args.image,
+                                        args: [String(args.retentionDays), args.elasticsearch.url],
+                                        env: indexCleanerEnv({ indexPrefix, elasticsearch: args.elasticsearch }),
+                                        resources: resources("100m", 128),
+                                        securityContext: restrictedContainerSecurity,
+                                        volumeMounts: ca.mounts,
+                                    })),
                                     volumes: ca.volumes,
                                 },
                             },

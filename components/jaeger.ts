@@ -35,10 +35,20 @@ export interface JaegerArgs extends Pick<
     replicas: number;
     /** Prometheus' HTTP API with the span metrics, for the Monitor tab (SPM). */
     prometheusUrl?: string;
+    /**
+     * A team view: one Deployment with both roles, named after the view, serving under the view's path
+     * and logging in as the view's own Elasticsearch user. No Monitor tab: its span metrics would answer
+     * for every service.
+     */
+    view?: { name: string; basePath: string };
 }
 
-export const jaegerCollectorService = "jaeger-collector";
-export const jaegerQueryService = "jaeger-query";
+/** The name every object of a Jaeger is derived from: `jaeger`, or `jaeger-<view>` for a team view. */
+export const jaegerBaseName = (view?: string): string => (view === undefined ? "jaeger" : `jaeger-${view}`);
+export const jaegerCollectorServiceName = (view?: string): string => `${jaegerBaseName(view)}-collector`;
+export const jaegerQueryServiceName = (view?: string): string => `${jaegerBaseName(view)}-query`;
+export const jaegerCollectorService = jaegerCollectorServiceName();
+export const jaegerQueryService = jaegerQueryServiceName();
 const caDir = "/etc/jaeger/es-ca";
 
 interface RoleDeployment {
@@ -49,8 +59,10 @@ interface RoleDeployment {
 
 /** The Deployments for the chosen layout; in `combined` one Deployment carries both Services. */
 export function jaegerDeployments(
-    args: Pick<JaegerArgs, "roles" | "collectorReplicas" | "queryReplicas">,
+    args: Pick<JaegerArgs, "roles" | "collectorReplicas" | "queryReplicas" | "view">,
 ): RoleDeployment[] {
+    if (args.view !== undefined)
+        return [{ name: jaegerBaseName(args.view.name), role: "combined", replicas: args.queryReplicas }];
     return args.roles === "combined"
         ? [{ name: "jaeger", role: "combined", replicas: 1 }]
         : [
@@ -75,9 +87,10 @@ export class Jaeger extends pulumi.ComponentResource {
         const ns = args.namespace;
         this.deployments = jaegerDeployments(args);
         for (const d of this.deployments) this.deployment(name, d, args);
-        this.services(name, ns);
-        this.collectorEndpoint = `${jaegerCollectorService}.${ns}.svc.cluster.local:${jaegerPodListen.otlpGrpcPort}`;
-        this.queryUrl = `http://${jaegerQueryService}.${ns}.svc.cluster.local:${jaegerPodListen.queryHttpPort}`;
+        const view = args.view?.name;
+        this.services(name, ns, view);
+        this.collectorEndpoint = `${jaegerCollectorServiceName(view)}.${ns}.svc.cluster.local:${jaegerPodListen.otlpGrpcPort}`;
+        this.queryUrl = `http://${jaegerQueryServiceName(view)}.${ns}.svc.cluster.local:${jaegerPodListen.queryHttpPort}`;
         this.registerOutputs({ collectorEndpoint: this.collectorEndpoint, queryUrl: this.queryUrl });
     }
 
@@ -99,9 +112,12 @@ export class Jaeger extends pulumi.ComponentResource {
                     shards: args.shards,
                     replicas: args.replicas,
                 },
-                prometheusUrl: args.prometheusUrl,
+                ...(args.view === undefined ? { prometheusUrl: args.prometheusUrl } : { basePath: args.view.basePath }),
             }),
         );
+        const credentials = args.view === undefined ? es.credentials[d.role] : es.viewCredentials[args.view.name];
+        if (credentials === undefined)
+            throw new Error(`no Elasticsearch credentials for view ${args.view?.name ?? "all"}`);
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-${d.name}`,
             { metadata: { name: d.name, namespace: ns, labels }, data: { "config.yaml": yaml } },
@@ -146,13 +162,13 @@ export class Jaeger extends pulumi.ComponentResource {
                                         {
                                             name: esCredentialEnv.username,
                                             valueFrom: {
-                                                secretKeyRef: { name: es.credentials[d.role], key: "username" },
+                                                secretKeyRef: { name: credentials, key: "username" },
                                             },
                                         },
                                         {
                                             name: esCredentialEnv.password,
                                             valueFrom: {
-                                                secretKeyRef: { name: es.credentials[d.role], key: "password" },
+                                                secretKeyRef: { name: credentials, key: "password" },
                                             },
                                         },
                                     ],
@@ -180,7 +196,9 @@ export class Jaeger extends pulumi.ComponentResource {
     }
 
     /** The collector's and the query's Services, each selecting the Deployment that holds the role. */
-    private services(name: string, ns: string): void {
+    private services(name: string, ns: string, view: string | undefined): void {
+        const collectorService = jaegerCollectorServiceName(view);
+        const queryService = jaegerQueryServiceName(view);
         const collector = this.deployments.find((d) => d.role !== "query");
         const query = this.deployments.find((d) => d.role !== "collector");
         if (collector === undefined || query === undefined)
@@ -189,9 +207,9 @@ export class Jaeger extends pulumi.ComponentResource {
             `${name}-collector`,
             {
                 metadata: {
-                    name: jaegerCollectorService,
+                    name: collectorService,
                     namespace: ns,
-                    labels: platformLabels(jaegerCollectorService, "jaeger-collector"),
+                    labels: platformLabels(collectorService, "jaeger-collector"),
                 },
                 spec: {
                     type: "ClusterIP",
@@ -205,9 +223,9 @@ export class Jaeger extends pulumi.ComponentResource {
             `${name}-query`,
             {
                 metadata: {
-                    name: jaegerQueryService,
+                    name: queryService,
                     namespace: ns,
-                    labels: platformLabels(jaegerQueryService, "jaeger-query"),
+                    labels: platformLabels(queryService, "jaeger-query"),
                 },
                 spec: {
                     type: "ClusterIP",

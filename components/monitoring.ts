@@ -1,6 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dashboardConfigMapData, renderOrderFlowDashboard } from "../renderers/grafana-dashboard";
+import {
+    datasourceConfigMapData,
+    datasourceLabel,
+    datasourceUid,
+    DatasourceView,
+} from "../renderers/grafana-datasources";
 import { AlertRulesInput, PrometheusRuleSpec, renderAlertRules } from "../renderers/prometheus-rules";
 import type { MonitoringConfig, StackConfig } from "../config/schema";
 import { agentName } from "./collector-agent";
@@ -33,6 +39,8 @@ export interface MonitoringArgs {
     targets: ScrapeTarget[];
     rules: AlertRulesInput;
     dashboard: { services: string[]; slowTraceMs: number };
+    /** Every view's Jaeger data source (tracing:monitoring.grafanaDatasources). */
+    datasources: DatasourceView[];
 }
 
 /** What the alert rules need to know of a stack. */
@@ -67,6 +75,7 @@ export class Monitoring extends pulumi.ComponentResource {
             this.prometheusRule(name, args);
         }
         if (args.monitoring.grafanaDashboard) this.dashboard(name, args);
+        if (args.monitoring.grafanaDatasources) this.datasources(name, args);
         this.registerOutputs({});
     }
 
@@ -134,5 +143,24 @@ export class Monitoring extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
+
+    /** One ConfigMap per view in Grafana's namespace, where its datasource sidecar looks. */
+    private datasources(name: string, args: MonitoringArgs): void {
+        for (const view of args.datasources) {
+            const configMapName = datasourceUid(view.name);
+            new k8s.core.v1.ConfigMap(
+                `${name}-datasource-${view.name}`,
+                {
+                    metadata: {
+                        name: configMapName,
+                        namespace: args.monitoring.grafanaDashboardNamespace ?? args.namespace,
+                        labels: { ...platformLabels(configMapName, "monitoring"), ...datasourceLabel },
+                    },
+                    data: datasourceConfigMapData(view),
+                },
+                { parent: this },
+            );
+        }
     }
 }

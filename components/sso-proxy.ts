@@ -21,9 +21,14 @@ export interface SsoProxyArgs {
     host: string;
     upstream: string;
     trustedProxyRanges: string[];
+    /** A team view: its own proxy under the view's path, admitting the view's groups only. */
+    view?: { name: string; path: string; groups: string[] };
 }
 
 export const ssoProxyName = "oauth2-proxy";
+/** The proxy of a view: `oauth2-proxy`, or `oauth2-proxy-<view>` for a team view. */
+export const ssoProxyNameOf = (view?: string): string =>
+    view === undefined ? ssoProxyName : `${ssoProxyName}-${view}`;
 /** Where the IdP's CA bundle is mounted (tracing:sso.providerCa). */
 export const providerCaDir = "/etc/oauth2-proxy/provider-ca";
 const providerCaFile = "ca.crt";
@@ -33,15 +38,17 @@ const providerCaFile = "ca.crt";
  * configured groups and e-mail domains, a generated cookie secret, secure HttpOnly cookies.
  */
 export class SsoProxy extends pulumi.ComponentResource {
-    readonly serviceName = ssoProxyName;
+    readonly serviceName: string;
     readonly port = oauth2ProxyPort;
 
     constructor(name: string, args: SsoProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:SsoProxy", name, {}, opts);
         const ns = args.namespace;
         const sso = args.sso;
-        const labels = platformLabels(ssoProxyName, "sso");
-        const selector = podSelector(ssoProxyName);
+        const proxyName = ssoProxyNameOf(args.view?.name);
+        this.serviceName = proxyName;
+        const labels = platformLabels(proxyName, "sso");
+        const selector = podSelector(proxyName);
 
         // oauth2-proxy first base64-decodes the cookie secret and keeps the result when it is 16, 24 or
         // 32 bytes long: 32 alphanumerics are valid base64 and decode to 24 bytes, an AES-192 key.
@@ -53,7 +60,7 @@ export class SsoProxy extends pulumi.ComponentResource {
         const ownSecret = new k8s.core.v1.Secret(
             name,
             {
-                metadata: { name: ssoProxyName, namespace: ns, labels },
+                metadata: { name: proxyName, namespace: ns, labels },
                 type: "Opaque",
                 stringData: {
                     "cookie-secret": cookieSecret.result,
@@ -72,7 +79,7 @@ export class SsoProxy extends pulumi.ComponentResource {
             clientId: sso.clientId,
             host: args.host,
             upstream: args.upstream,
-            allowedGroups: sso.allowedGroups,
+            allowedGroups: args.view?.groups ?? sso.allowedGroups,
             emailDomains: sso.emailDomains,
             groupsClaim: sso.groupsClaim,
             scope: sso.scope,
@@ -82,6 +89,7 @@ export class SsoProxy extends pulumi.ComponentResource {
             listenAddress: `0.0.0.0:${oauth2ProxyPort}`,
             metricsAddress: `0.0.0.0:${oauth2ProxyMetricsPort}`,
             ...(sso.providerCa === undefined ? {} : { providerCaFile: `${providerCaDir}/${providerCaFile}` }),
+            ...(args.view === undefined ? {} : { view: { name: args.view.name, path: args.view.path } }),
         });
         const providerCa =
             sso.providerCa === undefined
@@ -100,7 +108,7 @@ export class SsoProxy extends pulumi.ComponentResource {
         new k8s.apps.v1.Deployment(
             name,
             {
-                metadata: { name: ssoProxyName, namespace: ns, labels },
+                metadata: { name: proxyName, namespace: ns, labels },
                 spec: {
                     replicas: sso.replicas,
                     selector: { matchLabels: selector },
@@ -144,7 +152,7 @@ export class SsoProxy extends pulumi.ComponentResource {
         new k8s.core.v1.Service(
             name,
             {
-                metadata: { name: ssoProxyName, namespace: ns, labels },
+                metadata: { name: proxyName, namespace: ns, labels },
                 spec: {
                     type: "ClusterIP",
                     selector,
@@ -154,8 +162,8 @@ export class SsoProxy extends pulumi.ComponentResource {
             { parent: this },
         );
         if (sso.replicas > 1) {
-            onePodAtATime(name, { name: ssoProxyName, namespace: ns, labels }, selector, { parent: this });
+            onePodAtATime(name, { name: proxyName, namespace: ns, labels }, selector, { parent: this });
         }
-        this.registerOutputs({ service: ssoProxyName });
+        this.registerOutputs({ service: proxyName });
     }
 }

@@ -13,6 +13,8 @@ export interface UiExposureArgs {
     /** The SSO proxy: the only backend the UI is ever routed to. */
     backendService: string;
     backendPort: number;
+    /** Team views: each path (`/views/<name>`) goes to that view's own proxy, on the same host and port. */
+    viewRoutes?: { path: string; backendService: string }[];
 }
 
 export const uiName = "jaeger-ui";
@@ -46,6 +48,7 @@ export class UiExposure extends pulumi.ComponentResource {
         const ns = args.namespace;
         const e = args.exposure;
         const labels = platformLabels(uiName, "ui-exposure");
+        const routes = [{ path: "/", backendService: args.backendService }, ...(args.viewRoutes ?? [])];
 
         // A VPN-only host cannot answer ACME HTTP-01, so the certificate comes from a CA issuer.
         const certificate = serverCertificate(
@@ -97,19 +100,15 @@ export class UiExposure extends pulumi.ComponentResource {
                         rules: [
                             {
                                 host: e.host,
+                                // The longest matching prefix wins: /views/<name> never reaches the all view.
                                 http: {
-                                    paths: [
-                                        {
-                                            path: "/",
-                                            pathType: "Prefix",
-                                            backend: {
-                                                service: {
-                                                    name: args.backendService,
-                                                    port: { number: args.backendPort },
-                                                },
-                                            },
+                                    paths: routes.map((r) => ({
+                                        path: r.path,
+                                        pathType: "Prefix",
+                                        backend: {
+                                            service: { name: r.backendService, port: { number: args.backendPort } },
                                         },
-                                    ],
+                                    })),
                                 },
                             },
                         ],
@@ -135,13 +134,11 @@ export class UiExposure extends pulumi.ComponentResource {
                     spec: {
                         parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
                         hostnames: [e.host],
-                        rules: [
-                            {
-                                matches: [{ path: { type: "PathPrefix", value: "/" } }],
-                                ...(vpn.routeFilters.length > 0 ? { filters: vpn.routeFilters } : {}),
-                                backendRefs: [{ name: args.backendService, port: args.backendPort }],
-                            },
-                        ],
+                        rules: routes.map((r) => ({
+                            matches: [{ path: { type: "PathPrefix", value: r.path } }],
+                            ...(vpn.routeFilters.length > 0 ? { filters: vpn.routeFilters } : {}),
+                            backendRefs: [{ name: r.backendService, port: args.backendPort }],
+                        })),
                     },
                 },
                 { parent: this, dependsOn: enforcers },

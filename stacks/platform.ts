@@ -4,12 +4,12 @@ import { CollectorAgent } from "../components/collector-agent";
 import { CollectorGateway } from "../components/collector-gateway";
 import { Elasticsearch, ElasticsearchConnection } from "../components/elasticsearch";
 import { IndexCleaner, indexCleanerName } from "../components/index-cleaner";
-import { Jaeger } from "../components/jaeger";
+import { Jaeger, jaegerBaseName } from "../components/jaeger";
 import { alertRulesInput, Monitoring } from "../components/monitoring";
 import { PlatformNamespace } from "../components/namespace";
 import { NetworkPolicies } from "../components/network-policies";
 import { OtelOperator } from "../components/otel-operator";
-import { SsoProxy, ssoProxyName } from "../components/sso-proxy";
+import { SsoProxy, ssoProxyName, ssoProxyNameOf } from "../components/sso-proxy";
 import { UiExposure } from "../components/ui-exposure";
 import { podSelector } from "../components/pod-conventions";
 import { platformImages } from "../components/versions";
@@ -17,6 +17,7 @@ import { WorkloadInjection } from "../components/workload-injection";
 import { renderInstrumentationSpec } from "../renderers/instrumentation";
 import { storageBudget } from "../config/storage-budget";
 import type { StackConfig } from "../config/schema";
+import { viewIndexPrefix, viewPath } from "../config/views";
 
 export const instrumentationName = "tracing";
 export const operatorNamespace = "opentelemetry-operator-system";
@@ -47,6 +48,12 @@ export function deployPlatform(config: StackConfig) {
     });
 
     const esConfig = config.elasticsearch;
+    // Team views: each its own indices, Jaeger, proxy and path (README, "Team views").
+    const views = config.views.map((v) => ({
+        ...v,
+        indexPrefix: viewIndexPrefix(esConfig.indexPrefix, v.name),
+        path: viewPath(v.name),
+    }));
     const elasticsearch: ElasticsearchConnection =
         esConfig.mode === "in-cluster"
             ? new Elasticsearch(
@@ -58,6 +65,7 @@ export function deployPlatform(config: StackConfig) {
                       issuerName: certManager.issuerName,
                       certManagerReady: certManager.ready,
                       protect: config.protectData,
+                      views,
                   },
                   inNamespace,
               ).connection
@@ -70,6 +78,7 @@ export function deployPlatform(config: StackConfig) {
                       combined: esConfig.credentialsSecret,
                       cleaner: esConfig.credentialsSecret,
                   },
+                  viewCredentials: Object.fromEntries(views.map((v) => [v.name, esConfig.credentialsSecret])),
                   caSecret: esConfig.caSecret,
               };
 
@@ -88,6 +97,24 @@ export function deployPlatform(config: StackConfig) {
         inNamespace,
     );
 
+    const viewJaegers = views.map(
+        (v) =>
+            new Jaeger(
+                jaegerBaseName(v.name),
+                {
+                    ...config.jaeger,
+                    namespace: ns,
+                    image: images.jaeger,
+                    elasticsearch,
+                    indexPrefix: v.indexPrefix,
+                    shards: esConfig.shards,
+                    replicas: esConfig.replicas,
+                    view: { name: v.name, basePath: v.path },
+                },
+                inNamespace,
+            ),
+    );
+
     new IndexCleaner(
         "index-cleaner",
         {
@@ -96,6 +123,7 @@ export function deployPlatform(config: StackConfig) {
             retentionDays: config.retentionDays,
             indexPrefix: esConfig.indexPrefix,
             elasticsearch,
+            views,
         },
         inNamespace,
     );
@@ -109,6 +137,12 @@ export function deployPlatform(config: StackConfig) {
             sampling: config.sampling,
             exportEndpoint: config.collector.gateway.exportEndpoint ?? jaeger.collectorEndpoint,
             protect: config.protectData,
+            views: views.map((v, i) => ({
+                name: v.name,
+                namespaces: v.namespaces,
+                services: v.services,
+                exportEndpoint: viewJaegers[i].collectorEndpoint,
+            })),
         },
         inNamespace,
     );
@@ -141,6 +175,22 @@ export function deployPlatform(config: StackConfig) {
         },
         inNamespace,
     );
+    const viewProxies = views.map(
+        (v, i) =>
+            new SsoProxy(
+                ssoProxyNameOf(v.name),
+                {
+                    namespace: ns,
+                    image: images.oauth2Proxy,
+                    sso: config.sso,
+                    host: config.exposure.host,
+                    upstream: viewJaegers[i].queryUrl,
+                    trustedProxyRanges: config.exposure.proxyRanges,
+                    view: { name: v.name, path: v.path, groups: v.groups },
+                },
+                inNamespace,
+            ),
+    );
 
     const ui = new UiExposure(
         "ui",
@@ -151,6 +201,7 @@ export function deployPlatform(config: StackConfig) {
             certManagerReady: certManager.ready,
             backendService: sso.serviceName,
             backendPort: sso.port,
+            viewRoutes: views.map((v, i) => ({ path: v.path, backendService: viewProxies[i].serviceName })),
         },
         inNamespace,
     );
@@ -183,6 +234,14 @@ export function deployPlatform(config: StackConfig) {
             apiServerRanges: config.network.apiServerRanges,
             dnsNamespace: config.network.dnsNamespace,
             prometheus: prometheusReach(config),
+            views: views.map((v) => ({
+                name: v.name,
+                jaeger: podSelector(jaegerBaseName(v.name)),
+                ssoProxy: podSelector(ssoProxyNameOf(v.name)),
+            })),
+            grafanaNamespace: config.monitoring.grafanaDatasources
+                ? config.monitoring.grafanaDashboardNamespace
+                : undefined,
         },
         inNamespace,
     );
@@ -202,9 +261,26 @@ export function deployPlatform(config: StackConfig) {
                 },
                 ...jaeger.deployments.map((d) => ({ name: d.name, selector: podSelector(d.name), ports: ["metrics"] })),
                 { name: ssoProxyName, selector: podSelector(ssoProxyName), ports: ["metrics"] },
+                ...viewJaegers.flatMap((j) =>
+                    j.deployments.map((d) => ({ name: d.name, selector: podSelector(d.name), ports: ["metrics"] })),
+                ),
+                ...viewProxies.map((p) => ({
+                    name: p.serviceName,
+                    selector: podSelector(p.serviceName),
+                    ports: ["metrics"],
+                })),
             ],
             rules: alertRulesInput(config),
             dashboard: { services: config.workloads.map((w) => w.name), slowTraceMs: config.sampling.slowTraceMs },
+            datasources: [
+                { name: "all", orgId: config.monitoring.grafanaOrgId, url: jaeger.queryUrl },
+                ...views.map((v, i) => ({
+                    name: v.name,
+                    // Validated: set for every view when data sources are provisioned.
+                    orgId: v.grafanaOrgId ?? config.monitoring.grafanaOrgId,
+                    url: `${viewJaegers[i].queryUrl}${v.path}`,
+                })),
+            ],
         },
         inNamespace,
     );
@@ -250,5 +326,9 @@ export function deployPlatform(config: StackConfig) {
         instrumentedWorkloads: config.workloads.map((w) => `${w.namespace}/${w.name} (${w.language})`),
         retentionDays: config.retentionDays,
         storageBudget: storageBudget(config),
+        views: [
+            { name: "all", url: ui.url, groups: config.sso.allowedGroups },
+            ...views.map((v) => ({ name: v.name, url: `${ui.url}${v.path.slice(1)}/`, groups: v.groups })),
+        ],
     } satisfies Record<string, pulumi.Input<unknown>>;
 }

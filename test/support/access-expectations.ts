@@ -93,11 +93,16 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
                     secretUser(credentialsOf(list(podSpec(d).containers)[0])),
                 ]),
             );
-            expect(users).toEqual(
-                config().jaeger.roles === "combined"
-                    ? { jaeger: "jaeger" }
-                    : { "jaeger-collector": "jaeger-writer", "jaeger-query": "jaeger-reader" },
+            // Each team view's Jaeger logs in as its own user, which reads and writes its view's indices only.
+            const viewUsers = Object.fromEntries(
+                config().views.map((v) => [`jaeger-${v.name}`, `jaeger-view-${v.name}`]),
             );
+            expect(users).toEqual({
+                ...(config().jaeger.roles === "combined"
+                    ? { jaeger: "jaeger" }
+                    : { "jaeger-collector": "jaeger-writer", "jaeger-query": "jaeger-reader" }),
+                ...viewUsers,
+            });
             const cleaner = list(
                 podSpec(find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner")).containers,
             )[0];
@@ -119,7 +124,15 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
                     .filter(Boolean)
                     .map((l) => l.split(":")[0])
                     .sort(),
-            ).toEqual(["jaeger", "jaeger-index-cleaner", "jaeger-reader", "jaeger-writer"]);
+            ).toEqual(
+                [
+                    "jaeger",
+                    "jaeger-index-cleaner",
+                    "jaeger-reader",
+                    "jaeger-writer",
+                    ...Object.values(viewUsers),
+                ].sort(),
+            );
             expect(String(realm.users)).not.toContain("elastic:");
             const roles = parse(
                 String(
@@ -128,8 +141,22 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
                     ],
                 ),
             ) as Record<string, { indices: { names: string[] }[] }>;
-            for (const role of Object.values(roles))
-                for (const i of role.indices) expect(i.names).toEqual([`${config().elasticsearch.indexPrefix}-*`]);
+            const prefix = config().elasticsearch.indexPrefix;
+            const indicesOf = (role: string): string[] => roles[role].indices.flatMap((i) => i.names);
+            const viewIndices = config().views.map((v) => `${prefix}-${v.name}-jaeger-*`);
+            for (const role of ["jaeger_writer", "jaeger_reader"])
+                expect(indicesOf(role)).toEqual([`${prefix}-jaeger-*`]);
+            for (const v of config().views)
+                expect(indicesOf(`jaeger_view_${v.name}`)).toEqual([`${prefix}-${v.name}-jaeger-*`]);
+            expect(indicesOf("jaeger_index_cleaner")).toEqual([`${prefix}-jaeger-*`, ...viewIndices]);
+            expect(Object.keys(roles).sort()).toEqual(
+                [
+                    "jaeger_index_cleaner",
+                    "jaeger_reader",
+                    "jaeger_writer",
+                    ...config().views.map((v) => `jaeger_view_${v.name}`),
+                ].sort(),
+            );
         });
 
         it("enforces retention with the index cleaner: the stack's days, credentials from the Secret, TLS on", () => {
@@ -222,9 +249,13 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
             expect(spec.ingressClassName).toBe(e.ingressClassName);
             expect(spec.tls).toEqual([{ hosts: [e.host], secretName: "jaeger-ui-tls" }]);
             const backends = list(spec.rules).flatMap((r) =>
-                list(obj(r.http).paths).map((p) => obj(obj(p.backend).service).name),
+                list(obj(r.http).paths).map((p) => [p.path, obj(obj(p.backend).service).name]),
             );
-            expect(backends).toEqual(["oauth2-proxy"]);
+            // The all view at the root, each team view under its path, every one through its own proxy.
+            expect(backends).toEqual([
+                ["/", "oauth2-proxy"],
+                ...config().views.map((v) => [`/views/${v.name}`, `oauth2-proxy-${v.name}`]),
+            ]);
         });
 
         it("creates no LoadBalancer or NodePort Service and keeps Services ClusterIP", () => {
@@ -274,6 +305,64 @@ export function describeStorageAndAccess(stack: string, run: () => StackRun): vo
                     if (!w.type.endsWith(":CronJob")) expect(c.readinessProbe).toBeDefined();
                 }
             }
+        });
+
+        it("gives each team view its own indices, Jaeger, proxy for its groups only, and path", () => {
+            const prefix = config().elasticsearch.indexPrefix;
+            expect(config().views.map((v) => v.name)).toEqual(["shop", "crm", "mes"]);
+            for (const v of config().views) {
+                const jaeger = configMapYaml(find(resources(), "kubernetes:core/v1:ConfigMap", `jaeger-${v.name}`));
+                const ext = obj(jaeger.extensions);
+                const es = obj(obj(obj(obj(ext.jaeger_storage).backends).traces).elasticsearch);
+                expect(obj(es.indices).index_prefix).toBe(`${prefix}-${v.name}`);
+                expect(obj(ext.jaeger_query).base_path).toBe(`/views/${v.name}`);
+                // No Monitor tab: the span metrics in Prometheus answer for every service.
+                expect(obj(ext.jaeger_query).storage).toEqual({ traces: "traces" });
+                const proxy = list(
+                    podSpec(find(resources(), "kubernetes:apps/v1:Deployment", `oauth2-proxy-${v.name}`)).containers,
+                )[0];
+                const args = strings(proxy.args);
+                expect(args.filter((a) => a.startsWith("--allowed-group="))).toEqual(
+                    v.groups.map((g) => `--allowed-group=${g}`),
+                );
+                expect(args).toContain(
+                    `--upstream=http://jaeger-${v.name}-query.${config().namespace}.svc.cluster.local:16686`,
+                );
+                expect(args).toContain(
+                    `--redirect-url=https://${config().exposure.host}/views/${v.name}/oauth2/callback`,
+                );
+            }
+            const gw = configMapYaml(find(resources(), "kubernetes:core/v1:ConfigMap", "otel-gateway"));
+            expect(Object.keys(obj(obj(gw.service).pipelines)).filter((p) => p.startsWith("traces/view-"))).toEqual(
+                config().views.map((v) => `traces/view-${v.name}`),
+            );
+            const cleaner = find(resources(), "kubernetes:batch/v1:CronJob", "jaeger-es-index-cleaner");
+            expect(
+                list(podSpec(cleaner).containers).map((c) => list(c.env).find((e) => e.name === "INDEX_PREFIX")?.value),
+            ).toEqual([prefix, ...config().views.map((v) => `${prefix}-${v.name}`)]);
+            expect(run().sim.outputs.storageBudget).toMatchObject({ copiesPerSpan: 2 });
+        });
+
+        it("provisions a Jaeger data source per view in Grafana's namespace, each in its team's organisation", () => {
+            const m = config().monitoring;
+            expect(m.grafanaDatasources).toBe(true);
+            const ns = config().namespace;
+            const sources = ofType(resources(), "kubernetes:core/v1:ConfigMap")
+                .filter((c) => obj(obj(c.inputs.metadata).labels).grafana_datasource === "1")
+                .map((c) => {
+                    expect(obj(c.inputs.metadata).namespace).toBe(m.grafanaDashboardNamespace);
+                    const data = Object.values(obj(c.inputs.data)).map((t) => parse(String(t)) as Obj);
+                    return list(data[0].datasources)[0];
+                });
+            expect(sources.map((d) => [d.name, d.orgId, d.url, d.type])).toEqual([
+                ["Jaeger", m.grafanaOrgId, `http://jaeger-query.${ns}.svc.cluster.local:16686`, "jaeger"],
+                ...config().views.map((v) => [
+                    `Jaeger (${v.name})`,
+                    v.grafanaOrgId,
+                    `http://jaeger-${v.name}-query.${ns}.svc.cluster.local:16686/views/${v.name}`,
+                    "jaeger",
+                ]),
+            ]);
         });
     });
 }
