@@ -18,6 +18,7 @@ import { clientAddressNotStored, piiScrubbedBeforeExport } from "./rules/pii";
 import { memoryStoreCapped, retentionWithinLimits, storageWithinLimits } from "./rules/retention";
 import { secretsFromSecretStore } from "./rules/secrets";
 import { ssoInFrontOfUi, ssoProxySecure } from "./rules/sso";
+import { viewIndicesSeparate, viewProxiesAdmitGroups } from "./rules/views";
 
 /** Every rule of the pack, in the order they are reported. */
 export const rules: Rule[] = [
@@ -29,6 +30,8 @@ export const rules: Rule[] = [
     uiOnlyThroughSso,
     ssoProxySecure,
     ssoInFrontOfUi,
+    viewProxiesAdmitGroups,
+    viewIndicesSeparate,
     retentionWithinLimits,
     storageWithinLimits,
     memoryStoreCapped,

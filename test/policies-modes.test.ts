@@ -38,6 +38,11 @@ beforeAll(() => {
                 egressRanges: ["10.30.0.0/24"],
             },
             "tracing:jaeger": { roles: "split" },
+            // Team views on the external cluster: their indices by prefix, their proxies on the HTTPRoute.
+            "tracing:views": [
+                { name: "shop", groups: ["tracing-team-shop"], namespaces: ["shop"] },
+                { name: "crm", groups: ["tracing-team-crm"], services: ["crm-api"] },
+            ],
         }),
     );
     try {

@@ -72,7 +72,8 @@ describe("the policy pack under the Pulumi analyzer protocol", () => {
             expect({ what, verdicts: got }).toEqual({ what, verdicts: fromOffline("prod", broken, evaluate(broken)) });
             expect(got.length).toBeGreaterThan(0);
         }
-    });
+        // Some sixty variants, each through the analyzer's gRPC protocol.
+    }, 150000);
 
     it("honours --policy-pack-config: a stricter maxRetentionDays turns prod red", async () => {
         await pack.configure({ "retention-within-limits": { maxRetentionDays: 7 } });

@@ -53,7 +53,7 @@ export const ssoProxySecure: ResourceRule = {
     },
 };
 
-const servesJaegerUi = (r: PolicyInput): boolean =>
+export const servesJaegerUi = (r: PolicyInput): boolean =>
     isKind(r, "Service") &&
     list((r.props.spec as Record<string, unknown> | undefined)?.ports).some(
         (p) => p.port === 16686 || p.targetPort === 16686,

@@ -155,7 +155,8 @@ export const commonVariants: Variant[] = [
     ],
     [
         "SSO open to any e-mail domain without groups",
-        "sso-proxy-secure",
+        // With team views, also a view proxy that admits no group.
+        ["sso-proxy-secure", "view-proxies-admit-groups"],
         (rs) => {
             const c = oauth2Proxy(rs);
             c.args = (c.args as string[])
@@ -194,6 +195,35 @@ export const commonVariants: Variant[] = [
                 ),
                 1,
             ),
+    ],
+    [
+        "a team view without its SSO proxy",
+        ["ui-only-through-sso", "sso-in-front-of-ui"],
+        (rs) =>
+            rs.splice(
+                rs.findIndex(
+                    (r) =>
+                        r.type === "kubernetes:apps/v1:Deployment" &&
+                        (r.props.metadata as Json).name === "oauth2-proxy-shop",
+                ),
+                1,
+            ),
+    ],
+    [
+        "a team view's proxy admitting its whole e-mail domain",
+        "view-proxies-admit-groups",
+        (rs) => {
+            const c = firstContainer(named(rs, "kubernetes:apps/v1:Deployment", "oauth2-proxy-crm"));
+            c.args = (c.args as string[]).filter((a) => !a.startsWith("--allowed-group="));
+        },
+    ],
+    [
+        "a team view reading the all view's indices",
+        "view-indices-separate",
+        (rs) => {
+            const data = named(rs, "kubernetes:core/v1:ConfigMap", "jaeger-shop").data as Json;
+            data["config.yaml"] = String(data["config.yaml"]).replace(/index_prefix: (\S+)-shop/, "index_prefix: $1");
+        },
     ],
     ["a retention above the maximum", "retention-within-limits", (rs) => ((cleaner(rs).args as string[])[0] = "45")],
     [
