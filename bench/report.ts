@@ -1,4 +1,5 @@
 import type { StackConfig } from "../config/schema";
+import { copiesPerSpan } from "../config/storage-budget";
 import { gatewayTerminationGraceSeconds } from "../renderers/gateway-config";
 import type { Outage, Restart } from "../harness/resilience";
 import {
@@ -56,6 +57,8 @@ interface Capacity {
     keptPercent: number;
     retentionDays: number;
     replicas: number;
+    /** Times a span is stored: once in the all view, once per team view that selects it. */
+    copies: number;
     needGiB: number;
     usableGiB: number;
 }
@@ -71,13 +74,15 @@ function capacity(wire: WireSize, stacks: Record<string, StackConfig>): Capacity
                 indexOverhead *
                 86400 *
                 c.retentionDays *
-                (1 + es.replicas);
+                (1 + es.replicas) *
+                copiesPerSpan(c);
             return {
                 stack,
                 rate,
                 keptPercent: c.sampling.percent,
                 retentionDays: c.retentionDays,
                 replicas: es.replicas,
+                copies: copiesPerSpan(c),
                 needGiB: bytes / 2 ** 30,
                 usableGiB: es.mode === "in-cluster" ? es.storageGi * es.nodes * lowWatermark : NaN,
             };
@@ -363,12 +368,13 @@ ${n(r.wire.storedJsonBytesPerSpan)} bytes per span as Jaeger stores it (its JSON
 source), over ${n(r.wire.spans)} spans through the prod stack's agent (a \`pii.summary\` other than \`silent\` adds
 its counts to every span, and \`debug\` the keys too). Elasticsearch storage below assumes ×${indexOverhead} for index structures on top of the
 document (an assumption, not a measurement: no Elasticsearch runs here), the stack's tail-sampling
-share of ordinary traces (errors and slow traces add to it), retention and replicas, against ${lowWatermark * 100} % of
-the stack's PVCs (Elasticsearch's low watermark).
+share of ordinary traces (errors and slow traces add to it), retention, replicas and the copies of
+each span the team views keep (once in the all view, once more in each view that selects its
+service: \`tracing:views\`), against ${lowWatermark * 100} % of the stack's PVCs (Elasticsearch's low watermark).
 
-| stack | spans/s produced | kept | retention days | replicas | ES storage GiB | usable PVC GiB | |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${rows.map((c) => `| ${c.stack} | ${n(c.rate)} | ${c.keptPercent} % | ${c.retentionDays} | ${c.replicas} | ${n(c.needGiB, 1)} | ${n(c.usableGiB, 0)} | ${c.needGiB <= c.usableGiB ? "fits" : "does not fit"} |`).join("\n")}
+| stack | spans/s produced | kept | retention days | replicas | copies per span (views) | ES storage GiB | usable PVC GiB | |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.map((c) => `| ${c.stack} | ${n(c.rate)} | ${c.keptPercent} % | ${c.retentionDays} | ${c.replicas} | ${c.copies} (all${stacks[c.stack].views.map((v) => `, ${v.name}`).join("")}) | ${n(c.needGiB, 1)} | ${n(c.usableGiB, 0)} | ${c.needGiB <= c.usableGiB ? "fits" : "does not fit"} |`).join("\n")}
 
 The stacks' PVC sizes follow from this table: ${capacityVerdict(rows, stacks)}.`;
 }

@@ -107,10 +107,10 @@ describe("policy settings", () => {
         ).toEqual(["ingress-vpn-only"]);
     });
 
-    it("a smaller maxStorageGi rejects prod's 100Gi Elasticsearch volumes, not dev's 10Gi", () => {
-        const smaller = { "storage-within-limits": { maxStorageGi: 50 } };
+    it("a smaller maxStorageGi rejects prod's 200Gi Elasticsearch volumes, not dev's 60Gi", () => {
+        const smaller = { "storage-within-limits": { maxStorageGi: 100 } };
         expect(evaluate(stacks.prod, smaller).map((v) => v.message)).toEqual([
-            expect.stringContaining("elasticsearch claims 100Gi per volume"),
+            expect.stringContaining("elasticsearch claims 200Gi per volume"),
         ]);
         expect(evaluate(stacks.dev, smaller)).toEqual([]);
     });
