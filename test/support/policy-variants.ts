@@ -42,6 +42,14 @@ export const cronContainer = (props: Json): Json =>
         (((((props.spec as Json).jobTemplate as Json).spec as Json).template as Json).spec as Json).containers as Json[]
     )[0];
 
+/** Takes a Deployment out of the stack, as if the program had not rendered it. */
+function removeDeployment(rs: PolicyInput[], name: string): void {
+    const at = rs.findIndex(
+        (r) => r.type === "kubernetes:apps/v1:Deployment" && (r.props.metadata as Json).name === name,
+    );
+    if (at < 0) throw new Error(`no Deployment ${name}`);
+    rs.splice(at, 1);
+}
 const oauth2Proxy = (rs: PolicyInput[]): Json =>
     firstContainer(named(rs, "kubernetes:apps/v1:Deployment", "oauth2-proxy"));
 const cleaner = (rs: PolicyInput[]): Json =>
@@ -183,31 +191,11 @@ export const commonVariants: Variant[] = [
         (rs) => (oauth2Proxy(rs).env as Json[]).push({ name: "OAUTH2_PROXY_SKIP_AUTH_ROUTES", value: "^/api/" }),
     ],
     // Without the proxy the route also points at a Service with nothing behind it that logs anyone in.
-    [
-        "SSO turned off",
-        ["ui-only-through-sso", "sso-in-front-of-ui"],
-        (rs) =>
-            rs.splice(
-                rs.findIndex(
-                    (r) =>
-                        r.type === "kubernetes:apps/v1:Deployment" &&
-                        (r.props.metadata as Json).name === "oauth2-proxy",
-                ),
-                1,
-            ),
-    ],
+    ["SSO turned off", ["ui-only-through-sso", "sso-in-front-of-ui"], (rs) => removeDeployment(rs, "oauth2-proxy")],
     [
         "a team view without its SSO proxy",
         ["ui-only-through-sso", "sso-in-front-of-ui"],
-        (rs) =>
-            rs.splice(
-                rs.findIndex(
-                    (r) =>
-                        r.type === "kubernetes:apps/v1:Deployment" &&
-                        (r.props.metadata as Json).name === "oauth2-proxy-shop",
-                ),
-                1,
-            ),
+        (rs) => removeDeployment(rs, "oauth2-proxy-shop"),
     ],
     [
         "a team view's proxy admitting its whole e-mail domain",
