@@ -111,6 +111,7 @@ export interface JaegerConfig {
         jaeger_query?: {
             storage: { traces: string; metrics?: string };
             base_path: string;
+            enable_tracing: false;
             http: { endpoint: string };
             grpc: { endpoint: string };
         };
@@ -219,6 +220,10 @@ export function renderJaegerConfig(input: JaegerConfigInput): JaegerConfig {
         config.extensions.jaeger_query = {
             storage: spm === undefined ? { traces: storageName } : { traces: storageName, metrics: metricsStorageName },
             base_path: input.basePath ?? "/",
+            // On by default in v2: every query would be traced to localhost:4317, into this Jaeger's own
+            // storage (a "jaeger" service in every view) or, in a query-only pod, nowhere (retries, a
+            // 5 s stall at shutdown).
+            enable_tracing: false,
             http: { endpoint: `${listen.host}:${listen.queryHttpPort}` },
             grpc: { endpoint: `${listen.host}:${listen.queryGrpcPort}` },
         };

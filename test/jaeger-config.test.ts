@@ -47,6 +47,8 @@ describe("Jaeger v2 config", () => {
     it("serves the UI at the root (oauth2-proxy forwards paths unchanged) and its own metrics on the metrics port", () => {
         const cfg = renderJaegerConfig({ role: "combined", storage: es, listen: jaegerPodListen });
         expect(cfg.extensions.jaeger_query?.base_path).toBe("/");
+        // Jaeger v2 traces its own queries unless told not to.
+        expect(cfg.extensions.jaeger_query?.enable_tracing).toBe(false);
         expect(cfg.service.telemetry.logs).toEqual({ level: "info", encoding: "json" });
         // Every listener on the pod's own address, none on all interfaces.
         expect(cfg.receivers.otlp?.protocols).toEqual({
