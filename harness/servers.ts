@@ -38,7 +38,8 @@ const schema: Record<string, string[]> = {
 /** A throwaway PostgreSQL cluster on loopback with the shop, crm and mes databases. */
 export async function startPostgres(): Promise<Postgres> {
     const port = await freePort();
-    const data = join(runDir, "pgdata");
+    // One cluster per start: initdb refuses a directory another suite of the run initialised.
+    const data = join(runDir, `pgdata-${port}`);
     const socketDir = join(runDir, "pgsock");
     mkdirSync(socketDir, { recursive: true });
     chmodSync(runDir, 0o777);

@@ -19,7 +19,7 @@ export default function globalTeardown(): void {
     // On stderr: the summary reporter's line stays the last line of stdout.
     if (leftovers !== "") process.stderr.write(`e2e teardown killed what was still running: ${leftovers}\n`);
     for (const entry of readdirSync(runDir)) {
-        if (entry === "pgdata" || entry.endsWith("-queue"))
+        if (entry.startsWith("pgdata-") || entry.endsWith("-queue"))
             rmSync(join(runDir, entry), { recursive: true, force: true });
         // The cluster suite's control planes: their etcd stores (logs and certificates stay).
         if (entry.startsWith("cluster-") && statSync(join(runDir, entry)).isDirectory())
