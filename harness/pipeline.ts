@@ -3,7 +3,7 @@ import { join } from "path";
 import { renderAgentConfig } from "../renderers/agent-config";
 import { goMemLimit, toCollectorYaml } from "../renderers/collector-common";
 import type { ListenAddresses } from "../renderers/collector-types";
-import { queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
+import { GatewayView, queueBytesFor, renderGatewayConfig } from "../renderers/gateway-config";
 import { renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
 import type { SamplingConfig, StackConfig } from "../config/schema";
 import { freePort, httpOk, runDir, start, Started, waitFor } from "./processes";
@@ -22,14 +22,20 @@ export async function loopback(): Promise<ListenAddresses> {
 export interface Jaeger {
     otlpGrpc: string;
     otlpHttp: string;
+    /** The query service's HTTP API root: under the base path, when it has one (`/views/<name>`). */
     queryUrl: string;
+    /** The base path the UI and its API are served under (`/` when none was given). */
+    basePath: string;
     /** Its own collector metrics (Prometheus), e.g. otelcol_receiver_accepted_spans. */
     metricsPort: number;
     process: Started;
 }
 
-/** Real Jaeger v2 with our rendered config, storing in memory (the Elasticsearch config is covered by validation). */
-export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
+/**
+ * Real Jaeger v2 with our rendered config, storing in memory (the Elasticsearch config is covered by
+ * validation). `basePath` is a team view's (`viewPath(name)`), passed to the renderer as the stack does.
+ */
+export async function startJaeger(name = "jaeger", basePath?: string): Promise<Jaeger> {
     const listen = {
         host: "127.0.0.1",
         otlpGrpcPort: await freePort(),
@@ -42,20 +48,17 @@ export async function startJaeger(name = "jaeger"): Promise<Jaeger> {
     const file = join(runDir, `${name}.yaml`);
     writeFileSync(
         file,
-        toJaegerYaml(renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 100000 }, listen })),
+        toJaegerYaml(
+            renderJaegerConfig({ role: "combined", storage: { kind: "memory", maxTraces: 100000 }, listen, basePath }),
+        ),
     );
-    // jaeger_query traces its own queries by default (enable_tracing), exporting OTLP/gRPC to
-    // OTEL_EXPORTER_OTLP_ENDPOINT, localhost:4317 when unset: point it at this Jaeger's own receiver
-    // rather than at whatever else may listen on 4317 (and a refused export stalls its shutdown by 5 s).
-    const process = start(name, tools.jaeger(), [`--config=${file}`], {
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${listen.otlpGrpcPort}`,
-        OTEL_EXPORTER_OTLP_INSECURE: "true",
-    });
+    const process = start(name, tools.jaeger(), [`--config=${file}`]);
     await waitFor(`${name} health`, () => httpOk(`http://127.0.0.1:${listen.healthPort}/status`), 60000);
     return {
         otlpGrpc: `127.0.0.1:${listen.otlpGrpcPort}`,
         otlpHttp: `http://127.0.0.1:${listen.otlpHttpPort}`,
-        queryUrl: `http://127.0.0.1:${listen.queryHttpPort}`,
+        queryUrl: `http://127.0.0.1:${listen.queryHttpPort}${(basePath ?? "/").replace(/\/$/, "")}`,
+        basePath: basePath ?? "/",
         metricsPort: listen.metricsPort,
         process,
     };
@@ -83,8 +86,9 @@ export async function startCollector(
 }
 
 /**
- * The gateway with our rendered tail sampling, exporting to Jaeger. Adapted only where there is no
- * cluster: loopback ports, a scratch directory for the persistent queue.
+ * The gateway with our rendered tail sampling, exporting to Jaeger (the all view) and to each team
+ * view's Jaeger (`views`, with their Jaegers' loopback OTLP/gRPC endpoints). Adapted only where there
+ * is no cluster: loopback ports, a scratch directory for the persistent queue.
  */
 export async function startGateway(
     name: string,
@@ -93,6 +97,7 @@ export async function startGateway(
     memoryMiB = 1024,
     persistentQueue = true,
     reuse?: ListenAddresses,
+    views?: GatewayView[],
 ): Promise<Collector> {
     const listen = reuse ?? (await loopback());
     const queueDirectory = persistentQueue ? join(runDir, `${name}-queue`) : undefined;
@@ -107,6 +112,7 @@ export async function startGateway(
             queueDirectory,
             queueBytes: queueBytesFor(1),
             spanMetricsPort,
+            views,
         }),
     );
     return { ...(await startCollector(name, yaml, listen, { GOMEMLIMIT: goMemLimit(memoryMiB) })), spanMetricsPort };

@@ -102,7 +102,8 @@ export function viewFilterConfig(view: Pick<GatewayView, "namespaces" | "service
         ...view.services.map((sn) => `${ottlAttribute("service.name", "resource")} == ${ottlString(sn)}`),
     ];
     if (selects.length === 0) throw new Error("a view must select at least one namespace or service");
-    // propagate: an erroring condition refuses the batch (retried upstream) instead of letting it through.
+    // propagate: a condition that errors fails the batch for this view (the batch processor before it logs
+    // and drops it; the all view still gets it) instead of letting it through unfiltered.
     return { error_mode: "propagate", traces: { resource: [`not (${selects.join(" or ")})`] } };
 }
 

@@ -65,7 +65,15 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
     });
 
     it("jaeger validate accepts every Jaeger config", () => {
-        const names = stack === "dev" ? ["jaeger"] : ["jaeger-collector", "jaeger-query"];
+        // The all view's Jaeger in the stack's layout, and each team view's.
+        const views = (stack === "dev" ? ["jaeger"] : ["jaeger-collector", "jaeger-query"]).concat(
+            ["shop", "crm", "mes"].map((v) => `jaeger-${v}`),
+        );
+        const names = report.resources
+            .filter((r) => r.type === "kubernetes:core/v1:ConfigMap")
+            .filter((r) => String(obj(r.inputs.data)["config.yaml"] ?? "").includes("jaeger_storage:"))
+            .map((r) => String(obj(r.inputs.metadata).name));
+        expect(names).toEqual(views);
         for (const name of names) {
             const result = validateJaeger(write(`${stack}-${name}.yaml`, configYaml(report, name)));
             const noError: unknown = expect.not.stringMatching(/error/i);
@@ -77,41 +85,44 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
         }
     });
 
-    it("oauth2-proxy --config-test accepts the rendered flags, with the IdP's CA mounted as the pod mounts it", () => {
-        const container = renderedContainer(find(report.resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy"));
-        // A CA bundle stands for the corporate one in each mounted ConfigMap item: only its location moves.
-        const caFile = join(work, `${stack}-ca.crt`);
-        spawnSync("openssl", [
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            `${caFile}.key`,
-            "-out",
-            caFile,
-            "-days",
-            "1",
-            "-subj",
-            "/CN=test corporate CA",
-        ]);
-        const ca = readFileSync(caFile, "utf8");
-        const contents = Object.fromEntries(
-            container.volumes.flatMap((v) => {
-                const cm = obj(v.configMap) as { name?: string; items?: { key: string }[] };
-                return cm.name === undefined
-                    ? []
-                    : [[cm.name, Object.fromEntries((cm.items ?? []).map((i) => [i.key, ca]))]];
-            }),
-        );
-        const mounted = mountConfigMaps(container, join(work, `${stack}-mounts`), contents);
-        const result = oauth2ProxyConfigTest(withMountedFiles(container.args, mounted));
-        expect(result.output).toContain("configuration is valid");
-        expect(result.status).toBe(0);
-    });
+    it.each(["oauth2-proxy", "oauth2-proxy-shop"])(
+        "oauth2-proxy --config-test accepts the rendered flags of %s, with the IdP's CA mounted as the pod mounts it",
+        (proxy) => {
+            const container = renderedContainer(find(report.resources, "kubernetes:apps/v1:Deployment", proxy));
+            // A CA bundle stands for the corporate one in each mounted ConfigMap item: only its location moves.
+            const caFile = join(work, `${stack}-${proxy}-ca.crt`);
+            spawnSync("openssl", [
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                `${caFile}.key`,
+                "-out",
+                caFile,
+                "-days",
+                "1",
+                "-subj",
+                "/CN=test corporate CA",
+            ]);
+            const ca = readFileSync(caFile, "utf8");
+            const contents = Object.fromEntries(
+                container.volumes.flatMap((v) => {
+                    const cm = obj(v.configMap) as { name?: string; items?: { key: string }[] };
+                    return cm.name === undefined
+                        ? []
+                        : [[cm.name, Object.fromEntries((cm.items ?? []).map((i) => [i.key, ca]))]];
+                }),
+            );
+            const mounted = mountConfigMaps(container, join(work, `${stack}-${proxy}-mounts`), contents);
+            const result = oauth2ProxyConfigTest(withMountedFiles(container.args, mounted));
+            expect(result.output).toContain("configuration is valid");
+            expect(result.status).toBe(0);
+        },
+    );
 });
 
 describe("the checks can fail", () => {
