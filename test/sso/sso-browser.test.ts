@@ -2,13 +2,22 @@ import { createHash } from "crypto";
 import { mkdirSync, readFileSync, statSync } from "fs";
 import { request as httpsRequest } from "https";
 import { join } from "path";
-import { Browser, BrowserContext, chromium, Page } from "playwright-core";
-import type { CheckReport } from "../../scripts/check";
+import { Browser, BrowserContext, Page } from "playwright-core";
 import { startJaeger } from "../../harness/pipeline";
-import { mountConfigMaps, overrideFlags, renderedContainer, RenderedContainer } from "../e2e/support/mounts";
+import { overrideFlags } from "../e2e/support/mounts";
 import { freePort, portOpen, runDir, start, stopAll, waitFor } from "../../harness/processes";
 import { tools } from "../../harness/tools";
-import { find, obj, projectDir, runCheck } from "../support/resources";
+import { projectDir } from "../support/resources";
+import {
+    flag,
+    fromPage as fetchFromPage,
+    launchChromium,
+    mountProviderCa,
+    prodResources,
+    proxyContainer,
+    pushOtlp,
+    startIdp,
+} from "./support/stand";
 import { makeTestTls, TestTls } from "./support/tls";
 
 // Into the run's scratch directory, so that a test run leaves the working tree as it was;
@@ -19,9 +28,10 @@ const screenshot =
         : join(projectDir, process.env.SSO_SCREENSHOT);
 const traceId = "4711471147114711a1b2c3d4e5f60718";
 const users = {
-    "dev@jewellery.example": { groups: ["tracing-developers"] },
+    // An engineer the all view admits (the stacks give it to Support and DevOps; developers have their team's view).
+    "dev@jewellery.example": { groups: ["tracing-devops"] },
     "outsider@jewellery.example": { groups: ["marketing"] },
-    "guest@other.example": { groups: ["tracing-developers"] },
+    "guest@other.example": { groups: ["tracing-devops"] },
     // A support engineer in 300 corporate LDAP groups, one of them ours. Names as unalike as real ones
     // (oauth2-proxy compresses its session, so repetitive names would hide the size).
     "veteran@jewellery.example": {
@@ -48,38 +58,15 @@ let providerCaFile: string;
 
 jest.setTimeout(120000);
 
-/** The prod stack's oauth2-proxy container and its volumes, as our component renders them. */
-function prodProxy(): RenderedContainer {
-    const check = runCheck(["--stack", "prod", "--json"]);
-    if (check.status !== 0) throw new Error(check.stderr);
-    return renderedContainer(
-        find((JSON.parse(check.stdout) as CheckReport).resources, "kubernetes:apps/v1:Deployment", "oauth2-proxy"),
-    );
-}
-
 beforeAll(async () => {
     const dir = join(runDir, "sso");
     mkdirSync(dir, { recursive: true });
     tls = makeTestTls(dir);
-    const proxy = prodProxy();
+    const proxy = proxyContainer(prodResources(), "oauth2-proxy");
     renderedArgs = proxy.args;
     // The stack's IdP CA bundle, mounted as the rendered volume says (only the file's location moves).
-    const providerCaArg = renderedArgs.find((a) => a.startsWith("--provider-ca-file="));
-    if (providerCaArg === undefined)
-        throw new Error("the prod stack gives oauth2-proxy no IdP CA (--provider-ca-file)");
-    const providerCaConfigMap = obj(proxy.volumes.find((v) => v.configMap !== undefined)?.configMap) as {
-        name?: string;
-        items?: { key: string }[];
-    };
-    if (providerCaConfigMap.name === undefined) throw new Error("the prod stack mounts no ConfigMap into oauth2-proxy");
-    const mounted = mountConfigMaps(proxy, join(dir, "mounts"), {
-        [providerCaConfigMap.name]: Object.fromEntries(
-            (providerCaConfigMap.items ?? []).map((i) => [i.key, readFileSync(tls.caFile, "utf8")]),
-        ),
-    });
-    providerCaFile = mounted[providerCaArg.slice("--provider-ca-file=".length)];
-    if (providerCaFile === undefined) throw new Error(`${providerCaArg} is not a file of a mounted volume`);
-    cookieName = (renderedArgs.find((a) => a.startsWith("--cookie-name=")) ?? "=_oauth2_proxy").split("=")[1];
+    providerCaFile = mountProviderCa(proxy, join(dir, "mounts"), tls.caFile);
+    cookieName = flag(renderedArgs, "cookie-name") ?? "_oauth2_proxy";
 
     const jaeger = await startJaeger("sso-jaeger");
     const now = BigInt(Date.now()) * 1000000n;
@@ -105,36 +92,20 @@ beforeAll(async () => {
             },
         ],
     };
-    const pushed = await fetch(`${jaeger.otlpHttp}/v1/traces`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(otlp),
-    });
-    expect(pushed.status).toBe(200);
+    await pushOtlp(jaeger.otlpHttp, otlp);
 
-    const idpPort = await freePort();
-    idpUrl = `https://localhost:${idpPort}`;
     const proxyPort = await freePort();
     proxyUrl = `https://127.0.0.1:${proxyPort}`;
     const clientSecret = "sso-test-client-secret";
-    const clientId = (renderedArgs.find((a) => a.startsWith("--client-id=")) ?? "").split("=")[1];
-    start("idp", process.execPath, [join(projectDir, "sso", "idp.mjs")], {
-        IDP_CONFIG: JSON.stringify({
-            port: idpPort,
-            host: "localhost",
-            certFile: tls.certFile,
-            keyFile: tls.keyFile,
-            client: {
-                client_id: clientId,
-                client_secret: clientSecret,
-                redirect_uris: [`${proxyUrl}/oauth2/callback`],
-                grant_types: ["authorization_code"],
-                response_types: ["code"],
-            },
-            users,
-        }),
-    });
-    await waitFor("the identity provider", () => portOpen(idpPort));
+    idpUrl = await startIdp(
+        tls,
+        {
+            clientId: flag(renderedArgs, "client-id") ?? "",
+            clientSecret,
+            redirectUris: [`${proxyUrl}/oauth2/callback`],
+        },
+        users,
+    );
 
     // Overrides, only where production points elsewhere: the IdP and Jaeger on loopback, where the
     // mounted CA file lies here, HTTPS on loopback (so Secure cookies work as in production), and the
@@ -158,21 +129,7 @@ beforeAll(async () => {
     });
     await waitFor("oauth2-proxy", () => portOpen(proxyPort));
 
-    browser = await chromium.launch({
-        executablePath: "/usr/bin/chromium",
-        args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            // Trust exactly the test server key, as a browser on the corporate network trusts the corporate CA.
-            `--ignore-certificate-errors-spki-list=${tls.spki}`,
-        ],
-    });
+    browser = await launchChromium(tls);
 }, 120000);
 
 afterAll(async () => {
@@ -180,19 +137,9 @@ afterAll(async () => {
     await stopAll();
 });
 
-/**
- * A request from inside the page (the browser's own TLS trust and cookies, redirects not followed):
- * what the logged-in browser can reach. A redirect shows as status 0 ("opaqueredirect").
- */
-async function fromPage(page: Page, path: string): Promise<{ status: number; body: string }> {
-    return page.evaluate(async (url) => {
-        const res = await fetch(url, { redirect: "manual", credentials: "include" });
-        return {
-            status: res.type === "opaqueredirect" ? 0 : res.status,
-            body: res.type === "opaqueredirect" ? "" : await res.text(),
-        };
-    }, `${proxyUrl}${path}`);
-}
+/** A request from inside the page, redirects not followed (a redirect shows as status 0). */
+const fromPage = (page: Page, path: string): Promise<{ status: number; body: string }> =>
+    fetchFromPage(page, `${proxyUrl}${path}`);
 
 async function logIn(context: BrowserContext, email: string): Promise<Page> {
     const page = await context.newPage();
@@ -300,7 +247,7 @@ describe("SSO in front of the Jaeger UI, in a real browser", () => {
         const page = await logIn(context, "dev@jewellery.example");
         const cookie = (await context.cookies(proxyUrl)).find((c) => c.name === cookieName);
         expect(cookie).toBeDefined();
-        const sameSite = (renderedArgs.find((a) => a.startsWith("--cookie-samesite=")) ?? "=").split("=")[1];
+        const sameSite = flag(renderedArgs, "cookie-samesite") ?? "";
         expect(cookie).toMatchObject({
             secure: true,
             httpOnly: true,
