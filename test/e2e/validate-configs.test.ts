@@ -71,7 +71,10 @@ describe.each(["dev", "prod"])("stack %s: the real binaries accept what we rende
         );
         const names = report.resources
             .filter((r) => r.type === "kubernetes:core/v1:ConfigMap")
-            .filter((r) => String(obj(r.inputs.data)["config.yaml"] ?? "").includes("jaeger_storage:"))
+            .filter((r) => {
+                const config = obj(r.inputs.data)["config.yaml"];
+                return typeof config === "string" && config.includes("jaeger_storage:");
+            })
             .map((r) => String(obj(r.inputs.metadata).name));
         expect(names).toEqual(views);
         for (const name of names) {
