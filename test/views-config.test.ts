@@ -1,4 +1,5 @@
 import { ConfigError, parseStackConfig } from "../config/config";
+import { copiesPerSpan } from "../config/storage-budget";
 import { viewIndexesOverlap } from "../config/views";
 import { requiredConfig } from "./support/minimal-config";
 
@@ -92,5 +93,23 @@ describe("tracing:views", () => {
         expect(viewIndexesOverlap("tracing", "jaeger", undefined)).toBe(true);
         expect(viewIndexesOverlap("tracing", "shop", "shop-jaeger")).toBe(true);
         expect(viewIndexesOverlap("tracing", "shop", "shop")).toBe(false);
+    });
+
+    it("counts how many times the most-copied span is stored: once in all, once per view that selects its workload", () => {
+        const workloads = parseStackConfig({
+            ...requiredConfig,
+            "tracing:workloads": JSON.stringify([
+                { name: "shop-api", namespace: "shop", language: "nodejs" },
+                { name: "crm-api", namespace: "crm", language: "java" },
+            ]),
+        }).workloads;
+        const views = (vs: object[]) =>
+            parseStackConfig({ ...requiredConfig, "tracing:views": JSON.stringify(vs) }).views;
+        expect(copiesPerSpan({ workloads, views: [] })).toBe(1);
+        expect(copiesPerSpan({ workloads, views: views([shop, crm]) })).toBe(2);
+        // crm-api by name in one view and by namespace in another: three copies.
+        expect(copiesPerSpan({ workloads, views: views([crm, { ...shop, namespaces: ["shop", "crm"] }]) })).toBe(3);
+        // A view of services no workload here runs still stores its spans a second time.
+        expect(copiesPerSpan({ workloads, views: views([{ ...crm, services: ["billing"] }]) })).toBe(2);
     });
 });
