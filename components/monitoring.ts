@@ -59,6 +59,12 @@ export function alertRulesInput(config: StackConfig): AlertRulesInput {
     };
 }
 
+/** Grafana's namespace, and the read that proves it exists (none when it is the platform's). */
+interface GrafanaNamespace {
+    namespace: string;
+    dependsOn: pulumi.Resource[];
+}
+
 /**
  * How the platform is watched, as kube-prometheus-stack users expect: a PodMonitor per component
  * and a PrometheusRule (tracing:monitoring.prometheusOperator), and the order-flow dashboard as a
@@ -74,8 +80,9 @@ export class Monitoring extends pulumi.ComponentResource {
             this.podMonitors(name, args);
             this.prometheusRule(name, args);
         }
-        if (args.monitoring.grafanaDashboard) this.dashboard(name, args);
-        if (args.monitoring.grafanaDatasources) this.datasources(name, args);
+        const grafana = this.grafanaNamespace(name, args);
+        if (args.monitoring.grafanaDashboard) this.dashboard(name, args, grafana);
+        if (args.monitoring.grafanaDatasources) this.datasources(name, args, grafana);
         this.registerOutputs({});
     }
 
@@ -124,7 +131,22 @@ export class Monitoring extends pulumi.ComponentResource {
         );
     }
 
-    private dashboard(name: string, args: MonitoringArgs): void {
+    /**
+     * Where Grafana's sidecars look. Another namespace than the platform's is Grafana's own, which
+     * must exist: it is read first, so a missing one stops `pulumi preview` and `up` at once, naming
+     * it, instead of failing the ConfigMaps half-way through an update.
+     */
+    private grafanaNamespace(name: string, args: MonitoringArgs): GrafanaNamespace {
+        const ns = args.monitoring.grafanaDashboardNamespace ?? args.namespace;
+        const wanted = args.monitoring.grafanaDashboard || args.monitoring.grafanaDatasources;
+        if (!wanted || ns === args.namespace) return { namespace: ns, dependsOn: [] };
+        return {
+            namespace: ns,
+            dependsOn: [k8s.core.v1.Namespace.get(`${name}-grafana-namespace`, ns, { parent: this })],
+        };
+    }
+
+    private dashboard(name: string, args: MonitoringArgs, grafana: GrafanaNamespace): void {
         const dashboard = renderOrderFlowDashboard({
             namespace: args.namespace,
             services: args.dashboard.services,
@@ -135,18 +157,18 @@ export class Monitoring extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: "tracing-order-flow-dashboard",
-                    namespace: args.monitoring.grafanaDashboardNamespace ?? args.namespace,
+                    namespace: grafana.namespace,
                     // The label Grafana's dashboard sidecar (kube-prometheus-stack's default) looks for.
                     labels: { ...platformLabels("tracing-order-flow-dashboard", "monitoring"), grafana_dashboard: "1" },
                 },
                 data: dashboardConfigMapData(dashboard),
             },
-            { parent: this },
+            { parent: this, dependsOn: grafana.dependsOn },
         );
     }
 
     /** One ConfigMap per view in Grafana's namespace, where its datasource sidecar looks. */
-    private datasources(name: string, args: MonitoringArgs): void {
+    private datasources(name: string, args: MonitoringArgs, grafana: GrafanaNamespace): void {
         for (const view of args.datasources) {
             const configMapName = datasourceUid(view.name);
             new k8s.core.v1.ConfigMap(
@@ -154,12 +176,12 @@ export class Monitoring extends pulumi.ComponentResource {
                 {
                     metadata: {
                         name: configMapName,
-                        namespace: args.monitoring.grafanaDashboardNamespace ?? args.namespace,
+                        namespace: grafana.namespace,
                         labels: { ...platformLabels(configMapName, "monitoring"), ...datasourceLabel },
                     },
                     data: datasourceConfigMapData(view),
                 },
-                { parent: this },
+                { parent: this, dependsOn: grafana.dependsOn },
             );
         }
     }

@@ -38,19 +38,30 @@ export function describeFoundation(stack: string): () => StackRun {
             });
         });
 
-        it("reads each app's Deployment and a configured ClusterIssuer first, so a missing one stops the update by name", () => {
+        it("reads each app's Deployment, a configured ClusterIssuer and Grafana's namespace first, so a missing one stops the update by name", () => {
             const reads = run.sim.resources
                 .filter((r) => r.readId !== undefined)
                 .map((r) => `${r.type} ${String(r.readId)}`);
             const expected = run.config.workloads.map((w) => `kubernetes:apps/v1:Deployment ${w.namespace}/${w.name}`);
             if (run.config.tls.clusterIssuer !== undefined)
                 expected.push(`kubernetes:cert-manager.io/v1:ClusterIssuer ${run.config.tls.clusterIssuer}`);
+            const grafana = run.config.monitoring.grafanaDashboardNamespace;
+            if (grafana !== undefined && grafana !== run.config.namespace)
+                expected.push(`kubernetes:core/v1:Namespace ${grafana}`);
             expect(reads.sort()).toEqual(expected.sort());
-            // Each read registers before what depends on it: the inject patches and the Certificates.
-            const position = (pred: (r: { type: string; readId?: string }) => boolean): number =>
+            // Each read registers before what depends on it: the inject patches, the Certificates, Grafana's ConfigMaps.
+            const position = (pred: (r: (typeof run.sim.resources)[number]) => boolean): number =>
                 run.sim.resources.findIndex(pred);
             const lastRead = Math.max(...run.sim.resources.map((r, i) => (r.readId === undefined ? -1 : i)));
             expect(lastRead).toBeLessThan(position((r) => r.type === "kubernetes:apps/v1:DeploymentPatch"));
+            if (grafana !== undefined && grafana !== run.config.namespace) {
+                expect(position((r) => r.readId === grafana)).toBeLessThan(
+                    position(
+                        (r) =>
+                            r.type === "kubernetes:core/v1:ConfigMap" && obj(r.inputs.metadata).namespace === grafana,
+                    ),
+                );
+            }
             if (run.config.tls.clusterIssuer !== undefined) {
                 expect(position((r) => r.readId === run.config.tls.clusterIssuer)).toBeLessThan(
                     position((r) => r.type === "kubernetes:cert-manager.io/v1:Certificate"),

@@ -7,7 +7,14 @@ import { simulateProgram } from "../../../harness/simulate";
 import { readStackFile } from "../../../config/stack-file";
 import { runDir, Started, stop, waitFor } from "../../../harness/processes";
 import { list, obj, Obj, projectDir, simulateVariant, strings } from "../../support/resources";
-import { appManager, appManifest, createPrerequisites, prerequisiteNotes, provisionVolumes } from "./prerequisites";
+import {
+    appManager,
+    appManifest,
+    createPrerequisites,
+    grafanaNamespace,
+    prerequisiteNotes,
+    provisionVolumes,
+} from "./prerequisites";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { DeployPlan, describeObject, metadataOf, PlannedObject, planDeploy, withIgnoredChanges } from "./plan";
 import {
@@ -153,8 +160,12 @@ export function describeClusterDeploy(stack: string, overrides: Record<string, s
     }, 60000);
 
     describe(`stack ${label} on a real API server`, () => {
-        it("finds what the program reads before it applies anything (the apps' Deployments, a configured ClusterIssuer)", async () => {
-            expect(plan.reads.length).toBe(config.workloads.length + (config.tls.clusterIssuer === undefined ? 0 : 1));
+        it("finds what the program reads before it applies anything (the apps' Deployments, a configured ClusterIssuer, Grafana's namespace)", async () => {
+            expect(plan.reads.length).toBe(
+                config.workloads.length +
+                    (config.tls.clusterIssuer === undefined ? 0 : 1) +
+                    (grafanaNamespace(config) === undefined ? 0 : 1),
+            );
             const missing: string[] = [];
             for (const r of plan.reads)
                 if ((await cp.api.get(r.object)) === null) missing.push(describeObject(r.object));

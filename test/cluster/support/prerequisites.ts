@@ -47,6 +47,8 @@ export function prerequisiteNotes(config: StackConfig): string[] {
         );
     if (!config.tls.installCertManager) notes.push("cert-manager, already installed (its CRDs and controller)");
     if (config.tls.clusterIssuer !== undefined) notes.push(`the ClusterIssuer ${config.tls.clusterIssuer}`);
+    const grafana = grafanaNamespace(config);
+    if (grafana !== undefined) notes.push(`Grafana's namespace ${grafana} (its sidecars load our ConfigMaps there)`);
     return notes;
 }
 
@@ -127,6 +129,13 @@ function corporateIssuer(cp: ControlPlane, name: string): void {
 }
 
 /** Everything the README says must exist before the first `pulumi up`, created the way it says. */
+/** Grafana's namespace when the program writes ConfigMaps for it there, and it is not the platform's. */
+export function grafanaNamespace(config: StackConfig): string | undefined {
+    const m = config.monitoring;
+    const ns = m.grafanaDashboardNamespace;
+    return (m.grafanaDashboard || m.grafanaDatasources) && ns !== undefined && ns !== config.namespace ? ns : undefined;
+}
+
 export async function createPrerequisites(cp: ControlPlane, config: StackConfig): Promise<void> {
     // A cluster's default storage class, one that lets claims grow (as most CSI drivers' classes do).
     applyOrThrow(cp.kubectl, {
@@ -146,6 +155,10 @@ export async function createPrerequisites(cp: ControlPlane, config: StackConfig)
     for (const ns of new Set(config.workloads.map((w) => w.namespace))) cp.kubectl.ok(["create", "namespace", ns]);
     for (const w of config.workloads) cp.kubectl.ok(["apply", "-f", "-"], JSON.stringify(appManifest(w)));
     if (config.tls.clusterIssuer !== undefined) corporateIssuer(cp, config.tls.clusterIssuer);
+    // Grafana (kube-prometheus-stack) runs in its namespace.
+    const grafana = grafanaNamespace(config);
+    if (grafana !== undefined && !config.workloads.some((w) => w.namespace === grafana))
+        cp.kubectl.ok(["create", "namespace", grafana]);
     // As the README's "First deploy" says: the namespace, then the OIDC client secret in it.
     if (!config.createNamespace) cp.kubectl.ok(["create", "namespace", config.namespace]);
     if (config.sso.existingSecret !== undefined) {
