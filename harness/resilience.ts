@@ -30,22 +30,23 @@ async function uniqueSpansIn(jaeger: Jaeger, service: string): Promise<number> {
  * Waits until Jaeger holds `expected` unique spans, or what it has accepted has not moved for
  * `quietMs`. Its accepted-spans metric is cheap to poll but counts redeliveries twice (an export
  * that timed out against a frozen Jaeger is retried, and both copies arrive), so the unique count
- * is queried whenever the metric says enough may be there. Returns that count and when the metric
- * last grew.
+ * is queried, at most once a second, whenever the metric says enough may be there, and once more
+ * when it has gone quiet: spans the receiver counted may still be in Jaeger's batch, not yet
+ * stored, when the count is first taken. Returns that count and when the metric last grew.
  */
 async function settle(jaeger: Jaeger, service: string, expected: number): Promise<{ stored: number; grewAt: number }> {
     let accepted = -1;
     let grewAt = Date.now();
     let stored = 0;
-    let storedAtAccepted = -1;
+    let queriedAt = 0;
     for (;;) {
         const now = await metric(jaeger.metricsPort, "otelcol_receiver_accepted_spans");
         if (now !== accepted) grewAt = Date.now();
         accepted = now;
         const quiet = Date.now() - grewAt > quietMs;
-        if ((accepted >= expected || quiet) && storedAtAccepted !== accepted) {
+        if ((accepted >= expected && Date.now() - queriedAt >= 1000) || quiet) {
             stored = await uniqueSpansIn(jaeger, service);
-            storedAtAccepted = accepted;
+            queriedAt = Date.now();
         }
         if (stored >= expected || quiet) return { stored, grewAt };
         await sleep(250);
