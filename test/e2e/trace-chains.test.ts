@@ -645,16 +645,19 @@ describe("the dashboard and the alert rules, on the real Prometheus scraping the
             Object.entries(results)
                 .filter(([, targets]) => targets.some((series) => series.length > 0))
                 .map(([title]) => title);
-        // A rate needs two scrapes that saw the series: up to two scrape intervals after the spans.
+        const podsAccepting = (): string[] =>
+            (results["Spans accepted vs refused"]?.[0] ?? []).map((s) => s.metric.pod).sort();
+        // A rate needs two scrapes that saw the series: up to two scrape intervals after the spans. Each
+        // target is scraped at its own offset in the interval, so one pod's series can come a scrape later.
         await waitFor(
-            "every panel to have series",
+            "every panel to have series, and every collector pod its own",
             async () => {
                 services = await serviceChoices(dashboard, prometheus);
                 for (const panel of timeseriesPanels(dashboard))
                     results[panel.title] = await Promise.all(
                         panel.targets.map((t) => query(prometheus, expand(t.expr, services, rate))),
                     );
-                return withData().length === titles.length;
+                return withData().length === titles.length && podsAccepting().length === 2;
             },
             4 * scrapeSeconds * 1000,
             2000,
