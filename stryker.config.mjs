@@ -26,7 +26,7 @@ const scopes = {
         mutate: ["renderers/prometheus-rules.ts"],
         tests: ["prometheus-rules", "grafana-dashboard", "e2e/prometheus-rules"],
     },
-    config: { mutate: ["config/**/*.ts"], tests: ["config", "views-config", "agent-config", "pii"] },
+    config: { mutate: ["config/**/*.ts"], tests: ["config", "views-config", "storage-budget", "agent-config", "pii"] },
     policies: { mutate: ["policies/**/*.ts"], tests: ["policies", "policies-modes"] },
     stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod"] },
 };

@@ -1,6 +1,6 @@
 import { ConfigError, parseStackConfig } from "../config/config";
 import { copiesPerSpan } from "../config/storage-budget";
-import { viewIndexesOverlap } from "../config/views";
+import { viewIndexesOverlap, viewPath } from "../config/views";
 import { requiredConfig } from "./support/minimal-config";
 
 /** The problems of a config made of the required keys plus `raw` (objects as Pulumi hands them: JSON). */
@@ -93,6 +93,10 @@ describe("tracing:views", () => {
         expect(viewIndexesOverlap("tracing", "jaeger", undefined)).toBe(true);
         expect(viewIndexesOverlap("tracing", "shop", "shop-jaeger")).toBe(true);
         expect(viewIndexesOverlap("tracing", "shop", "shop")).toBe(false);
+    });
+
+    it("serves a view under /views/<name> on the UI's host (the README's address and the IdP's redirect)", () => {
+        expect(viewPath("order-desk")).toBe("/views/order-desk");
     });
 
     it("counts how many times the most-copied span is stored: once in all, once per view that selects its workload", () => {
