@@ -30,6 +30,8 @@ export function storageBudget(config: StackConfig) {
             copiesPerSpan: copies,
         };
     }
+    // The disk each day of traces may use, with Elasticsearch's 85 % low watermark kept free.
+    const giPerDay = (es.storageGi * es.nodes * 0.85) / config.retentionDays / (1 + es.replicas);
     return {
         retentionDays: config.retentionDays,
         elasticsearch: "in-cluster",
@@ -38,11 +40,10 @@ export function storageBudget(config: StackConfig) {
         pvcGiTotal: es.storageGi * es.nodes,
         shardsPerDailyIndex: es.shards * (1 + es.replicas),
         shardsKept,
-        /** The disk each day of traces may use, with Elasticsearch's 85 % low watermark kept free. */
-        giPerDayOfRetention: tenths((es.storageGi * es.nodes * 0.85) / config.retentionDays / (1 + es.replicas)),
+        giPerDayOfRetention: tenths(giPerDay),
         copiesPerSpan: copies,
         /** The same, in spans as received: each is stored once per view that holds it. */
-        giOfSpansPerDay: tenths((es.storageGi * es.nodes * 0.85) / config.retentionDays / (1 + es.replicas) / copies),
+        giOfSpansPerDay: tenths(giPerDay / copies),
     };
 }
 
