@@ -8,14 +8,14 @@ import {
     DatasourceView,
 } from "../renderers/grafana-datasources";
 import { AlertRulesInput, PrometheusRuleSpec, renderAlertRules } from "../renderers/prometheus-rules";
+import { scrapeInterval } from "../renderers/span-metrics";
 import type { MonitoringConfig, StackConfig } from "../config/schema";
 import { agentName } from "./collector-agent";
 import { customResource } from "./custom-resources";
 import { indexCleanerName } from "./index-cleaner";
 import { platformLabels } from "./pod-conventions";
 
-/** How often Prometheus scrapes each platform pod (kube-prometheus-stack's default interval). */
-export const scrapeInterval = "30s";
+export { scrapeInterval };
 
 /** One scrape target group: the pods a selector picks, and the named container ports to scrape. */
 export interface ScrapeTarget {

@@ -62,3 +62,29 @@ export const sumWhere = (all: Sample[], name: string, where: Record<string, stri
     all
         .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
         .reduce((sum, s) => sum + s.value, 0);
+
+/**
+ * The trace ids of the exemplars on a Prometheus endpoint's samples of `name` whose labels include
+ * `where`. Exemplars exist only in the OpenMetrics format, so this asks for it as Prometheus does.
+ */
+export async function exemplarTraceIds(
+    metricsPort: number,
+    name: string,
+    where: Record<string, string> = {},
+): Promise<Set<string>> {
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, {
+        headers: { accept: "application/openmetrics-text;version=1.0.0" },
+    });
+    const ids = new Set<string>();
+    for (const line of (await res.text()).split("\n")) {
+        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*?)\})?\s+\S+.*# \{(.*?)\}/.exec(line);
+        if (m === null || m[1] !== name) continue;
+        const labels = Object.fromEntries(
+            [...(m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]),
+        );
+        if (!Object.entries(where).every(([k, v]) => labels[k] === v)) continue;
+        const traceId = /trace_id="([0-9a-f]+)"/.exec(m[3]);
+        if (traceId !== null) ids.add(traceId[1]);
+    }
+    return ids;
+}

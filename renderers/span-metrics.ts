@@ -13,6 +13,9 @@ export const spanMetricsNamespace = "traces.span.metrics";
 /** The namespace as a Prometheus name prefix (what Jaeger's Monitor tab queries under). */
 export const spanMetricsPromNamespace = "traces_span_metrics";
 
+/** How often Prometheus scrapes each platform pod (kube-prometheus-stack's default interval). */
+export const scrapeInterval = "30s";
+
 /** Prometheus metric names as the prometheus exporter writes them (dots to underscores, unit and _total suffixes). */
 export const spanMetricNames = {
     calls: "traces_span_metrics_calls_total",
@@ -80,7 +83,11 @@ export function renderSpanMetricsConnector(): SpanMetricsConnectorConfig {
         dimensions: spanMetricDimensions.map((name) => ({ name })),
         // A trace id on a bucket: a dashboard's point links to a trace (kept when sampling kept it).
         exemplars: { enabled: true, max_per_data_point: 5 },
-        metrics_flush_interval: "15s",
+        // The connector clears its exemplars at every flush and the prometheus exporter serves only the
+        // last flush, so a flush shorter than the scrape lets a flush's exemplars vanish unscraped (the
+        // trace ids of a burst followed by quiet, half the time at 15 s of 30). One flush per scrape
+        // interval keeps each flush's exemplars up until a scrape has read them.
+        metrics_flush_interval: scrapeInterval,
         aggregation_cardinality_limit: spanMetricsCardinalityLimit,
         // One series per service, not per pod: the pod's identity is in the resource of every span.
         resource_metrics_key_attributes: ["service.name"],

@@ -3,15 +3,15 @@ import { promisify } from "util";
 import { alertRulesInput } from "../../components/monitoring";
 import { renderOrderFlowDashboard } from "../../renderers/grafana-dashboard";
 import { renderAlertRules } from "../../renderers/prometheus-rules";
-import { spanMetricNames } from "../../renderers/span-metrics";
+import { scrapeInterval, spanMetricNames } from "../../renderers/span-metrics";
 import { parseStackConfig } from "../../config/config";
 import type { StackConfig } from "../../config/schema";
 import { readStackFile } from "../../config/stack-file";
 import { projectDir } from "../support/resources";
 import { findTraces } from "./support/jaeger-api";
-import { samples, sumWhere } from "../../harness/metrics";
+import { exemplarTraceIds, samples, sumWhere } from "../../harness/metrics";
 import { Collector, Jaeger, startAgent, startGateway, startJaeger } from "../../harness/pipeline";
-import { stopAll, waitFor } from "../../harness/processes";
+import { sleep, stopAll, waitFor } from "../../harness/processes";
 import { tools } from "../../harness/tools";
 
 /*
@@ -36,6 +36,36 @@ interface Pipeline {
 
 let jaeger: Jaeger;
 let pipelines: Pipeline[];
+let exemplarsLife: Promise<ExemplarsLife>;
+
+interface ExemplarsLife {
+    /** Milliseconds from the burst's end until its exemplars were first served. */
+    firstServedAfterMs: number;
+    /** Whether they were still served one scrape interval (less a second of polling) later. */
+    servedAScrapeLater: boolean;
+}
+
+/**
+ * Watches the gateway's span metrics after a burst followed by quiet: when the burst's exemplars are
+ * first served (polling every 250 ms), and whether they still are a whole scrape interval later, so
+ * that the next scrape, wherever it falls, reads them.
+ */
+async function watchExemplars(p: Pipeline, burstEnded: number): Promise<ExemplarsLife> {
+    const port = p.gateway.spanMetricsPort as number;
+    const served = (): Promise<Set<string>> =>
+        exemplarTraceIds(port, spanMetricNames.durationBucket, { service_name: p.service });
+    let first = new Set<string>();
+    await waitFor(
+        "the burst's exemplars on the span metrics",
+        async () => (first = await served()).size > 0,
+        60000,
+        250,
+    );
+    const firstServedAfterMs = Date.now() - burstEnded;
+    await sleep(Number.parseInt(scrapeInterval, 10) * 1000 - 1000);
+    const later = await served();
+    return { firstServedAfterMs, servedAScrapeLater: [...first].some((id) => later.has(id)) };
+}
 
 jest.setTimeout(120000);
 
@@ -74,6 +104,10 @@ beforeAll(async () => {
             ),
         ),
     );
+    // Watched while the tests below run: a scrape interval of quiet is the point.
+    const zero = pipelines.find((p) => p.percent === 0) as Pipeline;
+    exemplarsLife = watchExemplars(zero, Date.now());
+    exemplarsLife.catch(() => undefined);
 }, 120000);
 
 afterAll(async () => {
@@ -132,6 +166,12 @@ describe.each([0, 10])("with the keep-percentage at %i", (percent) => {
         expect(kept >= expected.min && kept <= expected.max).toBe(true);
     });
 });
+
+it("a burst's exemplars (trace ids on the duration buckets) stay served until Prometheus's next scrape has read them", async () => {
+    const life = await exemplarsLife;
+    expect(life.firstServedAfterMs).toBeLessThan(2 * Number.parseInt(scrapeInterval, 10) * 1000);
+    expect(life).toMatchObject({ servedAScrapeLater: true });
+}, 120000);
 
 describe("the metric names the alerts and the dashboard use", () => {
     /** Names in a PromQL expression: identifiers directly followed by a selector. */

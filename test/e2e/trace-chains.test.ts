@@ -763,11 +763,22 @@ describe("the dashboard and the alert rules, on the real Prometheus scraping the
 
     it("the duration exemplars carry the trace id of a trace Jaeger holds", async () => {
         const bucket = spanMetricNames.durationBucket;
-        const res = await fetch(
-            `${prometheus.url}/api/v1/query_exemplars?${String(new URLSearchParams({ query: `${bucket}{span_kind="${spanKind.server}"}`, start: String(prometheusStarted), end: String(Date.now() / 1000) }))}`,
-        );
-        const data = ((await res.json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] }).data;
-        const traceIds = [...new Set(data.flatMap((d) => d.exemplars.map((e) => e.labels.trace_id)))];
+        let traceIds: string[] = [];
+        // Read by the scrape after the flush that counted the spans: at most a scrape interval away.
+        await waitFor(
+            "exemplars in Prometheus",
+            async () => {
+                const res = await fetch(
+                    `${prometheus.url}/api/v1/query_exemplars?${String(new URLSearchParams({ query: `${bucket}{span_kind="${spanKind.server}"}`, start: String(prometheusStarted), end: String(Date.now() / 1000) }))}`,
+                );
+                const data = ((await res.json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] })
+                    .data;
+                traceIds = [...new Set(data.flatMap((d) => d.exemplars.map((e) => e.labels.trace_id)))];
+                return traceIds.length > 0;
+            },
+            2 * scrapeSeconds * 1000,
+            1000,
+        ).catch(() => undefined);
         expect(traceIds.length).toBeGreaterThan(0);
         expect(await getTrace(jaeger.queryUrl, traceIds[0])).not.toBeNull();
     });
