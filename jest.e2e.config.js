@@ -8,7 +8,9 @@ module.exports = {
     globalSetup: "<rootDir>/test/e2e/support/global-setup.ts",
     globalTeardown: "<rootDir>/test/e2e/support/global-teardown.ts",
     testTimeout: 120000,
-    // The suites start servers on free ports and share the machine's two cores: one at a time.
-    maxWorkers: 1,
+    // Two suites side by side: most of a suite's time is spent waiting (decision waits, flushes,
+    // scrapes), not computing. Each worker draws its ports from its own range and writes to its own
+    // directory (harness/processes.ts).
+    maxWorkers: 2,
     reporters: ["default", ["<rootDir>/test/support/summary-reporter.js", { label: "e2e" }]],
 };

@@ -2,16 +2,27 @@ import { ChildProcess, spawn } from "child_process";
 import { appendFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync } from "fs";
 import { createServer, Socket } from "net";
 import { tmpdir } from "os";
-import { join } from "path";
+import { basename, join } from "path";
 
 /**
- * A scratch directory for one test run; logs and configs of every process land in it. The jest
- * globalSetup creates it (E2E_RUN_DIR); whatever is registered in its `pids` file is killed by the
- * globalTeardown, or by the reaper when jest itself is interrupted (see reaper.js).
+ * A scratch directory for one test run. The jest globalSetup creates it (E2E_RUN_DIR); whatever is
+ * registered in its `pids` file is killed by the globalTeardown, or by the reaper when jest itself is
+ * interrupted (see reaper.js).
  */
-export const runDir = process.env.E2E_RUN_DIR ?? mkdtempSync(join(tmpdir(), "tracing-e2e-"));
+export const runRoot = process.env.E2E_RUN_DIR ?? mkdtempSync(join(tmpdir(), "tracing-e2e-"));
+export const pidsFile = join(runRoot, "pids");
+
+/**
+ * Where logs, configs and data of this suite's processes land: a directory per test file under the
+ * run's, since suites run side by side on two workers and name their processes alike ("gateway").
+ * Outside jest (the benchmarks), the run's directory itself.
+ */
+function suiteDir(): string {
+    const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath;
+    return testPath === undefined ? runRoot : join(runRoot, basename(testPath).replace(/\.test\.ts$/, ""));
+}
+export const runDir = suiteDir();
 mkdirSync(runDir, { recursive: true });
-export const pidsFile = join(runDir, "pids");
 
 /** Records a process group (or an epmd port) for the teardown's safety net. */
 export function register(kind: "group" | "epmd", id: number, name: string): void {
@@ -32,7 +43,18 @@ function ephemeralLow(): number {
         return 32768;
     }
 }
-const portRange = { from: 1025 + Math.floor(Math.random() * 1000), to: ephemeralLow() - 1 };
+/**
+ * Each jest worker draws from its own slice of the range: suites running side by side never hand out
+ * the same port, even before either has bound it.
+ */
+function workerPortRange(): { from: number; to: number } {
+    const slices = 4;
+    const worker = (Number(process.env.JEST_WORKER_ID ?? "1") - 1) % slices;
+    const size = Math.floor((ephemeralLow() - 1 - 1025) / slices);
+    const from = 1025 + worker * size;
+    return { from: from + Math.floor(Math.random() * Math.min(1000, size / 4)), to: from + size - 1 };
+}
+const portRange = workerPortRange();
 const handedOut = new Set<number>();
 let nextPort = portRange.from + Math.floor(Math.random() * (portRange.to - portRange.from));
 

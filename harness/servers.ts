@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
-import { freePort, portOpen, register, runDir, start, Started, waitFor } from "./processes";
+import { freePort, portOpen, register, runDir, runRoot, start, Started, waitFor } from "./processes";
 
 /** PostgreSQL refuses to run as root; as root the server runs as the `postgres` user. */
 const asPostgres = (command: string, args: string[]): [string, string[]] =>
@@ -42,6 +42,8 @@ export async function startPostgres(): Promise<Postgres> {
     const data = join(runDir, `pgdata-${port}`);
     const socketDir = join(runDir, "pgsock");
     mkdirSync(socketDir, { recursive: true });
+    // The postgres user creates its cluster in the suite's directory, under the run's (mkdtemp: 0700).
+    if (runDir !== runRoot) chmodSync(runRoot, 0o711);
     chmodSync(runDir, 0o777);
     chmodSync(socketDir, 0o777);
     const [initdb, initArgs] = asPostgres(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"]);

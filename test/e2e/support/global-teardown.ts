@@ -18,13 +18,19 @@ export default function globalTeardown(): void {
     writeFileSync(join(runDir, "done"), "");
     // On stderr: the summary reporter's line stays the last line of stdout.
     if (leftovers !== "") process.stderr.write(`e2e teardown killed what was still running: ${leftovers}\n`);
-    for (const entry of readdirSync(runDir)) {
+    // Each suite has a directory of its own under the run's (harness/processes.ts `runDir`).
+    for (const suite of readdirSync(runDir).filter((e) => statSync(join(runDir, e)).isDirectory()))
+        removeBulkyData(join(runDir, suite));
+}
+
+function removeBulkyData(dir: string): void {
+    for (const entry of readdirSync(dir)) {
         if (entry.startsWith("pgdata-") || entry.endsWith("-queue"))
-            rmSync(join(runDir, entry), { recursive: true, force: true });
+            rmSync(join(dir, entry), { recursive: true, force: true });
         // The cluster suite's control planes: their etcd stores (logs and certificates stay).
-        if (entry.startsWith("cluster-") && statSync(join(runDir, entry)).isDirectory())
-            rmSync(join(runDir, entry, "etcd"), { recursive: true, force: true });
+        if (entry.startsWith("cluster-") && statSync(join(dir, entry)).isDirectory())
+            rmSync(join(dir, entry, "etcd"), { recursive: true, force: true });
     }
-    rmSync(join(runDir, "rabbitmq", "mnesia"), { recursive: true, force: true });
-    rmSync(join(runDir, "prometheus", "data"), { recursive: true, force: true });
+    rmSync(join(dir, "rabbitmq", "mnesia"), { recursive: true, force: true });
+    rmSync(join(dir, "prometheus", "data"), { recursive: true, force: true });
 }
