@@ -2,6 +2,10 @@
 // Not in .ci/run: it takes long. A scope pairs the code it mutates with the tests that exercise that
 // code directly; the whole-program tests (Pulumi mocks, the policy variants) run a full simulation
 // before each test, which would cost every mutant tens of seconds on 2 cores.
+import { mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+
 const scopes = {
     renderers: {
         mutate: ["renderers/**/*.ts"],
@@ -32,6 +36,11 @@ const scopes = {
 };
 
 const scope = process.env.MUTATION_SCOPE ?? "renderers";
+
+// The policy tests judge the stacks' simulated resources; a policy mutant does not change them, so
+// the run simulates each stack once (test/support/policy-variants.ts), not once per mutant. Set here,
+// before the test runners start, so that every runner shares one directory.
+if (scope === "policies") process.env.STACK_RESOURCES_CACHE ??= mkdtempSync(join(tmpdir(), "stryker-stacks-"));
 const chosen = scopes[scope];
 if (chosen === undefined) {
     throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(", ")}, got "${scope}"`);
