@@ -31,7 +31,10 @@ const scopes = {
         tests: ["prometheus-rules", "grafana-dashboard", "e2e/prometheus-rules"],
     },
     config: { mutate: ["config/**/*.ts"], tests: ["config", "views-config", "storage-budget", "agent-config", "pii"] },
-    policies: { mutate: ["policies/**/*.ts"], tests: ["policies", "policies-modes", "policies-views", "policies-sso"] },
+    policies: {
+        mutate: ["policies/**/*.ts"],
+        tests: ["policies", "policies-modes", "policies-views", "policies-sso", "policies-secrets"],
+    },
     stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod"] },
 };
 

@@ -4,7 +4,8 @@ import type { ResourceRule } from "../rule";
 const secretName = /(PASSWORD|SECRET|TOKEN|API_?KEY|CREDENTIAL)/i;
 /** A ConfigMap key that names a secret itself (e.g. ES_PASSWORD, client-secret), read via envFrom or a volume. */
 const secretKey = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|credentials?)$/i;
-const secretFlag = /^--(client-secret|cookie-secret|password|es\.password)=/;
+/** A secret flag as an argument of its own, or inside a shell line (`sh -c "app --password=..."`). */
+const secretFlag = /(?:^|\s)--(client-secret|cookie-secret|password|es\.password)=/;
 // A key that names a secret with a literal value, not ${env:...} or ${file:...}.
 const literalInConfig = /^\s*(password|client_secret|cookie_secret|api_key|token)\s*:\s*(?!["']?\$\{)(\S+)/im;
 /** user:password@ in a URL, unless the password is a reference: ${env:X} (collector, Jaeger) or $(X) (Kubernetes). */
@@ -41,9 +42,10 @@ export const secretsFromSecretStore: ResourceRule = {
                     }
                 }
                 for (const arg of [...strings(c.command), ...strings(c.args)]) {
-                    if (secretFlag.test(arg))
+                    const flag = secretFlag.exec(arg);
+                    if (flag !== null)
                         out.push(
-                            `${where} passes ${arg.split("=")[0]} on the command line. Pass it through an environment variable from a Secret.`,
+                            `${where} passes --${flag[1]} on the command line. Pass it through an environment variable from a Secret.`,
                         );
                     else if (credentialsInUrl.test(arg))
                         out.push(
