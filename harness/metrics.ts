@@ -43,6 +43,13 @@ export interface Sample {
     value: number;
 }
 
+/** The `name="value"` pairs between a sample's braces. */
+function parseLabels(text: string | undefined): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (const l of (text ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+    return labels;
+}
+
 /** Every sample on a Prometheus endpoint, with its labels (the text format; `_total` kept in the name). */
 export async function samples(metricsPort: number): Promise<Sample[]> {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -50,9 +57,7 @@ export async function samples(metricsPort: number): Promise<Sample[]> {
     for (const line of text.split("\n")) {
         const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+([0-9.eE+-]+|NaN|[+-]Inf)/.exec(line);
         if (m === null) continue;
-        const labels: Record<string, string> = {};
-        for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
-        out.push({ name: m[1], labels, value: Number(m[3]) });
+        out.push({ name: m[1], labels: parseLabels(m[2]), value: Number(m[3]) });
     }
     return out;
 }
@@ -79,9 +84,7 @@ export async function exemplarTraceIds(
     for (const line of (await res.text()).split("\n")) {
         const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*?)\})?\s+\S+.*# \{(.*?)\}/.exec(line);
         if (m === null || m[1] !== name) continue;
-        const labels = Object.fromEntries(
-            [...(m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]),
-        );
+        const labels = parseLabels(m[2]);
         if (!Object.entries(where).every(([k, v]) => labels[k] === v)) continue;
         const traceId = /trace_id="([0-9a-f]+)"/.exec(m[3]);
         if (traceId !== null) ids.add(traceId[1]);

@@ -8,11 +8,27 @@ import { runCheck } from "./resources";
 
 /** What `npm run check --json` registers for a stack, as policies see it (inputs as props). */
 export function stackResources(stack: string, configFile?: string): PolicyInput[] {
-    const cached = cachedReport(stack, configFile);
-    const report = cached.read() ?? cached.write(checkReport(stack, configFile));
-    return report.resources
-        .filter((r) => r.readId === undefined)
+    return cachedReport(stack, configFile)
+        .resources.filter((r) => r.readId === undefined)
         .map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+}
+
+/**
+ * A mutation run over the policies (stryker.config.mjs sets STACK_RESOURCES_CACHE) changes the
+ * policies, never the program, so each stack is simulated once per run, not once per mutant: keyed by
+ * the stack and the config file's contents. Without the variable, nothing is cached.
+ */
+function cachedReport(stack: string, configFile?: string): CheckReport {
+    const dir = process.env.STACK_RESOURCES_CACHE;
+    if (dir === undefined) return checkReport(stack, configFile);
+    const key = createHash("sha256")
+        .update(`${stack}\0${configFile === undefined ? "" : readFileSync(configFile, "utf8")}`)
+        .digest("hex");
+    const file = join(dir, `${key}.json`);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as CheckReport;
+    const report = checkReport(stack, configFile);
+    writeFileSync(file, JSON.stringify(report));
+    return report;
 }
 
 function checkReport(stack: string, configFile?: string): CheckReport {
@@ -24,32 +40,6 @@ function checkReport(stack: string, configFile?: string): CheckReport {
     ]);
     if (run.status !== 0) throw new Error(`npm run check --stack ${stack} exited ${String(run.status)}: ${run.stderr}`);
     return JSON.parse(run.stdout) as CheckReport;
-}
-
-/**
- * A mutation run over the policies (stryker.config.mjs sets STACK_RESOURCES_CACHE) changes the
- * policies, never the program, so each stack is simulated once per run, not once per mutant: keyed by
- * the stack and the config file's contents. Without the variable, nothing is cached.
- */
-function cachedReport(
-    stack: string,
-    configFile?: string,
-): { read(): CheckReport | undefined; write(r: CheckReport): CheckReport } {
-    const dir = process.env.STACK_RESOURCES_CACHE;
-    const key = createHash("sha256")
-        .update(`${stack}\0${configFile === undefined ? "" : readFileSync(configFile, "utf8")}`)
-        .digest("hex");
-    const file = dir === undefined ? undefined : join(dir, `${key}.json`);
-    return {
-        read: () =>
-            file !== undefined && existsSync(file)
-                ? (JSON.parse(readFileSync(file, "utf8")) as CheckReport)
-                : undefined,
-        write: (report) => {
-            if (file !== undefined) writeFileSync(file, JSON.stringify(report));
-            return report;
-        },
-    };
 }
 
 export const clone = (rs: PolicyInput[]): PolicyInput[] => JSON.parse(JSON.stringify(rs)) as PolicyInput[];
