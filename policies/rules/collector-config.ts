@@ -6,11 +6,36 @@ export function configOf(r: PolicyInput): Json | null {
     if (!isKind(r, "ConfigMap")) return null;
     const text = obj(r.props.data)["config.yaml"];
     if (typeof text !== "string") return null;
+    return parsedOnce(text);
+}
+
+/**
+ * Five rules read each collector and Jaeger config, and parsing YAML is nearly all of what the pack
+ * spends on a stack, so each text is parsed once. The result is frozen: rules share it.
+ */
+const parsed = new Map<string, Json | null>();
+const parsedKept = 64;
+
+function parsedOnce(text: string): Json | null {
+    const hit = parsed.get(text);
+    if (hit !== undefined) return hit;
+    let config: Json | null;
     try {
-        return obj(parse(text));
+        config = deepFreeze(obj(parse(text)));
     } catch {
-        return null;
+        config = null;
     }
+    if (parsed.size >= parsedKept) parsed.clear();
+    parsed.set(text, config);
+    return config;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object") {
+        for (const inner of Object.values(value)) deepFreeze(inner);
+        Object.freeze(value);
+    }
+    return value;
 }
 
 /** Jaeger storage backends of a Jaeger v2 config. */
