@@ -33,7 +33,19 @@ const scopes = {
     config: { mutate: ["config/**/*.ts"], tests: ["config", "views-config", "storage-budget", "agent-config", "pii"] },
     policies: {
         mutate: ["policies/**/*.ts"],
-        tests: ["policies", "policies-modes", "policies-views", "policies-sso", "policies-secrets"],
+        tests: [
+            "policies",
+            "policies-modes",
+            "policies-views",
+            "policies-sso",
+            "policies-secrets",
+            "policies-shared",
+            "policies-exposure",
+            "policies-network",
+            "policies-hardening",
+            "policies-pii",
+            "policies-retention",
+        ],
     },
     stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod"] },
 };
