@@ -47,6 +47,9 @@ cache=${TRACING_TOOLS_DIR:-$HOME/.cache/tracing-platform/tools}
 
 die() { echo "install-tools: error: $*" >&2; exit 1; }
 say() { echo "install-tools: $*"; }
+# Whether a command's output holds a text. Not `cmd | grep -q`: grep stops reading at the first match,
+# the command then dies of SIGPIPE writing the rest, and pipefail fails the check at random.
+reports() { local text=$1 out; shift; out=$("$@" 2>/dev/null) || true; [[ "$out" == *"$text"* ]]; }
 trap 'echo "install-tools: error: \`$BASH_COMMAND\` failed (line $LINENO)" >&2' ERR
 
 command -v go >/dev/null || die "Go is required (1.26 or newer): no go on PATH"
@@ -315,9 +318,9 @@ build_kubernetes() {
     (cd "$work" && go build -mod=mod -trimpath -ldflags "$ldflags" -o "$out/bin/" $(for b in $kube_binaries; do echo "k8s.io/kubernetes/cmd/$b"; done)) ||
         die "building Kubernetes v$kube failed"
     for b in $kube_binaries; do
-        "$out/bin/$b" --version 2>/dev/null | grep -q "v$kube" || [ "$b" = kubectl ] || die "the built $b does not report v$kube"
+        reports "v$kube" "$out/bin/$b" --version || [ "$b" = kubectl ] || die "the built $b does not report v$kube"
     done
-    "$out/bin/kubectl" version --client 2>/dev/null | grep -q "v$kube" || die "the built kubectl does not report v$kube"
+    reports "v$kube" "$out/bin/kubectl" version --client || die "the built kubectl does not report v$kube"
 }
 tool_dir kubernetes "$kube" "$(for b in $kube_binaries; do echo "bin/$b"; done)" "k8s.io/kubernetes@v$kube staging v$kube_staging CGO_ENABLED=0 $kube_binaries" build_kubernetes
 fi
@@ -347,7 +350,7 @@ kwok_stages="node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heart
 build_kwok() {
     local out=$1 dir f
     build_module sigs.k8s.io/kwok "v$kwok_version" sigs.k8s.io/kwok/cmd/kwok "$out/bin/kwok"
-    "$out/bin/kwok" --version | grep -q "v$kwok_version" || die "the built kwok does not report v$kwok_version"
+    reports "v$kwok_version" "$out/bin/kwok" --version || die "the built kwok does not report v$kwok_version"
     # The stages kwokctl runs by default: nodes Ready with a Lease, pods Ready, Job pods complete, deletion.
     dir=$(module_info "sigs.k8s.io/kwok@v$kwok_version" Dir)
     mkdir -p "$out/stages"
@@ -366,7 +369,7 @@ cm_chart=$(pin certManager.chartVersion)
 build_cert_manager() {
     local out=$1 dir
     build_module github.com/cert-manager/cert-manager "v$cm_controller" github.com/cert-manager/cert-manager/cmd/controller "$out/bin/cert-manager-controller"
-    go version -m "$out/bin/cert-manager-controller" | grep -q "github.com/cert-manager/cert-manager[[:space:]]*v$cm_controller" ||
+    [[ "$(go version -m "$out/bin/cert-manager-controller")" =~ github\.com/cert-manager/cert-manager[[:space:]]+v${cm_controller//./\\.}([[:space:]]|$) ]] ||
         die "the built cert-manager controller is not v$cm_controller"
     dir=$(module_info "github.com/cert-manager/cert-manager@$cm_chart" Dir)
     mkdir -p "$out/crds-$cm_chart"
