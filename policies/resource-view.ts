@@ -81,8 +81,9 @@ export function flags(container: Json): Map<string, string[]> {
 
 /** Parsing a storage quantity (Gi, G, Mi, Ti) into GiB. */
 export function quantityGi(q: unknown): number | null {
-    const m = /^([0-9.]+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(String(q));
-    if (m === null) return null;
+    // A plain decimal: digits with at most one point ("1.2.3" and "." are not numbers).
+    const m = /^([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(String(q));
+    if (m === null || !Number.isFinite(Number(m[1]))) return null;
     const factor: Record<string, number> = {
         Ki: 1 / 1048576,
         Mi: 1 / 1024,

@@ -395,9 +395,12 @@ describe("storage-within-limits", () => {
         expect(check(pvc(size))).toStrictEqual([claims("data-es-0", size, "data-es-0")]);
     });
 
-    it.each(["10GB", "1.5 Gi", "-1Gi", "Gi", "", "1gi", "1Pi"])("refuses an unreadable size %p", (size) => {
-        expect(check(pvc(size))).toStrictEqual([claims("data-es-0", size, "data-es-0")]);
-    });
+    it.each(["10GB", "1.5 Gi", "-1Gi", "Gi", "", "1gi", "1Pi", ".", "1.2.3Gi", "..Ti"])(
+        "refuses an unreadable size %p",
+        (size) => {
+            expect(check(pvc(size))).toStrictEqual([claims("data-es-0", size, "data-es-0")]);
+        },
+    );
 
     it("refuses a claim without a size", () => {
         expect(check(pvc(undefined))).toStrictEqual([claims("data-es-0", "undefined", "data-es-0")]);

@@ -175,6 +175,7 @@ describe("reading resources", () => {
         ["512Mi", 0.5],
         ["1048576Ki", 1],
         ["1.5Gi", 1.5],
+        [".5Gi", 0.5],
         ["1073741824", 1],
         ["1000000000G", 1e18 / 2 ** 30],
         ["2T", 2e12 / 2 ** 30],
@@ -185,8 +186,15 @@ describe("reading resources", () => {
         expect(quantityGi(q)).toBeCloseTo(gi, 12);
     });
 
-    it.each(["", "Gi", "60 Gi", "60GiB", "x60Gi", "60Gix", "-1Gi", "60e3"])("quantityGi(%j) is null", (q) => {
-        expect(quantityGi(q)).toBeNull();
+    it.each(["", "Gi", "60 Gi", "60GiB", "x60Gi", "60Gix", "-1Gi", "60e3", ".", ".Gi", "1.2.3Gi", "..Ti", "1..5Gi"])(
+        "quantityGi(%j) is null",
+        (q) => {
+            expect(quantityGi(q)).toBeNull();
+        },
+    );
+
+    it("quantityGi is null for a number too long to be finite", () => {
+        expect(quantityGi(`${"9".repeat(400)}Gi`)).toBeNull();
     });
 });
 
