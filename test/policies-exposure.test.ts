@@ -315,6 +315,33 @@ describe("ingress-tls-required", () => {
         expect(judge(ingress({}, { tls, rules: rules(...hosts) }))).toStrictEqual([]);
     });
 
+    it.each([
+        ["a host one label below it", "tracing.example.com"],
+        ["the same wildcard", "*.example.com"],
+    ])("accepts a wildcard tls host covering %s", (_what, host) => {
+        const r = ingress({}, { tls: [{ hosts: ["*.example.com"], secretName: "wildcard-tls" }], rules: rules(host) });
+        expect(judge(r)).toStrictEqual([]);
+    });
+
+    it.each([
+        ["a host two labels below it (a wildcard stands for one label)", "a.b.example.com"],
+        ["the domain itself", "example.com"],
+        ["a host of another domain ending alike", "tracing.myexample.com"],
+        ["a wider wildcard host", "*.b.example.com"],
+        ["a rule without a host (every host)", undefined],
+    ])("refuses a wildcard tls host for %s", (_what, host) => {
+        const r = ingress({}, { tls: [{ hosts: ["*.example.com"] }], rules: rules(host) });
+        expect(judge(r)).toStrictEqual([refused(host ?? "*")]);
+    });
+
+    it("takes a wildcard for one host and names the host it leaves out", () => {
+        const r = ingress(
+            {},
+            { tls: [{ hosts: ["*.example.com"] }], rules: rules("tracing.example.com", "a.tracing.example.com") },
+        );
+        expect(judge(r)).toStrictEqual([refused("a.tracing.example.com")]);
+    });
+
     it("accepts TLS for an Ingress with a default backend only", () => {
         const r = ingress({}, { tls: [{ hosts: ["a.example.com"] }], defaultBackend: { service: { name: "x" } } });
         expect(judge(r)).toStrictEqual([]);
@@ -400,7 +427,7 @@ describe("ingress-vpn-only", () => {
             "mandatory",
         ]);
         expect(ingressVpnOnly.description).toBe(
-            "The UI answers only the VPN: every Ingress and Gateway API route is guarded by what its controller enforces (a Traefik ipAllowList Middleware, an Envoy Gateway SecurityPolicy, HAProxy's or ingress-nginx's allow-list annotation) with ranges inside the allowed ones.",
+            "The UI answers only the VPN: every Ingress and Gateway API route is guarded by what its controller enforces (a Traefik ipAllowList Middleware, an Envoy Gateway SecurityPolicy whose every Allow rule names client CIDRs, HAProxy's or ingress-nginx's allow-list annotation on an Ingress) with ranges inside the allowed ones.",
         );
         expect(ingressVpnOnly.config).toStrictEqual(["allowedSourceRanges", "sourceRangeAnnotations"]);
     });
@@ -612,6 +639,23 @@ describe("ingress-vpn-only", () => {
             ]);
         });
 
+        it("names a Middleware on every rule once", () => {
+            const route = gatewayRoute([rule(extensionRef("open")), rule(extensionRef("open"))]);
+            expect(check([route, allowList("open", ["0.0.0.0/0"])])).toStrictEqual([
+                outside("Middleware open", "0.0.0.0/0", HTTP_ROUTE),
+            ]);
+            const empty = gatewayRoute([rule(extensionRef("empty")), rule(extensionRef("empty"))]);
+            expect(check([empty, allowList("empty", [])])).toStrictEqual([noRange("Middleware empty", HTTP_ROUTE)]);
+        });
+
+        it("names each Middleware of a route that admits ranges outside", () => {
+            const route = gatewayRoute([rule(extensionRef("open")), rule(extensionRef("wide"))]);
+            expect(check([route, allowList("open", ["0.0.0.0/0"]), allowList("wide", ["10.0.0.0/7"])])).toStrictEqual([
+                outside("Middleware open", "0.0.0.0/0", HTTP_ROUTE),
+                outside("Middleware wide", "10.0.0.0/7", HTTP_ROUTE),
+            ]);
+        });
+
         it("refuses a Middleware that admits no range", () => {
             const route = gatewayRoute([rule(extensionRef("jaeger-ui-vpn-only"))]);
             expect(check([route, allowList("jaeger-ui-vpn-only", [])])).toStrictEqual([
@@ -643,14 +687,84 @@ describe("ingress-vpn-only", () => {
             ]);
         });
 
-        it("refuses a policy that allows no client CIDRs", () => {
-            expect(check([route, securityPolicy(denyAllBut([]))])).toStrictEqual([
-                noRange("SecurityPolicy jaeger-ui-vpn-only", HTTP_ROUTE),
-            ]);
+        it("refuses a policy without Allow rules", () => {
             const noRules = { ...denyAllBut([]), authorization: { defaultAction: "Deny" } };
             expect(check([route, securityPolicy(noRules)])).toStrictEqual([
                 noRange("SecurityPolicy jaeger-ui-vpn-only", HTTP_ROUTE),
             ]);
+            const denyOnly = {
+                ...denyAllBut([]),
+                authorization: {
+                    defaultAction: "Deny",
+                    rules: [{ action: "Deny", principal: { clientCIDRs: ["203.0.113.0/24"] } }],
+                },
+            };
+            expect(check([route, securityPolicy(denyOnly)])).toStrictEqual([
+                noRange("SecurityPolicy jaeger-ui-vpn-only", HTTP_ROUTE),
+            ]);
+        });
+
+        describe("an Allow rule that names no clientCIDRs (any address)", () => {
+            const anyAddress = (rule: string): Violation =>
+                at(
+                    HTTP_ROUTE,
+                    `jaeger-ui: SecurityPolicy jaeger-ui-vpn-only allows by rule ${rule}, which names no clientCIDRs, requests from any address (a jwt or headers principal says who may come in, not from where). Give every Allow rule clientCIDRs inside the allowed ranges (${allowed}).`,
+                );
+            const policy = (...rules: Json[]): PolicyInput =>
+                securityPolicy({ ...denyAllBut([]), authorization: { defaultAction: "Deny", rules } });
+            const vpn = { name: "vpn", action: "Allow", principal: { clientCIDRs: ["10.8.0.0/16"] } };
+
+            it("refuses a JWT principal beside the VPN's ranges, naming the rule", () => {
+                const corp = { name: "corp", action: "Allow", principal: { jwt: { provider: "corp" } } };
+                expect(check([route, policy(vpn, corp)])).toStrictEqual([anyAddress("corp")]);
+            });
+
+            it("refuses a headers principal, naming a rule without a name by its place", () => {
+                const headers = {
+                    action: "Allow",
+                    principal: { headers: [{ name: "x-user", values: ["alice"] }] },
+                };
+                expect(check([route, policy(vpn, headers)])).toStrictEqual([anyAddress("#2")]);
+            });
+
+            it.each([
+                ["an empty clientCIDRs list", { clientCIDRs: [] }],
+                ["clientCIDRs that are no list", { clientCIDRs: "10.8.0.0/16" }],
+                ["no principal", undefined],
+            ])("refuses %s", (_what, principal) => {
+                const rule =
+                    principal === undefined
+                        ? { name: "all", action: "Allow" }
+                        : { name: "all", action: "Allow", principal };
+                expect(check([route, policy(rule)])).toStrictEqual([anyAddress("all")]);
+            });
+
+            it("names every such rule, then the ranges outside", () => {
+                const rules = [
+                    { name: "office", action: "Allow", principal: { clientCIDRs: ["203.0.113.0/24"] } },
+                    { name: "a", action: "Allow", principal: { jwt: { provider: "corp" } } },
+                    { name: "b", action: "Allow", principal: { headers: [{ name: "x-user", values: ["bob"] }] } },
+                ];
+                expect(check([route, policy(...rules)])).toStrictEqual([
+                    anyAddress("a"),
+                    anyAddress("b"),
+                    outside("SecurityPolicy jaeger-ui-vpn-only", "203.0.113.0/24", HTTP_ROUTE),
+                ]);
+            });
+
+            it("accepts a JWT principal that also names the VPN's clientCIDRs (a principal's parts must all match)", () => {
+                const both = {
+                    name: "corp",
+                    action: "Allow",
+                    principal: { clientCIDRs: ["10.8.0.0/16"], jwt: { provider: "corp" } },
+                };
+                expect(check([route, policy(vpn, both)])).toStrictEqual([]);
+            });
+
+            it("leaves a Deny rule without clientCIDRs alone", () => {
+                const deny = { name: "banned", action: "Deny", principal: { jwt: { provider: "corp" } } };
+                expect(check([route, policy(deny, vpn)])).toStrictEqual([]);
+            });
         });
 
         it("counts the Allow rules' CIDRs only, from every Allow rule", () => {
@@ -730,6 +844,74 @@ describe("ingress-vpn-only", () => {
             const config = withConfig({ sourceRangeAnnotations: ["corp.example/vpn-ranges"] });
             expect(check([route], config)).toStrictEqual([]);
         });
+    });
+
+    describe("an Ingress controller's annotation on a Gateway API route", () => {
+        const unread = (read: string, them = false): Violation =>
+            at(
+                HTTP_ROUTE,
+                `jaeger-ui is guarded by nothing its controller enforces: annotation ${read}; no Gateway API controller (envoy-gateway, traefik) reads ${them ? "them" : "it"} on a route. Guard the route with a Traefik ipAllowList Middleware or an Envoy Gateway SecurityPolicy (tracing:exposure.controller traefik or envoy-gateway), or name your controller's annotation (controller custom, and the pack's sourceRangeAnnotations).`,
+            );
+        const annotatedRoute = (annotations: Json): PolicyInput =>
+            gatewayRoute([{ backendRefs: [{ name: "oauth2-proxy" }] }], { annotations });
+
+        it.each([
+            ["haproxy.org/allow-list", "HAProxy"],
+            ["nginx.ingress.kubernetes.io/whitelist-source-range", "ingress-nginx"],
+            ["nginx.ingress.kubernetes.io/allowlist-source-range", "ingress-nginx"],
+        ])("does not take %s for a guard, saying who reads it", (key, controller) => {
+            expect(check([annotatedRoute({ [key]: "10.8.0.0/16" })])).toStrictEqual([
+                unread(`${key} is read by ${controller} on an Ingress only`),
+            ]);
+        });
+
+        it("names each such annotation", () => {
+            const r = annotatedRoute({
+                "nginx.ingress.kubernetes.io/whitelist-source-range": "10.8.0.0/16",
+                "haproxy.org/allow-list": "10.8.0.0/16",
+            });
+            expect(check([r])).toStrictEqual([
+                unread(
+                    "haproxy.org/allow-list is read by HAProxy on an Ingress only, nginx.ingress.kubernetes.io/whitelist-source-range is read by ingress-nginx on an Ingress only",
+                    true,
+                ),
+            ]);
+        });
+
+        it("does not judge its ranges (nobody applies them)", () => {
+            const r = annotatedRoute({ "haproxy.org/allow-list": "0.0.0.0/0" });
+            expect(check([r])).toStrictEqual([unread("haproxy.org/allow-list is read by HAProxy on an Ingress only")]);
+        });
+
+        it("leaves it alone beside a guard the route's controller enforces", () => {
+            const route = gatewayRoute([{ backendRefs: [{ name: "oauth2-proxy" }] }], {
+                annotations: { "nginx.ingress.kubernetes.io/whitelist-source-range": "0.0.0.0/0" },
+            });
+            expect(check([route, securityPolicy(denyAllBut(["10.8.0.0/16"]))])).toStrictEqual([]);
+        });
+
+        it("takes it for a guard when the pack's sourceRangeAnnotations lists it (a custom controller reads it)", () => {
+            const key = "nginx.ingress.kubernetes.io/whitelist-source-range";
+            const config = withConfig({ sourceRangeAnnotations: [key] });
+            expect(check([annotatedRoute({ [key]: "10.8.0.0/16" })], config)).toStrictEqual([]);
+            expect(check([annotatedRoute({ [key]: "0.0.0.0/0" })], config)).toStrictEqual([
+                outside(`annotation ${key}`, "0.0.0.0/0", HTTP_ROUTE),
+            ]);
+        });
+
+        it("does not take an annotation that is no string for one", () => {
+            expect(check([annotatedRoute({ "haproxy.org/allow-list": ["10.8.0.0/16"] })])).toStrictEqual([
+                unguarded(HTTP_ROUTE),
+            ]);
+        });
+
+        it("names an Ingress's annotation that the pack's sourceRangeAnnotations also lists once", () => {
+            const key = "haproxy.org/allow-list";
+            const config = withConfig({ sourceRangeAnnotations: [key] });
+            expect(check([annotated({ [key]: "0.0.0.0/0" })], config)).toStrictEqual([
+                outside(`annotation ${key}`, "0.0.0.0/0"),
+            ]);
+        });
 
         it.each([
             ["an HTTPRoute of another API group", "kubernetes:example.com/v1:HTTPRoute"],
@@ -795,6 +977,10 @@ describe("ui-only-through-sso", () => {
         message: `jaeger-ui routes to ${to}, whose pods are not the SSO proxy (oauth2-proxy). Route the UI only to the oauth2-proxy Service.`,
         resource: { type, name: "ui" },
     });
+    const notService = (to: string, kind: string, type = INGRESS): Violation => ({
+        message: `jaeger-ui routes to ${to}, a backend of kind ${kind}, not a Service: only a Service selecting the SSO proxy's pods leads to the proxy. Route the UI only to the oauth2-proxy Service.`,
+        resource: { type, name: "ui" },
+    });
     const noService = (to: string, namespace = NS, type = INGRESS): Violation => ({
         message: `jaeger-ui routes to ${to}, which is no Service of this stack in namespace ${namespace}. Route the UI only to the oauth2-proxy Service.`,
         resource: { type, name: "ui" },
@@ -834,11 +1020,26 @@ describe("ui-only-through-sso", () => {
             ]);
         });
 
-        it("names a resource backend, and a backend that names nothing", () => {
-            const r = ingressTo([], {
-                resource: { apiGroup: "k8s.example.com", kind: "StorageBucket", name: "static" },
-            });
-            expect(check([...sso, r])).toStrictEqual([noService("static")]);
+        it("refuses a resource backend, naming its kind, even named like the proxy's Service", () => {
+            const r = (name: string): PolicyInput =>
+                ingressTo([], { resource: { apiGroup: "k8s.example.com", kind: "StorageBucket", name } });
+            expect(check([...sso, r("static")])).toStrictEqual([
+                notService("static", "StorageBucket (k8s.example.com)"),
+            ]);
+            expect(check([...sso, r("oauth2-proxy")])).toStrictEqual([
+                notService("oauth2-proxy", "StorageBucket (k8s.example.com)"),
+            ]);
+        });
+
+        it("refuses a resource backend of the core API group, and one without a kind or name", () => {
+            const core = ingressTo([], { resource: { kind: "Service", name: "oauth2-proxy" } });
+            expect(check([...sso, core])).toStrictEqual([notService("oauth2-proxy", "Service (core API group)")]);
+            expect(check([...sso, ingressTo([], { resource: {} })])).toStrictEqual([
+                notService("(none)", "(none) (core API group)"),
+            ]);
+        });
+
+        it("names a backend that names nothing", () => {
             expect(check([...sso, ingressTo([], {})])).toStrictEqual([noService("(none)")]);
         });
 
@@ -908,6 +1109,50 @@ describe("ui-only-through-sso", () => {
         it("passes a Service that selects the proxy among other proxies", () => {
             expect(check([proxy("shop"), proxy(), proxyService(), ingressTo(["oauth2-proxy"])])).toStrictEqual([]);
         });
+
+        describe("a Service that selects the proxy's pods and others", () => {
+            const alsoPicks = (pods: string): Violation => ({
+                message: `jaeger-ui routes to ui, whose selector also picks the pods of ${pods}, which are not the SSO proxy (oauth2-proxy): the requests they get skip SSO. Select only the proxy's pods. Route the UI only to the oauth2-proxy Service.`,
+                resource: { type: INGRESS, name: "ui" },
+            });
+            const uiProxy = deployment("oauth2-proxy", "oauth2-proxy", { tier: "ui", app: "oauth2-proxy" });
+            const uiJaeger = deployment("jaeger", "jaeger", { tier: "ui", app: "jaeger" });
+            const ui = service("ui", { tier: "ui" });
+
+            it("refuses it, naming the others", () => {
+                expect(check([uiProxy, uiJaeger, ui, ingressTo(["ui"])])).toStrictEqual([
+                    alsoPicks("Deployment jaeger"),
+                ]);
+            });
+
+            it("names every other workload it picks, a bare Pod by its own labels", () => {
+                const pod = resource("kubernetes:core/v1:Pod", "debug", {
+                    metadata: { name: "debug", namespace: NS, labels: { tier: "ui" } },
+                    spec: { containers: [{ name: "shell" }] },
+                });
+                const cron = resource("kubernetes:batch/v1:CronJob", "report", {
+                    metadata: { name: "report", namespace: NS },
+                    spec: {
+                        jobTemplate: {
+                            spec: { template: { metadata: { labels: { tier: "ui" } }, spec: { containers: [] } } },
+                        },
+                    },
+                });
+                expect(check([uiJaeger, uiProxy, pod, cron, ui, ingressTo(["ui"])])).toStrictEqual([
+                    alsoPicks("Deployment jaeger, Pod debug, CronJob report"),
+                ]);
+            });
+
+            it("passes when the others live in another namespace", () => {
+                const elsewhere = deployment("jaeger", "jaeger", { tier: "ui", app: "jaeger" }, "shop");
+                expect(check([uiProxy, elsewhere, ui, ingressTo(["ui"])])).toStrictEqual([]);
+            });
+
+            it("passes when its selector tells the proxy's pods apart", () => {
+                const proxyOnly = service("ui", { tier: "ui", app: "oauth2-proxy" });
+                expect(check([uiProxy, uiJaeger, proxyOnly, ingressTo(["ui"])])).toStrictEqual([]);
+            });
+        });
     });
 
     describe("a Gateway API route", () => {
@@ -942,6 +1187,33 @@ describe("ui-only-through-sso", () => {
             expect(check([...sso, route([{ name: "oauth2-proxy", namespace: "elsewhere" }])])).toStrictEqual([
                 noService("oauth2-proxy", "elsewhere", HTTP_ROUTE),
             ]);
+        });
+
+        it.each([
+            [
+                "an Envoy Gateway Backend",
+                { group: "gateway.envoyproxy.io", kind: "Backend" },
+                "Backend (gateway.envoyproxy.io)",
+            ],
+            ["a Service of another API group", { group: "example.com", kind: "Service" }, "Service (example.com)"],
+            [
+                "a ServiceImport",
+                { group: "multicluster.x-k8s.io", kind: "ServiceImport" },
+                "ServiceImport (multicluster.x-k8s.io)",
+            ],
+            ["a core resource other than a Service", { group: "", kind: "ConfigMap" }, "ConfigMap (core API group)"],
+        ])("refuses a backendRef to %s named like the proxy's Service, naming its kind", (_what, ref, kind) => {
+            expect(check([...sso, route([{ ...ref, name: "oauth2-proxy", port: 4180 }])])).toStrictEqual([
+                notService("oauth2-proxy", kind, HTTP_ROUTE),
+            ]);
+        });
+
+        it.each([
+            ["group and kind written out", { group: "", kind: "Service" }],
+            ["the empty group only", { group: "" }],
+            ["the kind only", { kind: "Service" }],
+        ])("passes a backendRef to the proxy's Service with %s", (_what, ref) => {
+            expect(check([...sso, route([{ ...ref, name: "oauth2-proxy", port: 4180 }])])).toStrictEqual([]);
         });
 
         it("names a backendRef without a name", () => {

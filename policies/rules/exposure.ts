@@ -4,6 +4,8 @@ import {
     containers,
     isKind,
     isSsoProxy,
+    isWorkload,
+    labels,
     list,
     metadataName,
     metadataNamespace,
@@ -80,6 +82,17 @@ export const ingressInternalClass: ResourceRule = {
     },
 };
 
+/**
+ * Whether a TLS host covers a rule's host: the same name, or a wildcard standing for exactly one
+ * label (`*.example.com` covers `a.example.com`, not `a.b.example.com` nor `example.com`).
+ */
+function tlsCovers(tlsHost: string, host: string): boolean {
+    if (tlsHost === host) return true;
+    if (!tlsHost.startsWith("*.") || tlsHost.length <= 2 || host.startsWith("*")) return false;
+    const dot = host.indexOf(".");
+    return dot > 0 && host.slice(dot) === tlsHost.slice(1);
+}
+
 export const ingressTls: ResourceRule = {
     kind: "resource",
     name: "ingress-tls-required",
@@ -88,9 +101,9 @@ export const ingressTls: ResourceRule = {
     validateResource(r) {
         if (!isKind(r, "Ingress")) return [];
         const spec = obj(r.props.spec);
-        const covered = new Set(list(spec.tls).flatMap((t) => (Array.isArray(t.hosts) ? t.hosts.map(String) : [])));
+        const covered = list(spec.tls).flatMap((t) => (Array.isArray(t.hosts) ? t.hosts.map(String) : []));
         const hosts = list(spec.rules).map((rule) => text(rule.host, "*"));
-        const missing = hosts.filter((h) => !covered.has(h));
+        const missing = hosts.filter((h) => !covered.some((c) => tlsCovers(c, h)));
         if (list(spec.tls).length > 0 && missing.length === 0) return [];
         return [
             `Ingress ${metadataName(r)} serves ${missing.length > 0 ? missing.join(", ") : "its hosts"} without TLS. Add a tls entry with a certificate from cert-manager for every host.`,
@@ -98,11 +111,15 @@ export const ingressTls: ResourceRule = {
     },
 };
 
-/** Annotations the pack knows to be enforced by the controller that reads them. */
-const knownAllowlistAnnotations = [
-    "haproxy.org/allow-list",
-    "nginx.ingress.kubernetes.io/whitelist-source-range",
-    "nginx.ingress.kubernetes.io/allowlist-source-range",
+/**
+ * Annotations the pack knows to be enforced by the Ingress controller that reads them, with that
+ * controller. It reads them from an Ingress only: on a Gateway API route (envoy-gateway, traefik or
+ * a custom controller in front) nobody does.
+ */
+const ingressAllowlistAnnotations: [key: string, controller: string][] = [
+    ["haproxy.org/allow-list", "HAProxy"],
+    ["nginx.ingress.kubernetes.io/whitelist-source-range", "ingress-nginx"],
+    ["nginx.ingress.kubernetes.io/allowlist-source-range", "ingress-nginx"],
 ];
 const traefikMiddlewares = "traefik.ingress.kubernetes.io/router.middlewares";
 
@@ -132,26 +149,42 @@ function middlewareRanges(resources: PolicyInput[], namespace: string | undefine
     return Array.isArray(sourceRange) ? sourceRange.map(String) : null;
 }
 
+/** An allowlist guarding a route: what it is, the ranges it admits, and the rules it admits any address by. */
+interface Guard {
+    by: string;
+    ranges: string[];
+    /** Rules that admit a request from any address (a SecurityPolicy's Allow rules without clientCIDRs). */
+    open: string[];
+}
+
+/** The Ingress controllers' annotations a Gateway API route carries, which no controller in front of it reads. */
+const unreadAnnotations = (r: PolicyInput, extraAnnotations: string[]): [string, string][] =>
+    isGatewayRoute(r)
+        ? ingressAllowlistAnnotations.filter(
+              ([key]) => typeof annotations(r)[key] === "string" && !extraAnnotations.includes(key),
+          )
+        : [];
+
 /**
  * The allowlists that guard a route, each as its controller enforces it: an annotation the controller
- * reads, a Traefik ipAllowList Middleware the route names, an Envoy Gateway SecurityPolicy that
- * targets it, denies by default and allows client CIDRs. An annotation nobody reads is no guard.
+ * reads (the Ingress controllers' on an Ingress only; yours, from sourceRangeAnnotations, on either),
+ * a Traefik ipAllowList Middleware the route names, an Envoy Gateway SecurityPolicy that targets it,
+ * denies by default and allows client CIDRs. An annotation nobody reads is no guard.
  */
-function guards(
-    r: PolicyInput,
-    resources: PolicyInput[],
-    extraAnnotations: string[],
-): { by: string; ranges: string[] }[] {
+function guards(r: PolicyInput, resources: PolicyInput[], extraAnnotations: string[]): Guard[] {
     const ns = metadataNamespace(r);
     const a = annotations(r);
-    const out: { by: string; ranges: string[] }[] = [];
-    for (const key of [...knownAllowlistAnnotations, ...extraAnnotations])
-        if (typeof a[key] === "string") out.push({ by: `annotation ${key}`, ranges: splitRanges(a[key]) });
+    const out: Guard[] = [];
+    const keys = isKind(r, "Ingress")
+        ? [...ingressAllowlistAnnotations.map(([key]) => key), ...extraAnnotations]
+        : extraAnnotations;
+    for (const key of keys)
+        if (typeof a[key] === "string") out.push({ by: `annotation ${key}`, ranges: splitRanges(a[key]), open: [] });
     if (isKind(r, "Ingress") && typeof a[traefikMiddlewares] === "string") {
         for (const ref of splitRanges(a[traefikMiddlewares])) {
             const name = ref.replace(/@kubernetescrd$/, "").slice(`${String(ns)}-`.length);
             const ranges = ref.startsWith(`${String(ns)}-`) ? middlewareRanges(resources, ns, name) : null;
-            if (ranges !== null) out.push({ by: `Middleware ${name}`, ranges });
+            if (ranges !== null) out.push({ by: `Middleware ${name}`, ranges, open: [] });
         }
     }
     if (isGatewayRoute(r)) {
@@ -165,7 +198,7 @@ function guards(
         );
         if (rules.length > 0 && perRule.every((fs) => fs.some((f) => f.ranges !== null))) {
             for (const f of perRule.flat())
-                if (f.ranges !== null) out.push({ by: `Middleware ${f.name}`, ranges: f.ranges });
+                if (f.ranges !== null) out.push({ by: `Middleware ${f.name}`, ranges: f.ranges, open: [] });
         }
         for (const p of resources.filter(
             (x) =>
@@ -179,10 +212,18 @@ function guards(
             );
             const authz = obj(spec.authorization);
             if (!targets || authz.defaultAction !== "Deny") continue;
-            const allowed = list(authz.rules)
-                .filter((rule) => rule.action === "Allow")
-                .flatMap((rule) => strings(obj(rule.principal).clientCIDRs));
-            out.push({ by: `SecurityPolicy ${metadataName(p)}`, ranges: allowed });
+            // A principal's clientCIDRs, jwt and headers must all match: an Allow rule without clientCIDRs
+            // admits a matching token or header from any address.
+            const allows = list(authz.rules)
+                .map((rule, i) => ({ rule, cidrs: strings(obj(rule.principal).clientCIDRs), i }))
+                .filter(({ rule }) => rule.action === "Allow");
+            out.push({
+                by: `SecurityPolicy ${metadataName(p)}`,
+                ranges: allows.flatMap(({ cidrs }) => cidrs),
+                open: allows
+                    .filter(({ cidrs }) => cidrs.length === 0)
+                    .map(({ rule, i }) => (typeof rule.name === "string" ? rule.name : `#${i + 1}`)),
+            });
         }
     }
     return out;
@@ -192,42 +233,48 @@ export const ingressVpnOnly: StackRule = {
     kind: "stack",
     name: "ingress-vpn-only",
     description:
-        "The UI answers only the VPN: every Ingress and Gateway API route is guarded by what its controller enforces (a Traefik ipAllowList Middleware, an Envoy Gateway SecurityPolicy, HAProxy's or ingress-nginx's allow-list annotation) with ranges inside the allowed ones.",
+        "The UI answers only the VPN: every Ingress and Gateway API route is guarded by what its controller enforces (a Traefik ipAllowList Middleware, an Envoy Gateway SecurityPolicy whose every Allow rule names client CIDRs, HAProxy's or ingress-nginx's allow-list annotation on an Ingress) with ranges inside the allowed ones.",
     enforcementLevel: "mandatory",
     config: ["allowedSourceRanges", "sourceRangeAnnotations"],
     validateStack(resources, config) {
         const out: Violation[] = [];
+        const allowed = config.allowedSourceRanges.join(", ");
         for (const r of resources.filter(isRoute)) {
+            const name = metadataName(r);
             const found = guards(r, resources, config.sourceRangeAnnotations);
-            if (found.length === 0) {
-                out.push(
-                    at(
-                        r,
-                        `${metadataName(r)} is guarded by nothing its controller enforces. Set tracing:exposure.controller to the controller in front (traefik, envoy-gateway, haproxy, ingress-nginx) so the program renders its allowlist, or name your controller's annotation (controller custom, and the pack's sourceRangeAnnotations).`,
-                    ),
+            const unread = unreadAnnotations(r, config.sourceRangeAnnotations);
+            // Each problem once per route, however many rules name the same Middleware.
+            const messages = new Set<string>();
+            if (found.length === 0 && unread.length > 0) {
+                const read = unread.map(([key, controller]) => `${key} is read by ${controller} on an Ingress only`);
+                messages.add(
+                    `${name} is guarded by nothing its controller enforces: annotation ${read.join(", ")}; no Gateway API controller (envoy-gateway, traefik) reads ${unread.length === 1 ? "it" : "them"} on a route. Guard the route with a Traefik ipAllowList Middleware or an Envoy Gateway SecurityPolicy (tracing:exposure.controller traefik or envoy-gateway), or name your controller's annotation (controller custom, and the pack's sourceRangeAnnotations).`,
                 );
-                continue;
+            } else if (found.length === 0) {
+                messages.add(
+                    `${name} is guarded by nothing its controller enforces. Set tracing:exposure.controller to the controller in front (traefik, envoy-gateway, haproxy, ingress-nginx) so the program renders its allowlist, or name your controller's annotation (controller custom, and the pack's sourceRangeAnnotations).`,
+                );
             }
             for (const g of found) {
-                if (g.ranges.length === 0) {
-                    out.push(
-                        at(
-                            r,
-                            `${metadataName(r)}: ${g.by} admits no range. List the VPN's ranges in tracing:exposure.sourceRanges.`,
-                        ),
+                for (const rule of g.open) {
+                    messages.add(
+                        `${name}: ${g.by} allows by rule ${rule}, which names no clientCIDRs, requests from any address (a jwt or headers principal says who may come in, not from where). Give every Allow rule clientCIDRs inside the allowed ranges (${allowed}).`,
+                    );
+                }
+                if (g.ranges.length === 0 && g.open.length === 0) {
+                    messages.add(
+                        `${name}: ${g.by} admits no range. List the VPN's ranges in tracing:exposure.sourceRanges.`,
                     );
                     continue;
                 }
                 const outside = g.ranges.filter((cidr) => !withinAny(cidr, config.allowedSourceRanges));
                 if (outside.length > 0) {
-                    out.push(
-                        at(
-                            r,
-                            `${metadataName(r)}: ${g.by} admits ${outside.join(", ")}, outside the allowed ranges (${config.allowedSourceRanges.join(", ")}). Restrict tracing:exposure.sourceRanges to the VPN.`,
-                        ),
+                    messages.add(
+                        `${name}: ${g.by} admits ${outside.join(", ")}, outside the allowed ranges (${allowed}). Restrict tracing:exposure.sourceRanges to the VPN.`,
                     );
                 }
             }
+            for (const m of messages) out.push(at(r, m));
         }
         return out;
     },
@@ -236,27 +283,49 @@ export const ingressVpnOnly: StackRule = {
 interface Backend {
     name: string;
     namespace: string | undefined;
+    /** What the backend is when it is no core Service (only a Service can lead to the SSO proxy's pods). */
+    notService?: { kind: string; group: string };
 }
 
-/** Where a route sends traffic: Service names (a backend that is no Service keeps its resource name or "(none)"). */
+/**
+ * Where a route sends traffic: its backends by name ("(none)" when a backend names nothing), each a core
+ * Service (an Ingress's backend.service; a backendRef of group "" and kind Service, the defaults) or not.
+ */
 function backends(r: PolicyInput): Backend[] {
     const spec = obj(r.props.spec);
     const ns = metadataNamespace(r);
     if (isKind(r, "Ingress")) {
-        const name = (b: unknown): Backend => ({
-            name: text(obj(obj(b).service).name ?? obj(obj(b).resource).name, "(none)"),
-            namespace: ns,
-        });
-        const fromRules = list(spec.rules).flatMap((rule) => list(obj(rule.http).paths).map((p) => name(p.backend)));
-        return spec.defaultBackend === undefined ? fromRules : [...fromRules, name(spec.defaultBackend)];
+        const backend = (b: unknown): Backend => {
+            const { service, resource } = obj(b);
+            if (service === undefined && resource !== undefined) {
+                const res = obj(resource);
+                return {
+                    name: text(res.name, "(none)"),
+                    namespace: ns,
+                    notService: { kind: text(res.kind, "(none)"), group: text(res.apiGroup) },
+                };
+            }
+            return { name: text(obj(service).name, "(none)"), namespace: ns };
+        };
+        const fromRules = list(spec.rules).flatMap((rule) => list(obj(rule.http).paths).map((p) => backend(p.backend)));
+        return spec.defaultBackend === undefined ? fromRules : [...fromRules, backend(spec.defaultBackend)];
     }
     return list(spec.rules).flatMap((rule) =>
-        list(rule.backendRefs).map((b) => ({
-            name: text(b.name, "(none)"),
-            namespace: typeof b.namespace === "string" ? b.namespace : ns,
-        })),
+        list(rule.backendRefs).map((b) => {
+            const group = text(b.group);
+            const kind = text(b.kind, "Service");
+            return {
+                name: text(b.name, "(none)"),
+                namespace: typeof b.namespace === "string" ? b.namespace : ns,
+                ...(group === "" && kind === "Service" ? {} : { notService: { kind, group } }),
+            };
+        }),
     );
 }
+
+/** A workload's pods' labels (a bare Pod's are its own). */
+const podLabelsOf = (w: PolicyInput): Record<string, string> => (isKind(w, "Pod") ? labels(w) : podLabels(w));
+const kindOf = (r: PolicyInput): string => r.type.slice(r.type.lastIndexOf(":") + 1);
 
 export const uiOnlyThroughSso: StackRule = {
     kind: "stack",
@@ -267,30 +336,46 @@ export const uiOnlyThroughSso: StackRule = {
     validateStack(resources) {
         const out: Violation[] = [];
         const services = resources.filter((r) => isKind(r, "Service"));
-        const proxies = resources.filter(isSsoProxy);
+        const workloads = resources.filter(isWorkload);
         for (const route of resources.filter(isRoute)) {
-            for (const backend of backends(route)) {
-                const svc = services.find(
-                    (s) => metadataName(s) === backend.name && metadataNamespace(s) === backend.namespace,
-                );
-                const selector = obj(obj(svc?.props.spec).selector);
-                const toProxy =
-                    svc !== undefined &&
-                    proxies.some(
-                        (p) =>
-                            metadataNamespace(p) === metadataNamespace(svc) && selectorMatches(selector, podLabels(p)),
-                    );
-                if (toProxy) continue;
-                const why =
-                    svc === undefined
-                        ? `which is no Service of this stack in namespace ${String(backend.namespace)}`
-                        : "whose pods are not the SSO proxy (oauth2-proxy)";
+            const refuse = (backend: Backend, why: string): void => {
                 out.push(
                     at(
                         route,
                         `${metadataName(route)} routes to ${backend.name}, ${why}. Route the UI only to the oauth2-proxy Service.`,
                     ),
                 );
+            };
+            for (const backend of backends(route)) {
+                if (backend.notService !== undefined) {
+                    const { kind, group } = backend.notService;
+                    refuse(
+                        backend,
+                        `a backend of kind ${kind} (${group === "" ? "core API group" : group}), not a Service: only a Service selecting the SSO proxy's pods leads to the proxy`,
+                    );
+                    continue;
+                }
+                const svc = services.find(
+                    (s) => metadataName(s) === backend.name && metadataNamespace(s) === backend.namespace,
+                );
+                if (svc === undefined) {
+                    refuse(backend, `which is no Service of this stack in namespace ${String(backend.namespace)}`);
+                    continue;
+                }
+                // A Service spreads requests over every pod it selects: each must be the SSO proxy's.
+                const selector = obj(obj(svc.props.spec).selector);
+                const selected = workloads.filter(
+                    (w) => metadataNamespace(w) === metadataNamespace(svc) && selectorMatches(selector, podLabelsOf(w)),
+                );
+                const others = selected.filter((w) => !isSsoProxy(w));
+                if (selected.length === others.length) {
+                    refuse(backend, "whose pods are not the SSO proxy (oauth2-proxy)");
+                } else if (others.length > 0) {
+                    refuse(
+                        backend,
+                        `whose selector also picks the pods of ${others.map((w) => `${kindOf(w)} ${metadataName(w)}`).join(", ")}, which are not the SSO proxy (oauth2-proxy): the requests they get skip SSO. Select only the proxy's pods`,
+                    );
+                }
             }
         }
         return out;
