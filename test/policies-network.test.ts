@@ -52,6 +52,20 @@ describe("egress-not-open", () => {
         expect(egress({ ports: [{ port: 53 }, { port: "dns" }] })).toStrictEqual([noDestinations(0, "53,dns")]);
     });
 
+    it("names a ports entry without a port as every port of its protocol (TCP when it names none)", () => {
+        expect(egress({ ports: [{ protocol: "UDP" }] })).toStrictEqual([noDestinations(0, "every UDP port")]);
+        expect(egress({ ports: [{ port: 53, protocol: "UDP" }, { protocol: "TCP" }] })).toStrictEqual([
+            noDestinations(0, "53,every TCP port"),
+        ]);
+        expect(egress({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{}] })).toStrictEqual([
+            open(0, "0.0.0.0/0", "every TCP port"),
+        ]);
+    });
+
+    it("names a port range by its first and last port", () => {
+        expect(egress({ ports: [{ port: 32000, endPort: 32767 }] })).toStrictEqual([noDestinations(0, "32000-32767")]);
+    });
+
     it("refuses an egress rule without destinations or ports as open on every port", () => {
         expect(egress({})).toStrictEqual([noDestinations(0, "every port")]);
         expect(egress({ to: [], ports: [] })).toStrictEqual([noDestinations(0, "every port")]);
@@ -149,7 +163,25 @@ describe("ingress-from-named-peers", () => {
         ["a named range", { ipBlock: { cidr: "10.0.0.0/8" } }],
         ["a range with no prefix length", { ipBlock: { cidr: "10.0.0.1" } }],
         ["pods by label", { podSelector: { matchLabels: { app: "gateway" } } }],
-        ["pods by expression", { podSelector: { matchExpressions: [{ key: "app", operator: "Exists" }] } }],
+        [
+            "pods by an In expression",
+            { podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["a"] }] } },
+        ],
+        [
+            "pods by label beside an Exists expression",
+            { podSelector: { matchLabels: { app: "a" }, matchExpressions: [{ key: "tier", operator: "Exists" }] } },
+        ],
+        [
+            "pods by an In expression beside a NotIn one",
+            {
+                podSelector: {
+                    matchExpressions: [
+                        { key: "app", operator: "In", values: ["a"] },
+                        { key: "tier", operator: "NotIn", values: ["web"] },
+                    ],
+                },
+            },
+        ],
         ["a namespace by label", { namespaceSelector: { matchLabels: { team: "ops" } } }],
         [
             "a namespace by expression",
@@ -157,6 +189,20 @@ describe("ingress-from-named-peers", () => {
         ],
         ["named pods of every namespace", { namespaceSelector: {}, podSelector: { matchLabels: { app: "prom" } } }],
         ["every pod of a named namespace", { namespaceSelector: { matchLabels: { team: "ops" } }, podSelector: {} }],
+        [
+            "named pods of the namespaces an Exists expression matches",
+            {
+                namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "Exists" }] },
+                podSelector: { matchLabels: { app: "prom" } },
+            },
+        ],
+        [
+            "pods by Exists of a named namespace",
+            {
+                namespaceSelector: { matchLabels: { team: "ops" } },
+                podSelector: { matchExpressions: [{ key: "app", operator: "Exists" }] },
+            },
+        ],
         // Not a valid peer for Kubernetes; nothing here says it is wide.
         ["an empty peer", {}],
         ["a range beside an empty pod selector", { ipBlock: { cidr: "10.0.0.0/8" }, podSelector: {} }],
@@ -180,6 +226,59 @@ describe("ingress-from-named-peers", () => {
         ],
     ])("refuses %s as every pod of every namespace", (_what, peer) => {
         expect(from(peer)).toStrictEqual([admits("every pod of every namespace")]);
+    });
+
+    const nearlyAll = " (nearly all: only matchLabels or an In expression name them)";
+
+    it.each([
+        [
+            "an Exists expression on the name",
+            { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "Exists" }] } },
+            "every pod of the namespaces where kubernetes.io/metadata.name Exists",
+        ],
+        [
+            "a NotIn expression",
+            {
+                namespaceSelector: {
+                    matchLabels: {},
+                    matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["a", "b"] }],
+                },
+            },
+            "every pod of the namespaces where kubernetes.io/metadata.name NotIn (a, b)",
+        ],
+        [
+            "DoesNotExist and Exists expressions, beside an empty pod selector",
+            {
+                namespaceSelector: {
+                    matchExpressions: [
+                        { key: "sandbox", operator: "DoesNotExist" },
+                        { key: "team", operator: "Exists" },
+                    ],
+                },
+                podSelector: {},
+            },
+            "every pod of the namespaces where sandbox DoesNotExist and team Exists",
+        ],
+        [
+            "an empty namespace selector beside a pod selector of an Exists expression",
+            { namespaceSelector: {}, podSelector: { matchExpressions: [{ key: "app", operator: "Exists" }] } },
+            "the pods where app Exists of every namespace",
+        ],
+        [
+            "NotIn on namespaces and DoesNotExist on pods",
+            {
+                namespaceSelector: { matchExpressions: [{ key: "team", operator: "NotIn", values: ["x"] }] },
+                podSelector: { matchExpressions: [{ key: "canary", operator: "DoesNotExist" }] },
+            },
+            "the pods where canary DoesNotExist of the namespaces where team NotIn (x)",
+        ],
+        [
+            "a pod selector of an Exists expression alone",
+            { podSelector: { matchExpressions: [{ key: "app", operator: "Exists" }] } },
+            "the pods where app Exists of its namespace",
+        ],
+    ])("refuses a selector that names nothing: %s", (_what, peer, what) => {
+        expect(from(peer)).toStrictEqual([admits(what + nearlyAll)]);
     });
 
     it("refuses an empty pod selector alone as every pod of its namespace", () => {
@@ -256,9 +355,8 @@ describe("ui-only-from-ingress-controller", () => {
 
     it.each([
         ["by label", byName("ingress-internal")],
-        // A selector no namespace matches admits nothing. (The names of an In expression are read with
-        // list(), which makes each name {}: "ingress-internal" is refused as "[object Object]", so In
-        // expressions with values are left unasserted here until the rule reads them as strings.)
+        ["by an In expression", byIn("ingress-internal")],
+        // A selector no namespace matches admits nothing.
         ["by an In expression of no value", byIn()],
         ["with pods of it", { ...byName("ingress-internal"), podSelector: { matchLabels: { app: "nginx" } } }],
     ])("passes the controller's namespace named %s", (_what, peer) => {
@@ -271,6 +369,15 @@ describe("ui-only-from-ingress-controller", () => {
 
     it("refuses another namespace by label, naming it", () => {
         expect(judge({ from: [byName("monitoring")] })).toStrictEqual([reach("namespace monitoring")]);
+    });
+
+    it("refuses the other namespaces of an In expression, naming only them", () => {
+        expect(judge({ from: [byIn("ingress-internal", "monitoring")] })).toStrictEqual([
+            reach("namespace monitoring"),
+        ]);
+        expect(judge({ from: [byIn("shop", "ingress-internal", "monitoring")] })).toStrictEqual([
+            reach("namespace shop, monitoring"),
+        ]);
     });
 
     it("reads the controller namespaces from the config, and names them all", () => {
@@ -357,11 +464,15 @@ describe("ui-only-from-ingress-controller", () => {
         ["the UI port by number", [{ port: 4180 }]],
         ["the UI port by name", [{ port: "http" }]],
         ["the UI port among others", [{ port: 44180 }, { port: 4180 }]],
+        ["the metrics port beside a port the proxy does not serve", [{ port: "metrics" }, { port: 9999 }]],
+        ["a port the proxy does not serve", [{ port: 9999 }]],
+        ["a protocol without a port (its every port)", [{ protocol: "TCP" }]],
+        ["a range from the metrics port", [{ port: 44180, endPort: 44190 }]],
     ])("judges a rule limited to %s", (_what, ports) => {
         expect(judge({ ports, from: [byName("monitoring")] })).toStrictEqual([reach("namespace monitoring")]);
     });
 
-    it("skips a rule limited to other ports (the metrics, for Prometheus)", () => {
+    it("skips a rule limited to the metrics port (for Prometheus), by number or name", () => {
         expect(
             judge(
                 { ports: [{ port: 44180 }], from: [byName("monitoring")] },
@@ -370,10 +481,22 @@ describe("ui-only-from-ingress-controller", () => {
         ).toStrictEqual([]);
     });
 
-    it("takes only the port named http as the UI's", () => {
-        const other = proxy([{ name: "web", containerPort: 4180 }]);
-        expect(check([other, proxyPolicy({ ports: [{ port: 4180 }], from: [byName("monitoring")] })])).toStrictEqual(
-            [],
+    it("takes every port but the one named metrics as the UI's, whatever the UI port is named", () => {
+        const web = proxy([
+            { name: "web", containerPort: 4180 },
+            { name: "metrics", containerPort: 44180 },
+        ]);
+        const open = { ipBlock: { cidr: "0.0.0.0/0" } };
+        expect(check([web, proxyPolicy({ ports: [{ port: 4180 }], from: [open] })])).toStrictEqual([
+            reach(JSON.stringify(open)),
+        ]);
+        expect(check([web, proxyPolicy({ ports: [{ port: 44180 }], from: [open] })])).toStrictEqual([]);
+    });
+
+    it("skips no port of a proxy without a port named metrics", () => {
+        const unnamed = proxy([{ name: "http", containerPort: 4180 }, { containerPort: 44180 }]);
+        expect(check([unnamed, proxyPolicy({ ports: [{ port: 44180 }], from: [byName("monitoring")] })])).toStrictEqual(
+            [reach("namespace monitoring")],
         );
     });
 

@@ -7,6 +7,8 @@ import {
     networkPolicySelects,
     obj,
     podSpec,
+    strings,
+    text,
     type Json,
 } from "../resource-view";
 import { at, type ResourceRule, type StackRule, type Violation } from "../rule";
@@ -15,6 +17,17 @@ import { at, type ResourceRule, type StackRule, type Violation } from "../rule";
 const openPrefix = 8;
 
 const prefixOf = (cidr: string): number => Number(cidr.split("/")[1] ?? 32);
+
+/**
+ * The ports a ports entry opens: its number or name ("53", "dns"), a range ("32000-32767") with endPort,
+ * or, without a port, every port of its protocol (TCP when it names none, as for Kubernetes).
+ */
+const portText = (p: Json): string =>
+    p.port === undefined
+        ? `every ${text(p.protocol, "TCP")} port`
+        : p.endPort === undefined
+          ? text(p.port)
+          : `${text(p.port)}-${text(p.endPort)}`;
 
 export const egressNotOpen: ResourceRule = {
     kind: "resource",
@@ -26,10 +39,7 @@ export const egressNotOpen: ResourceRule = {
         const out: string[] = [];
         list(obj(r.props.spec).egress).forEach((rule, i) => {
             const to = list(obj(rule).to);
-            const ports =
-                list(obj(rule).ports)
-                    .map((p) => String(obj(p).port))
-                    .join(",") || "every port";
+            const ports = list(obj(rule).ports).map(portText).join(",") || "every port";
             if (to.length === 0) {
                 out.push(
                     `${metadataName(r)}: egress rule ${i} has no destinations, so it allows any address on ${ports}. Name the pods, namespaces or ranges it may reach.`,
@@ -48,24 +58,42 @@ export const egressNotOpen: ResourceRule = {
     },
 };
 
-const emptySelector = (sel: unknown): boolean =>
+/**
+ * A selector that names nothing: only matchLabels or an In expression name what it selects; an empty
+ * selector matches everything, and one of only Exists, DoesNotExist or NotIn expressions matches
+ * everything they do not exclude (`kubernetes.io/metadata.name Exists` is every namespace).
+ */
+const wideSelector = (sel: unknown): boolean =>
     sel !== undefined &&
     Object.keys(obj(obj(sel).matchLabels)).length === 0 &&
-    list(obj(sel).matchExpressions).length === 0;
+    !list(obj(sel).matchExpressions).some((e) => e.operator === "In");
+
+/** A wide selector's expressions as written: `team Exists`, `team NotIn (a, b)`, joined by "and". */
+const expressionsText = (sel: unknown): string =>
+    list(obj(sel).matchExpressions)
+        .map((e) => {
+            const values = strings(e.values);
+            return `${text(e.key)} ${text(e.operator)}${values.length > 0 ? ` (${values.join(", ")})` : ""}`;
+        })
+        .join(" and ");
 
 /** What a peer of an ingress rule lets in too widely, or null when it names its sources. */
 function widePeer(peer: Json): string | null {
     const cidr = obj(peer.ipBlock).cidr;
     if (typeof cidr === "string" && prefixOf(cidr) < openPrefix) return `${cidr}, almost any address`;
-    if (
+    const byNamespace =
         peer.namespaceSelector !== undefined &&
-        emptySelector(peer.namespaceSelector) &&
-        (peer.podSelector === undefined || emptySelector(peer.podSelector))
-    )
-        return "every pod of every namespace";
-    if (peer.namespaceSelector === undefined && peer.ipBlock === undefined && emptySelector(peer.podSelector))
-        return "every pod of its namespace";
-    return null;
+        wideSelector(peer.namespaceSelector) &&
+        (peer.podSelector === undefined || wideSelector(peer.podSelector));
+    const byPod = peer.namespaceSelector === undefined && peer.ipBlock === undefined && wideSelector(peer.podSelector);
+    if (!byNamespace && !byPod) return null;
+    const podExprs = peer.podSelector === undefined ? "" : expressionsText(peer.podSelector);
+    const nsExprs = byPod ? "" : expressionsText(peer.namespaceSelector);
+    const pods = podExprs === "" ? "every pod" : `the pods where ${podExprs}`;
+    const namespaces = byPod ? "its namespace" : nsExprs === "" ? "every namespace" : `the namespaces where ${nsExprs}`;
+    const note =
+        podExprs === "" && nsExprs === "" ? "" : " (nearly all: only matchLabels or an In expression name them)";
+    return `${pods} of ${namespaces}${note}`;
 }
 
 export const ingressFromNamedPeers: ResourceRule = {
@@ -113,7 +141,7 @@ function namedNamespaces(peer: Json): string[] | null {
         expr[0].key === "kubernetes.io/metadata.name" &&
         expr[0].operator === "In"
     )
-        return list(expr[0].values).map(String);
+        return strings(expr[0].values);
     return null;
 }
 
@@ -131,18 +159,20 @@ export const uiOnlyFromIngressController: StackRule = {
         const policies = resources.filter((r) => isKind(r, "NetworkPolicy"));
         const out: Violation[] = [];
         for (const proxy of proxies) {
-            // The UI is what the proxy serves on its "http" port; a rule limited to other ports (its
-            // metrics, for Prometheus) does not reach the UI.
-            const uiPorts = containers(podSpec(proxy) ?? {}).flatMap((c) =>
+            // Failing closed: a rule reaches the UI unless every port it is limited to is the proxy's
+            // metrics port (the container port named "metrics", by name or number; for Prometheus). A
+            // port entry without a port, with a range (endPort) or naming any other port counts as the UI.
+            const metricsPorts = containers(podSpec(proxy) ?? {}).flatMap((c) =>
                 list(obj(c).ports)
-                    .map(obj)
-                    .filter((p) => p.name === "http")
+                    .filter((p) => p.name === "metrics")
                     .flatMap((p) => [p.containerPort, p.name]),
             );
+            const onlyMetrics = (p: Json): boolean =>
+                p.port !== undefined && p.endPort === undefined && metricsPorts.includes(p.port);
             for (const np of policies.filter((p) => networkPolicySelects(p, proxy))) {
                 list(obj(np.props.spec).ingress).forEach((rule, i) => {
-                    const ports = list(obj(rule).ports).map((p) => obj(p).port);
-                    if (ports.length > 0 && !ports.some((p) => uiPorts.includes(p))) return;
+                    const ports = list(obj(rule).ports);
+                    if (ports.length > 0 && ports.every(onlyMetrics)) return;
                     for (const peer of list(obj(rule).from)) {
                         const names = namedNamespaces(peer);
                         const outside =
