@@ -202,6 +202,26 @@ describe("platform-pods-restricted", () => {
         it("is not met by a value other than true", () => {
             expect(withSec({ ...restricted, runAsNonRoot: "true" })).toStrictEqual([msg.nonRoot]);
         });
+
+        const podFalse = "app: spec.securityContext.runAsNonRoot must be true or unset, not false.";
+
+        it("is refused false on the pod even when the container sets it true, as admission does", () => {
+            expect(withSec(restricted, { runAsNonRoot: false })).toStrictEqual([podFalse]);
+        });
+
+        it("is refused false on the pod, and not met by a container that leaves it to the pod", () => {
+            expect(withSec(without("runAsNonRoot"), { runAsNonRoot: false })).toStrictEqual([podFalse, msg.nonRoot]);
+        });
+
+        it("is refused on the pod as any value but true, named as written", () => {
+            expect(withSec(restricted, { runAsNonRoot: "true" })).toStrictEqual([
+                'app: spec.securityContext.runAsNonRoot must be true or unset, not "true".',
+            ]);
+        });
+
+        it("may be left unset (or null) on the pod when the container sets it true", () => {
+            expect(withSec(restricted, { runAsNonRoot: null })).toStrictEqual([]);
+        });
     });
 
     it.each([
@@ -249,6 +269,34 @@ describe("platform-pods-restricted", () => {
                 ),
             ).toStrictEqual([msg.seccomp]);
         });
+
+        const podType = (type: string): string =>
+            `app: spec.securityContext.seccompProfile.type must be RuntimeDefault or Localhost, not ${type}.`;
+
+        it("is refused Unconfined on the pod even when the container sets RuntimeDefault, as admission does", () => {
+            expect(withSec(restricted, { seccompProfile: { type: "Unconfined" } })).toStrictEqual([
+                podType("Unconfined"),
+            ]);
+        });
+
+        it("is refused Unconfined on the pod, and not met by a container that leaves it to the pod", () => {
+            expect(withSec(without("seccompProfile"), { seccompProfile: { type: "Unconfined" } })).toStrictEqual([
+                podType("Unconfined"),
+                msg.seccomp,
+            ]);
+        });
+
+        it("is refused on the pod as a profile without a type", () => {
+            expect(withSec(restricted, { seccompProfile: {} })).toStrictEqual([podType("unset")]);
+        });
+
+        it("is met by a Localhost profile on the pod", () => {
+            expect(
+                withSec(without("seccompProfile"), {
+                    seccompProfile: { type: "Localhost", localhostProfile: "p.json" },
+                }),
+            ).toStrictEqual([]);
+        });
     });
 });
 
@@ -259,7 +307,9 @@ describe("workload-hardening", () => {
     const good: Json = { name: "api", image: "jaeger:1.57", resources, ...probes };
     const deployment = (...containers: Json[]): PolicyInput => workload("Deployment", { containers });
     const msg = {
-        resources: "app/api: set resources.requests and resources.limits (memory at least).",
+        resources: "app/api: set resources.requests.cpu and resources.limits.memory.",
+        cpu: "app/api: set resources.requests.cpu.",
+        memory: "app/api: set resources.limits.memory.",
         probes: "app/api: add liveness and readiness probes.",
         pin: (image: string) => `app/api: pin the image to a version tag or digest instead of ${image}.`,
     };
@@ -287,11 +337,18 @@ describe("workload-hardening", () => {
     });
 
     it.each([
-        ["no memory limit", { requests: { cpu: "100m" }, limits: { cpu: "1" } }],
-        ["no CPU request", { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } }],
-        ["no requests", { limits: { memory: "128Mi" } }],
-    ])("asks for resources with %s", (_what, res) => {
-        expect(judge(deployment({ ...good, resources: res }))).toStrictEqual([msg.resources]);
+        ["no memory limit", { requests: { cpu: "100m" }, limits: { cpu: "1" } }, msg.memory],
+        ["a null memory limit", { requests: { cpu: "100m" }, limits: { memory: null } }, msg.memory],
+        ["no limits", { requests: { cpu: "100m", memory: "64Mi" } }, msg.memory],
+        ["no CPU request", { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } }, msg.cpu],
+        ["no requests", { limits: { memory: "128Mi" } }, msg.cpu],
+        [
+            "a CPU limit and a memory request only",
+            { requests: { memory: "64Mi" }, limits: { cpu: "1" } },
+            msg.resources,
+        ],
+    ])("asks for the missing resources with %s, naming them", (_what, res, expected) => {
+        expect(judge(deployment({ ...good, resources: res }))).toStrictEqual([expected]);
     });
 
     it.each([
@@ -317,7 +374,7 @@ describe("workload-hardening", () => {
         const init = { name: "init", image: "busybox" };
         const { livenessProbe: _l, ...unprobed } = good;
         expect(judge(workload("Deployment", { initContainers: [init], containers: [unprobed] }))).toStrictEqual([
-            "app/init: set resources.requests and resources.limits (memory at least).",
+            "app/init: set resources.requests.cpu and resources.limits.memory.",
             "app/init: pin the image to a version tag or digest instead of busybox.",
             msg.probes,
         ]);
@@ -388,6 +445,10 @@ describe("instrumentation-agents-pinned", () => {
 
     it("asks for every language's image when none is set, in order", () => {
         expect(judge(instrumentation({}))).toStrictEqual(languages.map(unset));
+    });
+
+    it("asks for an image set to null as for one not set", () => {
+        expect(judge(instrumentation({ ...pinnedAll, nodejs: { image: null } }))).toStrictEqual([unset("nodejs")]);
     });
 
     it("names an unpinned agent image", () => {
@@ -473,6 +534,11 @@ describe("network-policy-coverage", () => {
 
     it.each([
         ["selecting some pods", { ...denyAll, podSelector: { matchLabels: { app: "jaeger" } } }],
+        [
+            "selecting some pods by expression",
+            { ...denyAll, podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["jaeger"] }] } },
+        ],
+        ["with its rules not as lists", { ...denyAll, ingress: {}, egress: {} }],
         ["for ingress only", { podSelector: {}, policyTypes: ["Ingress"] }],
         ["for egress only", { podSelector: {}, policyTypes: ["Egress"] }],
         ["without policy types", { podSelector: {} }],
@@ -481,6 +547,14 @@ describe("network-policy-coverage", () => {
         ["with an egress rule", { ...denyAll, egress: [{ to: [{ podSelector: {} }] }] }],
     ])("does not take a policy %s for a default deny", (_what, spec) => {
         expect(check([app("jaeger"), own("jaeger"), np("almost", spec)])).toStrictEqual([noDeny("tracing")]);
+    });
+
+    it.each([
+        ["empty rule lists", { ...denyAll, ingress: [], egress: [] }],
+        ["an empty ingress list", { ...denyAll, ingress: [] }],
+        ["empty selector terms", { ...denyAll, podSelector: { matchLabels: {}, matchExpressions: [] } }],
+    ])("takes a deny written with %s for a default deny", (_what, spec) => {
+        expect(check([app("jaeger"), own("jaeger"), np("deny", spec)])).toStrictEqual([]);
     });
 
     it("takes a deny with no pod selector at all as selecting every pod", () => {

@@ -55,6 +55,17 @@ export const platformPodsRestricted: ResourceRule = {
                 out.push(`${metadataName(r)}: spec.${ns} must be unset or false (Pod Security restricted).`);
         if (podSec.runAsUser === 0)
             out.push(`${metadataName(r)}: spec.securityContext.runAsUser must not be 0 (root).`);
+        // Admission refuses a pod-level false even when every container sets true.
+        if (podSec.runAsNonRoot != null && podSec.runAsNonRoot !== true)
+            out.push(
+                `${metadataName(r)}: spec.securityContext.runAsNonRoot must be true or unset, not ${JSON.stringify(podSec.runAsNonRoot)}.`,
+            );
+        // A pod-level profile, if set, must be an allowed one even when every container sets its own.
+        const podSeccomp = obj(podSec.seccompProfile).type;
+        if (podSec.seccompProfile != null && podSeccomp !== "RuntimeDefault" && podSeccomp !== "Localhost")
+            out.push(
+                `${metadataName(r)}: spec.securityContext.seccompProfile.type must be RuntimeDefault or Localhost, not ${text(podSeccomp, "unset")}.`,
+            );
         for (const v of list(pod.volumes)) {
             const type = Object.keys(v).find((k) => k !== "name");
             if (type !== undefined && !restrictedVolumes.includes(type))
@@ -95,7 +106,8 @@ export const platformPodsRestricted: ResourceRule = {
 export const workloadHardening: ResourceRule = {
     kind: "resource",
     name: "workload-hardening",
-    description: "Every container of ours has requests and limits, probes and a pinned image.",
+    description:
+        "Every container has a CPU request and a memory limit, probes (long-running workloads) and a pinned image.",
     enforcementLevel: "advisory",
     validateResource(r) {
         const pod = podSpec(r);
@@ -105,8 +117,11 @@ export const workloadHardening: ResourceRule = {
         for (const c of containers(pod)) {
             const where = `${metadataName(r)}/${String(c.name)}`;
             const res = obj(c.resources);
-            if (obj(res.limits).memory === undefined || obj(res.requests).cpu === undefined)
-                out.push(`${where}: set resources.requests and resources.limits (memory at least).`);
+            const missing = [
+                obj(res.requests).cpu == null ? "resources.requests.cpu" : null,
+                obj(res.limits).memory == null ? "resources.limits.memory" : null,
+            ].filter((field) => field !== null);
+            if (missing.length > 0) out.push(`${where}: set ${missing.join(" and ")}.`);
             if (
                 longRunning &&
                 list(pod.initContainers).every((i) => i !== c) &&
@@ -140,22 +155,28 @@ export const instrumentationAgentsPinned: ResourceRule = {
             .map((language) => [language, obj(spec[language]).image] as const)
             .filter(([, image]) => typeof image !== "string" || !pinned(image))
             .map(([language, image]) =>
-                image === undefined
+                image == null
                     ? `${metadataName(r)}: set spec.${language}.image to a pinned agent image; without it the Operator injects whatever its release defaults to.`
                     : `${metadataName(r)}: pin spec.${language}.image to a version tag or digest instead of ${text(image)}.`,
             );
     },
 };
 
+/** Absent, null or an empty list: no selector term, or no rule (which allows nothing). */
+const none = (v: unknown): boolean => v == null || (Array.isArray(v) && v.length === 0);
+
+/** An empty pod selector (no matchLabels, no matchExpressions: every pod) for Ingress and Egress, with no rules. */
 const isDefaultDeny = (np: PolicyInput): boolean => {
     const spec = obj(np.props.spec);
+    const selector = obj(spec.podSelector);
     const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
     return (
-        Object.keys(obj(obj(spec.podSelector).matchLabels)).length === 0 &&
+        Object.keys(obj(selector.matchLabels)).length === 0 &&
+        none(selector.matchExpressions) &&
         types.includes("Ingress") &&
         types.includes("Egress") &&
-        spec.ingress === undefined &&
-        spec.egress === undefined
+        none(spec.ingress) &&
+        none(spec.egress)
     );
 };
 
