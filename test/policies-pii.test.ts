@@ -1,12 +1,14 @@
 import { stringify } from "yaml";
 import { parseStackConfig } from "../config/config";
 import { defaultConfig } from "../policies/config";
-import type { Json, PolicyInput } from "../policies/resource-view";
+import { obj, type Json, type PolicyInput } from "../policies/resource-view";
 import type { Violation } from "../policies/rule";
 import { configOf, isAgentConfig, jaegerBackends } from "../policies/rules/collector-config";
 import { clientAddressNotStored, piiScrubbedBeforeExport } from "../policies/rules/pii";
 import { renderAgentConfig } from "../renderers/agent-config";
 import { toCollectorYaml } from "../renderers/collector-common";
+import { escapeCollectorDollars, ottlString } from "../renderers/escape";
+import { maskPattern } from "../renderers/pii";
 import { podListen } from "../renderers/collector-types";
 import { queueBytesFor, renderGatewayConfig, spanMetricsPodPort } from "../renderers/gateway-config";
 import { jaegerPodListen, renderJaegerConfig, toJaegerYaml } from "../renderers/jaeger-config";
@@ -88,13 +90,16 @@ const transform = (...groups: unknown[]): Json => ({ error_mode: "ignore", trace
 
 const stackConfig = parseStackConfig(requiredConfig);
 
-function renderedAgent(clientAddress: "truncate" | "drop" | "keep"): PolicyInput {
+function renderedAgent(
+    clientAddress: "truncate" | "drop" | "keep",
+    pii: Partial<typeof stackConfig.pii> = {},
+): PolicyInput {
     const config = renderAgentConfig({
         listen: podListen,
         memoryLimitMiB: 500,
         orderIdHeader: "x-order-id",
         userIdHeader: "x-user-id",
-        pii: { ...stackConfig.pii, clientAddress },
+        pii: { ...stackConfig.pii, ...pii, clientAddress },
         gatewayResolver: { k8s: { service: "otel-gateway.tracing", ports: [4317] } },
         kubernetesMetadata: true,
         exportCompression: "none",
@@ -378,6 +383,102 @@ describe("pii-scrubbed-before-export", () => {
         });
     });
 
+    describe("the values redaction lets through (allowed_values)", () => {
+        const scrub = transform(...textGroups);
+        // The default masks as the renderer writes them, `$` escaped for the collector.
+        const masks = { ...redaction, blocked_values: [escapeCollectorDollars(maskPattern(stackConfig.pii))] };
+        const judge = (allowed: unknown, settings: Json = masks): Violation[] =>
+            check([
+                agentWith({ "redaction/pii": { ...settings, allowed_values: allowed }, "transform/scrub_pii": scrub }),
+            ]);
+        const leaks = (pattern: string, what: string, id = "redaction/pii"): Violation => ({
+            message: `${id} in otel-agent lets personal data through unmasked: its allowed_values pattern "${pattern}" matches ${what}, and values it matches are never masked. Allow only values that cannot hold personal data (renderers/pii.ts derives one from the masks' clues) or remove it.`,
+            resource: resourceOf(agentWith({})),
+        });
+        const unreadable = (pattern: string): Violation => ({
+            message: `redaction/pii in otel-agent has an allowed_values pattern "${pattern}" that cannot be checked (JavaScript cannot compile it), and values it matches are never masked. Write it in the syntax RE2 and JavaScript share (renderers/pii.ts does) or remove it.`,
+            resource: resourceOf(agentWith({})),
+        });
+        const card = "a card number (4111 1111 1111 1111)";
+
+        it("passes the rendered agent, whose allowed_values skip values no default mask can match", () => {
+            const r = renderedAgent("truncate");
+            const settings = obj(obj(configOf(r)?.processors)["redaction/pii"]);
+            expect(settings.allowed_values).toStrictEqual(["^[^@%0-9]*(?:[0-9][^@%0-9]*){0,9}$$"]);
+            expect(check([r])).toStrictEqual([]);
+            expect(judge(settings.allowed_values)).toStrictEqual([]);
+        });
+
+        it("passes the rendered agent of custom masks, whose allowed_values let through what no mask catches", () => {
+            const email = stackConfig.pii.masks.filter((m) => m.name === "email");
+            const r = renderedAgent("truncate", { masks: email });
+            // Card numbers pass redaction unmasked either way: the masks leave them.
+            expect(obj(obj(configOf(r)?.processors)["redaction/pii"]).allowed_values).toStrictEqual(["^[^@%]*$$"]);
+            expect(check([r])).toStrictEqual([]);
+        });
+
+        it.each([
+            ["no allowed_values", undefined],
+            ["an empty list", []],
+            ["patterns that match no personal data", ["^[a-z_]+$$", "^$$", "^[0-9]{1,4}$", "^GET /health$$"]],
+        ])("passes %s", (_what, allowed) => {
+            expect(judge(allowed)).toStrictEqual([]);
+        });
+
+        it.each([
+            [".*", card],
+            ["", card],
+            ["^[^@%0-9]*(?:[0-9][^@%0-9]*){0,12}$$", "a phone number (+7 912 345-67-89)"],
+            ["^[0-9 ]+$$", card],
+            ["@", "an e-mail address (anna.petrova@example.com)"],
+            ["%40", "an e-mail address (anna.petrova%40example.com)"],
+            ["^\\+", "a phone number (+7 912 345-67-89)"],
+            ["^amqp://", "credentials in a URL (amqp://crm:s3cret@rabbitmq.crm.svc:5672/orders)"],
+        ])("refuses %j: it lets personal data through unmasked", (pattern, what) => {
+            expect(judge([pattern])).toStrictEqual([leaks(pattern, what)]);
+        });
+
+        it("names each pattern that lets personal data through, and no other", () => {
+            expect(judge(["^[a-z]+$$", ".*", "^[^@%0-9]*$$", "@"])).toStrictEqual([
+                leaks(".*", card),
+                leaks("@", "an e-mail address (anna.petrova@example.com)"),
+            ]);
+        });
+
+        it("counts only personal data the blocked_values mask", () => {
+            // Only unbroken card numbers are masked here, so only they are let through by .*
+            expect(judge([".*"], redaction)).toStrictEqual([leaks(".*", "a card number (4111111111111111)")]);
+            expect(judge(["@"], redaction)).toStrictEqual([]);
+        });
+
+        it("counts a blocked pattern JavaScript cannot compile as masking everything", () => {
+            const settings = { ...redaction, blocked_values: ["(?P<card>[0-9]{16})"] };
+            expect(judge([".*"], settings)).toStrictEqual([leaks(".*", card)]);
+            expect(judge(["^[a-z]+$$"], settings)).toStrictEqual([]);
+        });
+
+        it.each(["(?P<id>[0-9]+)", "(?i)^[a-z]+$$", "[a-z", "\\pL+"])(
+            "refuses %j, which JavaScript cannot compile, without throwing",
+            (pattern) => {
+                expect(judge([pattern])).toStrictEqual([unreadable(pattern)]);
+            },
+        );
+
+        it("reads $$ as the collector does: one dollar", () => {
+            // The collector reads `^\\$$?[0-9 ]+$$` as `^\\$?[0-9 ]+$`: an optional dollar, then digits.
+            expect(judge(["^\\$$?[0-9 ]+$$"])).toStrictEqual([leaks("^\\$$?[0-9 ]+$$", card)]);
+            expect(judge(["^\\$$[0-9 ]+$$"])).toStrictEqual([]);
+        });
+
+        it("judges allowed_values only once the processor masks every type", () => {
+            const r = agentWith({
+                "redaction/pii": { ...masks, redact_all_types: false, allowed_values: [".*"] },
+                "transform/scrub_pii": scrub,
+            });
+            expect(check([r])).toStrictEqual([stringsOnly(r)]);
+        });
+    });
+
     describe("the text redaction does not visit", () => {
         const spanName = { context: "span", statements: ['replace_pattern(span.name, "x", "****")'] };
         const status = { context: "span", statements: ['replace_pattern(span.status.message, "x", "****")'] };
@@ -458,8 +559,11 @@ describe("client-address-not-stored", () => {
         expect(clientAddressNotStored.description).toMatch(/address/);
     });
 
-    it("passes the rendered agent that truncates, and a minimal one", () => {
-        expect(check([deployment, renderedGateway, renderedAgent("truncate")])).toStrictEqual([]);
+    it.each(["truncate", "drop"] as const)("passes the rendered agent that chooses %s", (mode) => {
+        expect(check([deployment, renderedGateway, renderedAgent(mode)])).toStrictEqual([]);
+    });
+
+    it("passes a minimal agent", () => {
         expect(check([deployment, agent()])).toStrictEqual([]);
     });
 
@@ -468,25 +572,103 @@ describe("client-address-not-stored", () => {
         expect(check([deployment, r])).toStrictEqual([stored(r)]);
     });
 
+    it("reads the rendered drop as the collector does: an escaped pattern matching client.address", () => {
+        const groups = obj(obj(configOf(renderedAgent("drop"))?.processors)["transform/scrub_pii"]).trace_statements;
+        const drop = (groups as Json[]).find((g) => g.conditions !== undefined);
+        expect(drop).toStrictEqual({
+            context: "span",
+            conditions: [server],
+            statements: [
+                expect.stringMatching(/^delete_matching_keys\(span\.attributes, "\^\(\?:client\\\\\.address\|/),
+            ],
+        });
+    });
+
     it("asks nothing of a stack without an agent: pii-scrubbed-before-export says so", () => {
         expect(check([])).toStrictEqual([]);
         expect(check([deployment, renderedGateway])).toStrictEqual([]);
     });
 
+    const deleteMatching = (pattern: string): string => `delete_matching_keys(span.attributes, ${ottlString(pattern)})`;
+    const onServerSpans = (statement: string): PolicyInput =>
+        withGroups(...textGroups, { context: "span", conditions: [server], statements: [statement] });
+
     it.each([
         ["replace_pattern", truncateClient],
         ["delete_key", 'delete_key(span.attributes, "client.address")'],
         ["delete_matching_keys", 'delete_matching_keys(span.attributes, "^client.address$")'],
+        ["delete_matching_keys (escaped dot)", deleteMatching("^client\\.address$")],
+        ["delete_matching_keys (among several keys)", deleteMatching("^(?:net\\.peer\\.ip|client\\.address)$")],
+        ["delete_matching_keys (part of the key)", deleteMatching("address")],
+        ["delete_matching_keys (over several lines)", 'delete_matching_keys(\n  span.attributes,\n  "^client"\n)'],
     ])("passes a %s of client.address on server spans", (_what, statement) => {
-        expect(check([withGroups({ context: "span", conditions: [server], statements: [statement] })])).toStrictEqual(
-            [],
-        );
+        expect(check([onServerSpans(statement)])).toStrictEqual([]);
+    });
+
+    it.each([
+        ["delete_key of another key", 'delete_key(span.attributes, "client.address.port")'],
+        ["delete_key of the key with an escape OTTL does not know", 'delete_key(span.attributes, "client\\.address")'],
+        ["delete_key of another map", 'delete_key(resource.attributes, "client.address")'],
+        ["delete_matching_keys of other keys", deleteMatching("^(?:net\\.peer\\.ip|client\\.port)$")],
+        ["delete_matching_keys of a longer key", deleteMatching("^client\\.address\\.original$")],
+        ["delete_matching_keys of the key in capitals", deleteMatching("^CLIENT\\.ADDRESS$")],
+        ["delete_matching_keys with a pattern JavaScript cannot compile", deleteMatching("^(?i)client\\.address$")],
+        [
+            "a statement naming client.address only in its where",
+            'delete_key(span.attributes, "net.peer.ip") where span.attributes["client.address"] != nil',
+        ],
+        [
+            "a statement naming the editors only in a string",
+            'set(span.attributes["x"], "replace_pattern client.address")',
+        ],
+        [
+            "a replace_pattern of a key inside client.address",
+            'replace_pattern(span.attributes["client.address"]["v"], "x", "y")',
+        ],
+        ["an unbalanced statement", 'delete_key(span.attributes, "client.address"'],
+    ])("refuses %s", (_what, statement) => {
+        const r = onServerSpans(statement);
+        expect(check([r])).toStrictEqual([stored(r)]);
     });
 
     it("passes the server condition written in the statement, grouped or not", () => {
         const where = `${truncateClient} where ${server}`;
         expect(check([withGroups({ context: "span", statements: [where] })])).toStrictEqual([]);
         expect(check([withGroups(where)])).toStrictEqual([]);
+    });
+
+    it.each([
+        ["one of several conditions of the group", [`span.kind == SPAN_KIND_CLIENT`, server], undefined],
+        ["or'ed with another kind", ["span.kind == SPAN_KIND_CLIENT or span.kind == SPAN_KIND_SERVER"], undefined],
+        ["in parentheses", ["(span.kind == SPAN_KIND_SERVER)"], undefined],
+        ["written the other way round", ["SPAN_KIND_SERVER == span.kind"], undefined],
+        ["in the group and in the where", [server], server],
+        ["in the where, or'ed", [], `span.kind == SPAN_KIND_INTERNAL or (${server})`],
+    ])("passes the server condition %s", (_what, conditions, where) => {
+        const statement = where === undefined ? truncateClient : `${truncateClient} where ${where}`;
+        expect(check([withGroups({ context: "span", conditions, statements: [statement] })])).toStrictEqual([]);
+    });
+
+    it.each([
+        ["not on server spans (!=)", ["span.kind != SPAN_KIND_SERVER"], undefined],
+        ["negated", ["not span.kind == SPAN_KIND_SERVER"], undefined],
+        ["on client spans", ["span.kind == SPAN_KIND_CLIENT"], undefined],
+        ["on some server spans only (and)", [`${server} and span.attributes["x"] != nil`], undefined],
+        ["in the where, not on server spans", [], "span.kind != SPAN_KIND_SERVER"],
+        ["in the group, narrowed by the where", [server], 'span.attributes["x"] != nil'],
+        ["in the where, the group running elsewhere", ["span.kind == SPAN_KIND_CLIENT"], server],
+        ["only in a string", ['span.attributes["k"] == "span.kind == SPAN_KIND_SERVER"'], undefined],
+    ])("refuses a server condition %s", (_what, conditions, where) => {
+        const statement = where === undefined ? truncateClient : `${truncateClient} where ${where}`;
+        const r = withGroups(...textGroups, { context: "span", conditions, statements: [statement] });
+        expect(check([r])).toStrictEqual([stored(r)]);
+    });
+
+    it("refuses the statement in the spanevent context, or a group without one", () => {
+        const event = withGroups({ context: "spanevent", conditions: [server], statements: [truncateClient] });
+        expect(check([event])).toStrictEqual([stored(event)]);
+        const none = withGroups({ conditions: [server], statements: [truncateClient] });
+        expect(check([none])).toStrictEqual([stored(none)]);
     });
 
     it.each([
