@@ -626,6 +626,17 @@ describe("client-address-not-stored", () => {
             'replace_pattern(span.attributes["client.address"]["v"], "x", "y")',
         ],
         ["an unbalanced statement", 'delete_key(span.attributes, "client.address"'],
+        ["a replace_pattern of another map's key", 'replace_pattern(resource.attributes["client.address"], "x", "y")'],
+        [
+            "a replace_pattern of a map only named like it",
+            'replace_pattern(my_span.attributes["client.address"], "x", "y")',
+        ],
+        ["a replace_pattern without a replacement", 'replace_pattern(span.attributes["client.address"], "x")'],
+        ["a delete_key with another argument", 'delete_key(span.attributes, "client.address", "x")'],
+        ["a delete_matching_keys of another map", 'delete_matching_keys(resource.attributes, "client")'],
+        ["a delete_matching_keys with another argument", 'delete_matching_keys(span.attributes, "client", "x")'],
+        ["an editor called on something else", 'x.delete_key(span.attributes, "client.address")'],
+        ["an editor call with text after it", 'delete_key(span.attributes, "client.address") x'],
     ])("refuses %s", (_what, statement) => {
         const r = onServerSpans(statement);
         expect(check([r])).toStrictEqual([stored(r)]);
