@@ -45,6 +45,7 @@ const scopes = {
             "policies-hardening",
             "policies-pii",
             "policies-retention",
+            "policies-ottl",
         ],
     },
     stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod"] },
