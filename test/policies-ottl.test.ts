@@ -116,6 +116,7 @@ describe("ottlStringValue", () => {
     it("is null for an escape it does not know", () => {
         expect(ottlStringValue('"\\x41"')).toBeNull();
         expect(ottlStringValue('"a\\.b"')).toBeNull();
+        expect(ottlStringValue('"a\\\nb"')).toBeNull();
     });
 
     it("is null for anything but one string literal", () => {

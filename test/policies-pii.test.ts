@@ -451,6 +451,12 @@ describe("pii-scrubbed-before-export", () => {
             expect(judge(["@"], redaction)).toStrictEqual([]);
         });
 
+        it("counts personal data any one of the blocked_values masks", () => {
+            // The unbroken card number is masked by the second pattern alone, and .* lets it through.
+            const settings = { ...redaction, blocked_values: ["@", "[0-9]{16}"] };
+            expect(judge([".*"], settings)).toStrictEqual([leaks(".*", "a card number (4111111111111111)")]);
+        });
+
         it("counts a blocked pattern JavaScript cannot compile as masking everything", () => {
             const settings = { ...redaction, blocked_values: ["(?P<card>[0-9]{16})"] };
             expect(judge([".*"], settings)).toStrictEqual([leaks(".*", card)]);
@@ -601,6 +607,10 @@ describe("client-address-not-stored", () => {
         ["delete_matching_keys (among several keys)", deleteMatching("^(?:net\\.peer\\.ip|client\\.address)$")],
         ["delete_matching_keys (part of the key)", deleteMatching("address")],
         ["delete_matching_keys (over several lines)", 'delete_matching_keys(\n  span.attributes,\n  "^client"\n)'],
+        [
+            "replace_pattern (spaces inside the brackets)",
+            'replace_pattern(span.attributes[ "client.address" ], "x", "y")',
+        ],
     ])("passes a %s of client.address on server spans", (_what, statement) => {
         expect(check([onServerSpans(statement)])).toStrictEqual([]);
     });
@@ -637,6 +647,14 @@ describe("client-address-not-stored", () => {
         ["a delete_matching_keys with another argument", 'delete_matching_keys(span.attributes, "client", "x")'],
         ["an editor called on something else", 'x.delete_key(span.attributes, "client.address")'],
         ["an editor call with text after it", 'delete_key(span.attributes, "client.address") x'],
+        ["an editor call and another group after it", 'delete_key(span.attributes, "client.address"), (x)'],
+        ["a delete_key of a part of the key", 'delete_key(span.attributes, "client")'],
+        ["a delete_key of a key the name only contains", 'delete_key(span.attributes, "address")'],
+        [
+            "a replace_pattern of the key with text after it",
+            'replace_pattern(span.attributes["client.address"] x, "a", "b")',
+        ],
+        ["a statement with two where clauses", `${truncateClient} where ${server} where span.attributes["x"] != nil`],
     ])("refuses %s", (_what, statement) => {
         const r = onServerSpans(statement);
         expect(check([r])).toStrictEqual([stored(r)]);
@@ -653,6 +671,9 @@ describe("client-address-not-stored", () => {
         ["or'ed with another kind", ["span.kind == SPAN_KIND_CLIENT or span.kind == SPAN_KIND_SERVER"], undefined],
         ["in parentheses", ["(span.kind == SPAN_KIND_SERVER)"], undefined],
         ["written the other way round", ["SPAN_KIND_SERVER == span.kind"], undefined],
+        ["without spaces", ["span.kind==SPAN_KIND_SERVER"], undefined],
+        ["without spaces, the other way round", ["SPAN_KIND_SERVER==span.kind"], undefined],
+        ["in nested parentheses with spaces", ["( ( span.kind == SPAN_KIND_SERVER ) )"], undefined],
         ["in the group and in the where", [server], server],
         ["in the where, or'ed", [], `span.kind == SPAN_KIND_INTERNAL or (${server})`],
     ])("passes the server condition %s", (_what, conditions, where) => {
@@ -669,6 +690,9 @@ describe("client-address-not-stored", () => {
         ["in the group, narrowed by the where", [server], 'span.attributes["x"] != nil'],
         ["in the where, the group running elsewhere", ["span.kind == SPAN_KIND_CLIENT"], server],
         ["only in a string", ['span.attributes["k"] == "span.kind == SPAN_KIND_SERVER"'], undefined],
+        ["with unbalanced parentheses", ["(span.kind == SPAN_KIND_SERVER"], undefined],
+        ["closed by another kind of bracket", ["(span.kind == SPAN_KIND_SERVER]"], undefined],
+        ["opened by another kind of bracket", ["[span.kind == SPAN_KIND_SERVER)"], undefined],
     ])("refuses a server condition %s", (_what, conditions, where) => {
         const statement = where === undefined ? truncateClient : `${truncateClient} where ${where}`;
         const r = withGroups(...textGroups, { context: "span", conditions, statements: [statement] });
