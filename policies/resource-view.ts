@@ -72,7 +72,7 @@ export const isSsoProxy = (r: PolicyInput): boolean =>
 export function flags(container: Json): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const arg of strings(container.args)) {
-        const m = /^--([^=]+)=(.*)$/.exec(arg);
+        const m = /^--([^=]+)=([\s\S]*)$/.exec(arg);
         if (m === null) continue;
         out.set(m[1], [...(out.get(m[1]) ?? []), m[2]]);
     }

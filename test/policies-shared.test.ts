@@ -149,6 +149,10 @@ describe("reading resources", () => {
         expect(isSsoProxy(withContainer("Deployment", "oauth2-proxy"))).toBe(true);
         expect(isSsoProxy(withContainer("Deployment", "proxy"))).toBe(false);
         expect(isSsoProxy(withContainer("StatefulSet", "oauth2-proxy"))).toBe(false);
+        const withSidecar = resource("Deployment", {
+            spec: { template: { spec: { containers: [{ name: "oauth2-proxy" }, { name: "log-shipper" }] } } },
+        });
+        expect(isSsoProxy(withSidecar)).toBe(true);
         expect(
             isSsoProxy(
                 resource("Deployment", {
@@ -160,11 +164,22 @@ describe("reading resources", () => {
 
     it("flags reads --name=value arguments, repeats kept in order, anything else ignored", () => {
         const got = flags({
-            args: ["--upstream=http://a", "--upstream=http://b", "--empty=", "-x=1", "--bare", "pos", "a --y=2"],
+            args: [
+                "--upstream=http://a",
+                "--upstream=http://b",
+                "--empty=",
+                "-x=1",
+                "--bare",
+                "pos",
+                "a --y=2",
+                "--skip-auth-regex=^/a\n^/b",
+            ],
         });
         expect([...got.entries()]).toStrictEqual([
             ["upstream", ["http://a", "http://b"]],
             ["empty", [""]],
+            // A value goes to the end of the argument, line breaks included: the program reads it whole.
+            ["skip-auth-regex", ["^/a\n^/b"]],
         ]);
         expect([...flags({}).entries()]).toStrictEqual([]);
     });
@@ -176,6 +191,7 @@ describe("reading resources", () => {
         ["1048576Ki", 1],
         ["1.5Gi", 1.5],
         [".5Gi", 0.5],
+        [".25Gi", 0.25],
         ["1073741824", 1],
         ["1000000000G", 1e18 / 2 ** 30],
         ["2T", 2e12 / 2 ** 30],
@@ -315,8 +331,11 @@ describe("reconciling a policy config file", () => {
         expect(problemsOf({ "keep-days": {}, "keeps-days": { maxRetentionDays: -1 }, plain: "warn" })).toStrictEqual(
             problems,
         );
-        expect(() => reconcile({ "keep-days": {} }, meta)).toThrow(
-            "invalid policy config:\n  keep-days: no such policy in the pack (policies: keeps-days, checks-ranges, plain)",
+        expect(() => reconcile({ "keep-days": {}, plain: "warn" }, meta)).toThrow(
+            new PolicyConfigError([problems[0], problems[2]]),
+        );
+        expect(new PolicyConfigError([problems[0], problems[2]]).message).toBe(
+            `invalid policy config:\n  ${problems[0]}\n  ${problems[2]}`,
         );
     });
 
