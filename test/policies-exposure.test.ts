@@ -328,10 +328,17 @@ describe("ingress-tls-required", () => {
         ["the domain itself", "example.com"],
         ["a host of another domain ending alike", "tracing.myexample.com"],
         ["a wider wildcard host", "*.b.example.com"],
+        ["a host with an empty first label", ".example.com"],
+        ["a wildcard host with a longer first label", "*x.example.com"],
         ["a rule without a host (every host)", undefined],
     ])("refuses a wildcard tls host for %s", (_what, host) => {
         const r = ingress({}, { tls: [{ hosts: ["*.example.com"] }], rules: rules(host) });
         expect(judge(r)).toStrictEqual([refused(host ?? "*")]);
+    });
+
+    it("refuses a tls host that is a bare wildcard", () => {
+        const r = ingress({}, { tls: [{ hosts: ["*."] }], rules: rules("a.") });
+        expect(judge(r)).toStrictEqual([refused("a.")]);
     });
 
     it("takes a wildcard for one host and names the host it leaves out", () => {
@@ -669,6 +676,10 @@ describe("ingress-vpn-only", () => {
             ["a filter of another group", [rule(extensionRef("jaeger-ui-vpn-only", "example.com"))]],
             ["a filter of another kind", [rule(extensionRef("jaeger-ui-vpn-only", "traefik.io", "MiddlewareTCP"))]],
             ["a filter naming a Middleware that does not exist", [rule(extensionRef("missing"))]],
+            [
+                "a rule whose only filter names a Middleware that does not exist",
+                [rule(extensionRef("jaeger-ui-vpn-only")), rule(extensionRef("missing"))],
+            ],
         ])("is guarded by nothing with %s", (_what, rules) => {
             expect(check([gatewayRoute(rules), vpn])).toStrictEqual([unguarded(HTTP_ROUTE)]);
         });
@@ -1143,6 +1154,17 @@ describe("ui-only-through-sso", () => {
                 ]);
             });
 
+            it("judges only the kinds it knows to run pods: a custom resource with a pod template is left alone", () => {
+                const blueprint = deployment(
+                    "blueprint",
+                    "jaeger",
+                    { tier: "ui", app: "jaeger" },
+                    NS,
+                    "kubernetes:k8s.example.com/v1:Blueprint",
+                );
+                expect(check([uiProxy, blueprint, ui, ingressTo(["ui"])])).toStrictEqual([]);
+            });
+
             it("passes when the others live in another namespace", () => {
                 const elsewhere = deployment("jaeger", "jaeger", { tier: "ui", app: "jaeger" }, "shop");
                 expect(check([uiProxy, elsewhere, ui, ingressTo(["ui"])])).toStrictEqual([]);
@@ -1232,5 +1254,14 @@ describe("ui-only-through-sso", () => {
             notProxy("jaeger-query", HTTP_ROUTE),
         ]);
         expect(check(sso)).toStrictEqual([]);
+    });
+
+    it("leaves alone a route-shaped resource of another API group", () => {
+        const lookalike = gatewayRoute(
+            [{ backendRefs: [{ name: "jaeger-query" }] }],
+            {},
+            "kubernetes:example.com/v1:HTTPRoute",
+        );
+        expect(check([...sso, lookalike])).toStrictEqual([]);
     });
 });
