@@ -1,4 +1,4 @@
-// MUTATION_SCOPE=renderers|alerts|config|policies|stacks npm run test:mutation: StrykerJS over one layer with that layer's own tests (docs/testing.md).
+// MUTATION_SCOPE=renderers|alerts|config|policies|pack|stacks npm run test:mutation: StrykerJS over one layer with that layer's own tests (docs/testing.md).
 // Not in .ci/run: it takes long. A scope pairs the code it mutates with the tests that exercise that
 // code directly; the whole-program tests (Pulumi mocks, the policy variants) run a full simulation
 // before each test, which would cost every mutant tens of seconds on 2 cores.
@@ -32,7 +32,7 @@ const scopes = {
     },
     config: { mutate: ["config/**/*.ts"], tests: ["config", "views-config", "storage-budget", "agent-config", "pii"] },
     policies: {
-        mutate: ["policies/**/*.ts"],
+        mutate: ["policies/**/*.ts", "!policies/pulumi-policies.ts", "!policies/index.ts"],
         tests: [
             "policies",
             "policies-modes",
@@ -48,6 +48,13 @@ const scopes = {
             "policies-ottl",
         ],
     },
+    // The pack's adapter runs in the analyzer's own process (test/support/policy-pack-client.ts): the
+    // mutant reaches it through Stryker's environment variable, and per-test coverage cannot see it.
+    pack: {
+        mutate: ["policies/pulumi-policies.ts", "policies/index.ts"],
+        tests: ["policies-pack"],
+        coverageAnalysis: "off",
+    },
     stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod"] },
 };
 
@@ -56,7 +63,8 @@ const scope = process.env.MUTATION_SCOPE ?? "renderers";
 // The policy tests judge the stacks' simulated resources; a policy mutant does not change them, so
 // the run simulates each stack once (test/support/policy-variants.ts), not once per mutant. Set here,
 // before the test runners start, so that every runner shares one directory.
-if (scope === "policies") process.env.STACK_RESOURCES_CACHE ??= mkdtempSync(join(tmpdir(), "stryker-stacks-"));
+if (scope === "policies" || scope === "pack")
+    process.env.STACK_RESOURCES_CACHE ??= mkdtempSync(join(tmpdir(), "stryker-stacks-"));
 const chosen = scopes[scope];
 if (chosen === undefined) {
     throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(", ")}, got "${scope}"`);
@@ -75,7 +83,7 @@ export default {
         },
     },
     mutate: chosen.mutate,
-    coverageAnalysis: "perTest",
+    coverageAnalysis: chosen.coverageAnalysis ?? "perTest",
     concurrency: 2,
     timeoutMS: 60000,
     reporters: ["clear-text", "progress-append-only", "json"],
