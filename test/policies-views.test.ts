@@ -87,6 +87,10 @@ describe("view-indices-separate", () => {
         expect(separate([jaeger("a", ""), jaeger("b", "jaeger")])).toHaveLength(2);
         expect(separate([jaeger("a", ""), jaeger("b", "shop")])).toEqual([]);
     });
+
+    it("leaves alone a query on another backend, which reads no indices", () => {
+        expect(separate([jaeger("a", ""), jaeger("dev", "", { memory: true })])).toEqual([]);
+    });
 });
 
 describe("view-proxies-admit-groups", () => {
@@ -107,6 +111,43 @@ describe("view-proxies-admit-groups", () => {
         ]).map((v) => v.message);
         expect(found).toEqual([
             "oauth2-proxy oauth2-proxy-shop admits anyone of its e-mail domains to http://jaeger-shop-query:16686. Set the view's groups (tracing:views[].groups, or tracing:sso.allowedGroups for the all view).",
+        ]);
+    });
+
+    /** The proxy with more containers: these args for oauth2-proxy, a sidecar without flags. */
+    const withSidecar = (name: string, args: string[]): PolicyInput => ({
+        ...proxy(name, "", []),
+        props: {
+            metadata: { name },
+            spec: {
+                template: {
+                    spec: {
+                        containers: [
+                            { name: "oauth2-proxy", args },
+                            { name: "log-shipper", args: [] },
+                        ],
+                    },
+                },
+            },
+        },
+    });
+    const twoViews = [uiService("jaeger-query"), uiService("jaeger-shop-query")];
+
+    it("reads the groups of the oauth2-proxy container, beside a sidecar", () => {
+        const p = withSidecar("oauth2-proxy-shop", [
+            "--upstream=http://jaeger-shop-query:16686",
+            "--allowed-group=shop",
+        ]);
+        expect(admit([...twoViews, p])).toEqual([]);
+    });
+
+    it("names every upstream of a proxy that admits no group", () => {
+        const p = withSidecar("oauth2-proxy-shop", [
+            "--upstream=http://jaeger-shop-query:16686",
+            "--upstream=http://jaeger-query:16686",
+        ]);
+        expect(admit([...twoViews, p]).map((v) => v.message)).toEqual([
+            "oauth2-proxy oauth2-proxy-shop admits anyone of its e-mail domains to http://jaeger-shop-query:16686, http://jaeger-query:16686. Set the view's groups (tracing:views[].groups, or tracing:sso.allowedGroups for the all view).",
         ]);
     });
 });
