@@ -28,25 +28,17 @@ const uiService = (name: string): PolicyInput => ({
     props: { metadata: { name }, spec: { ports: [{ port: 16686 }] } },
 });
 
-const proxy = (name: string, upstream: string, groups: string[]): PolicyInput => ({
+/** A Deployment of these containers. */
+const deployment = (name: string, containers: unknown[]): PolicyInput => ({
     type: "kubernetes:apps/v1:Deployment",
     name,
-    props: {
-        metadata: { name },
-        spec: {
-            template: {
-                spec: {
-                    containers: [
-                        {
-                            name: "oauth2-proxy",
-                            args: [`--upstream=${upstream}`, ...groups.map((g) => `--allowed-group=${g}`)],
-                        },
-                    ],
-                },
-            },
-        },
-    },
+    props: { metadata: { name }, spec: { template: { spec: { containers } } } },
 });
+
+const proxy = (name: string, upstream: string, groups: string[]): PolicyInput =>
+    deployment(name, [
+        { name: "oauth2-proxy", args: [`--upstream=${upstream}`, ...groups.map((g) => `--allowed-group=${g}`)] },
+    ]);
 
 const separate = (rs: PolicyInput[]) => viewIndicesSeparate.validateStack(rs, defaultConfig);
 const admit = (rs: PolicyInput[]) => viewProxiesAdmitGroups.validateStack(rs, defaultConfig);
@@ -115,22 +107,11 @@ describe("view-proxies-admit-groups", () => {
     });
 
     /** The proxy with more containers: these args for oauth2-proxy, a sidecar without flags. */
-    const withSidecar = (name: string, args: string[]): PolicyInput => ({
-        ...proxy(name, "", []),
-        props: {
-            metadata: { name },
-            spec: {
-                template: {
-                    spec: {
-                        containers: [
-                            { name: "oauth2-proxy", args },
-                            { name: "log-shipper", args: [] },
-                        ],
-                    },
-                },
-            },
-        },
-    });
+    const withSidecar = (name: string, args: string[]): PolicyInput =>
+        deployment(name, [
+            { name: "oauth2-proxy", args },
+            { name: "log-shipper", args: [] },
+        ]);
     const twoViews = [uiService("jaeger-query"), uiService("jaeger-shop-query")];
 
     it("reads the groups of the oauth2-proxy container, beside a sidecar", () => {
