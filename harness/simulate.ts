@@ -9,25 +9,53 @@ export interface SimulatedResource {
     readId?: string;
     /** The resource options the engine would act on, when set: paths whose changes it ignores, protection. */
     options?: { ignoreChanges?: string[]; protect?: boolean; retainOnDelete?: boolean };
+    /** Where it sits in the engine's graph: its URN, its parent's, and the URNs it waits for. */
+    graph?: RegistrationGraph;
+}
+
+export interface RegistrationGraph {
+    urn: string;
+    parent?: string;
+    /** Explicit (`dependsOn`, a component's children included) and from inputs, as the engine gets them. */
+    dependencies: string[];
 }
 
 /** The part of a RegisterResourceRequest the simulation reads (the mock monitor drops resource options). */
 interface RegisterRequest {
     getType(): string;
     getName(): string;
+    getParent(): string;
+    getDependenciesList(): string[];
     getIgnorechangesList(): string[];
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
 }
 type RegisterResource = (req: RegisterRequest, callback: (...args: unknown[]) => void) => unknown;
+interface MockMonitor {
+    registerResource: RegisterResource;
+    /** The URN the mock monitor gives a registration. */
+    newUrn(parent: string, type: string, name: string): string;
+}
 
-/** Records the options of every registration, by `type::name`, on their way to the mock monitor. */
-function recordOptions(): Map<string, SimulatedResource["options"]> {
+interface Recorded {
+    options: Map<string, SimulatedResource["options"]>;
+    graph: Map<string, RegistrationGraph>;
+}
+
+/** Records the options and graph of every registration, by `type::name`, on their way to the mock monitor. */
+function recordRegistrations(): Recorded {
     const seen = new Map<string, SimulatedResource["options"]>();
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource } | undefined;
+    const graph = new Map<string, RegistrationGraph>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor | undefined;
     if (monitor === undefined) throw new Error("no mock monitor: call after setMocks");
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
+        const parent = req.getParent();
+        graph.set(`${req.getType()}::${req.getName()}`, {
+            urn: monitor.newUrn(parent, req.getType(), req.getName()),
+            ...(parent === "" ? {} : { parent }),
+            dependencies: req.getDependenciesList(),
+        });
         const ignoreChanges = req.getIgnorechangesList();
         const protect = req.getProtect() === true;
         const retainOnDelete = req.getRetainondelete() === true;
@@ -40,7 +68,7 @@ function recordOptions(): Map<string, SimulatedResource["options"]> {
         }
         return register(req, callback);
     };
-    return seen;
+    return { options: seen, graph };
 }
 
 export interface Simulation {
@@ -85,20 +113,23 @@ export async function simulateProgram(
     priorState: Record<string, Record<string, unknown>> = {},
 ): Promise<Simulation> {
     const resources: SimulatedResource[] = [];
-    let options = new Map<string, SimulatedResource["options"]>();
+    let recorded: Recorded = { options: new Map(), graph: new Map() };
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
                 const inputs = revealSecrets(args.inputs) as Record<string, unknown>;
                 // The mock monitor passes an empty id for a resource to create, the object's id for a read.
                 const read = args.id !== undefined && args.id !== "";
-                const recorded = options.get(`${args.type}::${args.name}`);
+                const key = `${args.type}::${args.name}`;
+                const options = recorded.options.get(key);
+                const graph = recorded.graph.get(key);
                 resources.push({
                     type: args.type,
                     name: args.name,
                     inputs,
                     ...(read ? { readId: args.id } : {}),
-                    ...(recorded === undefined ? {} : { options: recorded }),
+                    ...(options === undefined ? {} : { options }),
+                    ...(graph === undefined ? {} : { graph }),
                 });
                 // A later deploy: the engine keeps the state of ignored changes, so outputs come from there.
                 const prior = priorState[`${args.type}::${args.name}`] ?? {};
@@ -116,7 +147,7 @@ export async function simulateProgram(
         stack,
         false,
     );
-    options = recordOptions();
+    recorded = recordRegistrations();
     pulumi.runtime.setAllConfig(config);
     // The program validates config and registers resources on import.
     const program: Record<string, unknown> = await import("../index");

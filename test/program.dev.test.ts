@@ -1,9 +1,11 @@
 import { find, obj, ofType } from "./support/resources";
 import { describeStorageAndAccess } from "./support/access-expectations";
 import { describeFoundation } from "./support/platform-expectations";
+import { describeWiring } from "./support/wiring-expectations";
 
 const run = describeFoundation("dev");
 describeStorageAndAccess("dev", run);
+describeWiring("dev", run);
 
 describe("stack dev specifics", () => {
     it("serves collector and query from one Jaeger Deployment on a one-node Elasticsearch", () => {

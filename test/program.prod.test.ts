@@ -1,9 +1,11 @@
 import { configMapYaml, find, obj, ofType } from "./support/resources";
 import { describeStorageAndAccess } from "./support/access-expectations";
 import { describeFoundation } from "./support/platform-expectations";
+import { describeWiring } from "./support/wiring-expectations";
 
 const run = describeFoundation("prod");
 describeStorageAndAccess("prod", run);
+describeWiring("prod", run);
 
 describe("stack prod specifics", () => {
     it("splits Jaeger into collector and query, each with two or more replicas and a PDB", () => {
