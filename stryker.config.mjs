@@ -55,7 +55,7 @@ const scopes = {
         tests: ["policies-pack"],
         coverageAnalysis: "off",
     },
-    stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod"] },
+    stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod", "program.external"] },
 };
 
 const scope = process.env.MUTATION_SCOPE ?? "renderers";

@@ -36,4 +36,19 @@ describe("stack dev specifics", () => {
             obj(find(run().sim.resources, "kubernetes:apps/v1:StatefulSet", "otel-gateway").inputs.spec).replicas,
         ).toBe(1);
     });
+
+    it("names in its outputs each instrumented workload, and each view's address and groups", () => {
+        expect(run().sim.outputs.instrumentedWorkloads).toEqual([
+            "shop/shop-api (nodejs)",
+            "crm/crm-api (java)",
+            "mes/mes-api (dotnet)",
+        ]);
+        const host = "https://tracing.dev.jewellery.internal/";
+        expect(run().sim.outputs.views).toEqual([
+            { name: "all", url: host, groups: ["tracing-support", "tracing-devops"] },
+            { name: "shop", url: `${host}views/shop/`, groups: ["tracing-team-shop"] },
+            { name: "crm", url: `${host}views/crm/`, groups: ["tracing-team-crm"] },
+            { name: "mes", url: `${host}views/mes/`, groups: ["tracing-team-mes"] },
+        ]);
+    });
 });
