@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { InClusterElasticsearchConfig } from "../config/schema";
+import type { StorageReach } from "../renderers/network-policies";
 import { serverCertificate } from "./custom-resources";
 import {
     renderRoles,
@@ -26,8 +27,8 @@ export interface ElasticsearchConnection {
     viewCredentials: Record<string, string>;
     /** Secret with key `ca.crt`, when the server's certificate is privately signed. */
     caSecret?: string;
-    /** Labels of the in-cluster pods, for NetworkPolicies; absent for an external cluster. */
-    podSelector?: Record<string, string>;
+    /** Where its clients' NetworkPolicies let them connect: the in-cluster pods, or an external cluster's ranges. */
+    reach: StorageReach;
 }
 
 /** The volume and mount that put the connection's CA at `<dir>/ca.crt`; none when no CA is needed. */
@@ -186,7 +187,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
             credentials: realm.credentials,
             viewCredentials: realm.viewCredentials,
             caSecret: tlsSecret,
-            podSelector: selector,
+            reach: { kind: "in-cluster", selector },
         };
         this.registerOutputs({ url: this.connection.url });
     }

@@ -81,6 +81,8 @@ export class Jaeger extends pulumi.ComponentResource {
     /** HTTP address oauth2-proxy forwards to. */
     readonly queryUrl: string;
     readonly deployments: RoleDeployment[];
+    /** The pods each role's Service selects (the NetworkPolicies admit the same pods). */
+    readonly podSelectors: { collector: Record<string, string>; query: Record<string, string> };
 
     constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:Jaeger", name, {}, opts);
@@ -88,7 +90,7 @@ export class Jaeger extends pulumi.ComponentResource {
         this.deployments = jaegerDeployments(args);
         for (const d of this.deployments) this.deployment(name, d, args);
         const view = args.view?.name;
-        this.services(name, ns, view);
+        this.podSelectors = this.services(name, ns, view);
         this.collectorEndpoint = `${jaegerCollectorServiceName(view)}.${ns}.svc.cluster.local:${jaegerPodListen.otlpGrpcPort}`;
         this.queryUrl = `http://${jaegerQueryServiceName(view)}.${ns}.svc.cluster.local:${jaegerPodListen.queryHttpPort}`;
         this.registerOutputs({ collectorEndpoint: this.collectorEndpoint, queryUrl: this.queryUrl });
@@ -196,13 +198,14 @@ export class Jaeger extends pulumi.ComponentResource {
     }
 
     /** The collector's and the query's Services, each selecting the Deployment that holds the role. */
-    private services(name: string, ns: string, view: string | undefined): void {
+    private services(name: string, ns: string, view: string | undefined): Jaeger["podSelectors"] {
         const collectorService = jaegerCollectorServiceName(view);
         const queryService = jaegerQueryServiceName(view);
         const collector = this.deployments.find((d) => d.role !== "query");
         const query = this.deployments.find((d) => d.role !== "collector");
         if (collector === undefined || query === undefined)
             throw new Error("Jaeger needs both a collector and a query role");
+        const selectors = { collector: podSelector(collector.name), query: podSelector(query.name) };
         new k8s.core.v1.Service(
             `${name}-collector`,
             {
@@ -213,7 +216,7 @@ export class Jaeger extends pulumi.ComponentResource {
                 },
                 spec: {
                     type: "ClusterIP",
-                    selector: podSelector(collector.name),
+                    selector: selectors.collector,
                     ports: [{ name: "otlp-grpc", port: jaegerPodListen.otlpGrpcPort, targetPort: "otlp-grpc" }],
                 },
             },
@@ -229,7 +232,7 @@ export class Jaeger extends pulumi.ComponentResource {
                 },
                 spec: {
                     type: "ClusterIP",
-                    selector: podSelector(query.name),
+                    selector: selectors.query,
                     ports: [
                         { name: "query-http", port: jaegerPodListen.queryHttpPort, targetPort: "query-http" },
                         { name: "query-grpc", port: jaegerPodListen.queryGrpcPort, targetPort: "query-grpc" },
@@ -238,5 +241,6 @@ export class Jaeger extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        return selectors;
     }
 }

@@ -80,6 +80,11 @@ export function deployPlatform(config: StackConfig) {
                   },
                   viewCredentials: Object.fromEntries(views.map((v) => [v.name, esConfig.credentialsSecret])),
                   caSecret: esConfig.caSecret,
+                  reach: {
+                      kind: "external",
+                      ranges: esConfig.egressRanges,
+                      port: Number(new URL(esConfig.url).port || 443),
+                  },
               };
 
     const jaeger = new Jaeger(
@@ -206,8 +211,6 @@ export function deployPlatform(config: StackConfig) {
         inNamespace,
     );
 
-    const collectorPods = jaeger.deployments.find((d) => d.role !== "query");
-    const queryPods = jaeger.deployments.find((d) => d.role !== "collector");
     new NetworkPolicies(
         "network",
         {
@@ -216,19 +219,12 @@ export function deployPlatform(config: StackConfig) {
             selectors: {
                 agent: podSelector("otel-agent"),
                 gateway: podSelector(gateway.serviceName),
-                jaegerCollector: podSelector(collectorPods?.name ?? "jaeger"),
-                jaegerQuery: podSelector(queryPods?.name ?? "jaeger"),
+                jaegerCollector: jaeger.podSelectors.collector,
+                jaegerQuery: jaeger.podSelectors.query,
                 ssoProxy: podSelector(ssoProxyName),
                 indexCleaner: podSelector(indexCleanerName),
             },
-            storage:
-                esConfig.mode === "in-cluster"
-                    ? { kind: "in-cluster", selector: elasticsearch.podSelector ?? podSelector("elasticsearch") }
-                    : {
-                          kind: "external",
-                          ranges: esConfig.egressRanges,
-                          port: Number(new URL(esConfig.url).port || 443),
-                      },
+            storage: elasticsearch.reach,
             controllerNamespace: config.exposure.controllerNamespace,
             providerRanges: config.sso.providerRanges,
             apiServerRanges: config.network.apiServerRanges,

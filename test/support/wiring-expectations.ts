@@ -160,7 +160,7 @@ export function describeWiring(stack: string, run: () => StackRun): void {
                 ]);
         });
 
-        it("lets the instrumented namespaces, and no other, send spans to the agent; the gateway feed Jaeger; the proxy reach Jaeger query", () => {
+        it("lets the instrumented namespaces, and no other, send spans to the agent; the gateway feed Jaeger, Jaeger its Elasticsearch; the proxy reach Jaeger query", () => {
             const ns = config().namespace;
             const agent = podNamed(pods(), "otel-agent");
             const otlp = [agent.ports.get("otlp-grpc"), agent.ports.get("otlp-http")].map(Number);
@@ -181,6 +181,9 @@ export function describeWiring(stack: string, run: () => StackRun): void {
             expect(collector).toBeDefined();
             const collectorPort = Number(collector?.ports.get("otlp-grpc"));
             expect(reaches(policies(), ns, gateway.pod, (collector as PodOfOurs).pod, collectorPort)).toBe(true);
+            const elasticsearch = podNamed(pods(), "elasticsearch");
+            const https = Number(elasticsearch.ports.get("https"));
+            expect(reaches(policies(), ns, (collector as PodOfOurs).pod, elasticsearch.pod, https)).toBe(true);
 
             const proxy = podNamed(pods(), "oauth2-proxy");
             const query = pods().find((p) => mainJaeger.includes(p.workload) && p.ports.has("query-http"));
