@@ -23,6 +23,8 @@ const scopes = {
             "grafana-dashboard",
             "prometheus-rules",
             "operator-injection",
+            "grafana-datasources",
+            "renderer-text",
         ],
     },
     // The alert rules' expressions are proven by the real promtool (needs `npm run tools`).
