@@ -57,7 +57,10 @@ const scopes = {
         tests: ["policies-pack"],
         coverageAnalysis: "off",
     },
-    stacks: { mutate: ["stacks/**/*.ts"], tests: ["program.dev", "program.prod", "program.external"] },
+    stacks: {
+        mutate: ["stacks/**/*.ts"],
+        tests: ["program.dev", "program.prod", "program.external", "prometheus-reach"],
+    },
 };
 
 const scope = process.env.MUTATION_SCOPE ?? "renderers";

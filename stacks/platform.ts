@@ -23,7 +23,7 @@ export const instrumentationName = "tracing";
 export const operatorNamespace = "opentelemetry-operator-system";
 
 /** Who scrapes the metrics ports, and where Jaeger's Monitor tab queries (tracing:monitoring). */
-function prometheusReach(
+export function prometheusReach(
     config: StackConfig,
 ): { namespace: string; port: number; queriedByJaeger: boolean } | undefined {
     const { prometheusNamespace, prometheusUrl } = config.monitoring;
