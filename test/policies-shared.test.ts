@@ -1,3 +1,4 @@
+import Ajv from "ajv";
 import {
     configSchemaProperties,
     defaultConfig,
@@ -28,6 +29,7 @@ import {
     type PolicyInput,
 } from "../policies/resource-view";
 import type { ResourceRule, Rule, StackRule } from "../policies/rule";
+import { rules } from "../policies/rules";
 
 /*
  * What every rule stands on, judged directly: reading resources as policies receive them (plain
@@ -434,5 +436,65 @@ describe("evaluate", () => {
 
     it("refuses an invalid config file before running any rule", () => {
         expect(() => evaluate(rs, { nope: "advisory" }, rules)).toThrow(PolicyConfigError);
+    });
+});
+
+describe("the pack's config schema, with which the Pulumi CLI checks a policy config file", () => {
+    // Strict: an unknown keyword or type makes the schema itself invalid, as it would be for the CLI.
+    const ajv = new Ajv({ strict: true, allErrors: true });
+    const keys = Object.keys(configSchemaProperties) as (keyof typeof configSchemaProperties)[];
+    const policyWith = (key: string): PolicyMeta => ({
+        name: "p",
+        enforcementLevel: "advisory",
+        config: [key as keyof typeof configSchemaProperties],
+    });
+    const reconcileAccepts = (key: string, value: unknown): boolean => {
+        try {
+            reconcile({ p: { [key]: value } }, [policyWith(key)]);
+            return true;
+        } catch (err) {
+            if (err instanceof PolicyConfigError) return false;
+            throw err;
+        }
+    };
+    const samples: unknown[] = [
+        0,
+        1,
+        7,
+        2.5,
+        -3,
+        "10.0.0.0/8",
+        [],
+        ["internal"],
+        ["10.8.0.0/16"],
+        ["10.8.0.0/16", "not-a-range"],
+        ["10.8.0.0"],
+        [1],
+        [["nested"]],
+        null,
+        { a: 1 },
+        true,
+    ];
+
+    it("refuses exactly what the offline check refuses, for every setting", () => {
+        for (const key of keys) {
+            const validate = ajv.compile(configSchemaProperties[key]);
+            for (const value of samples) {
+                expect([key, value, validate(value)]).toStrictEqual([key, value, reconcileAccepts(key, value)]);
+            }
+        }
+    });
+
+    it("describes every setting in a sentence, and its default passes its own schema", () => {
+        for (const key of keys) {
+            const schema = configSchemaProperties[key];
+            expect([key, schema.description]).toStrictEqual([key, expect.stringMatching(/^[A-Z].{20,}[.)]$/)]);
+            expect([key, ajv.validate(schema, schema.default)]).toStrictEqual([key, true]);
+        }
+    });
+
+    it("gives every rule a description in a sentence, which the CLI prints beside each violation", () => {
+        for (const rule of rules)
+            expect([rule.name, rule.description]).toStrictEqual([rule.name, expect.stringMatching(/^[A-Z].{20,}\.$/)]);
     });
 });
