@@ -6,8 +6,8 @@ const secretName = /(PASSWORD|SECRET|TOKEN|API_?KEY|CREDENTIAL)/i;
 const secretKey = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|credentials?)$/i;
 /** A secret flag as an argument of its own, or inside a shell line (`sh -c "app --password=..."`). */
 const secretFlag = /(?:^|\s)--(client-secret|cookie-secret|password|es\.password)=/;
-// A key that names a secret with a literal value, not ${env:...} or ${file:...}.
-const literalInConfig = /^\s*(password|client_secret|cookie_secret|api_key|token)\s*:\s*(?!["']?\$\{)(\S+)/im;
+// A key that names a secret with a literal value (any non-blank text), not ${env:...} or ${file:...}.
+const literalInConfig = /^\s*(password|client_secret|cookie_secret|api_key|token)\s*:\s*(?!["']?\$\{)\S/im;
 /** user:password@ in a URL, unless the password is a reference: ${env:X} (collector, Jaeger) or $(X) (Kubernetes). */
 const credentialsInUrl = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:(?!\$[{(])[^\s/@"']+@/i;
 
