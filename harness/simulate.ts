@@ -9,10 +9,9 @@ export interface SimulatedResource {
     readId?: string;
     /** The resource options the engine would act on, when set: paths whose changes it ignores, protection. */
     options?: { ignoreChanges?: string[]; protect?: boolean; retainOnDelete?: boolean };
-    /** Where it sits in the engine's graph: its URN, its parent's, and the URNs it waits for. */
-    graph?: RegistrationGraph;
 }
 
+/** Where a registration sits in the engine's graph: its URN, its parent's, and the URNs it waits for. */
 export interface RegistrationGraph {
     urn: string;
     parent?: string;
@@ -74,6 +73,8 @@ function recordRegistrations(): Recorded {
 export interface Simulation {
     stack: string;
     resources: SimulatedResource[];
+    /** Every registration (components too) by `type::name`: what the engine would wait for. */
+    graph: Map<string, RegistrationGraph>;
     outputs: Record<string, unknown>;
 }
 
@@ -122,14 +123,12 @@ export async function simulateProgram(
                 const read = args.id !== undefined && args.id !== "";
                 const key = `${args.type}::${args.name}`;
                 const options = recorded.options.get(key);
-                const graph = recorded.graph.get(key);
                 resources.push({
                     type: args.type,
                     name: args.name,
                     inputs,
                     ...(read ? { readId: args.id } : {}),
                     ...(options === undefined ? {} : { options }),
-                    ...(graph === undefined ? {} : { graph }),
                 });
                 // A later deploy: the engine keeps the state of ignored changes, so outputs come from there.
                 const prior = priorState[`${args.type}::${args.name}`] ?? {};
@@ -157,5 +156,5 @@ export async function simulateProgram(
         pulumi.output(exported).apply((o) => resolve(o as Record<string, unknown>)),
     );
     await pulumi.runtime.disconnect();
-    return { stack, resources, outputs };
+    return { stack, resources, graph: recorded.graph, outputs };
 }

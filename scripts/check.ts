@@ -72,13 +72,9 @@ function describeViolations(violations: ReportedViolation[]): string {
 
 export interface CheckReport {
     stack: string;
-    /** As registered, without the engine graph the tests read (URNs, dependencies). */
-    resources: Omit<SimulatedResource, "graph">[];
+    resources: SimulatedResource[];
     violations: ReportedViolation[];
 }
-
-const withoutGraph = (r: SimulatedResource): Omit<SimulatedResource, "graph"> =>
-    Object.fromEntries(Object.entries(r).filter(([key]) => key !== "graph")) as Omit<SimulatedResource, "graph">;
 
 async function main(): Promise<void> {
     const { stack, json, policyConfig, configFile } = parseArgs(process.argv.slice(2));
@@ -101,7 +97,7 @@ async function main(): Promise<void> {
         created.map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
         overrides,
     );
-    const report: CheckReport = { stack, resources: simulation.resources.map(withoutGraph), violations };
+    const report: CheckReport = { stack, resources: simulation.resources, violations };
     process.stdout.write(
         json ? `${JSON.stringify(report)}\n` : `${summarize(simulation)}\n${describeViolations(violations)}`,
     );

@@ -1,5 +1,5 @@
 import type { NetworkPolicySpec } from "../../renderers/network-policies";
-import type { SimulatedResource } from "../../harness/simulate";
+import type { RegistrationGraph, SimulatedResource } from "../../harness/simulate";
 import type { PodMonitorSpec } from "../../components/monitoring";
 import { Endpoint, reaches } from "./network-reach";
 import type { StackRun } from "./program";
@@ -51,15 +51,15 @@ export const networkPolicies = (resources: SimulatedResource[]) =>
 /** The all view's Jaeger: one combined Deployment, or a collector and a query. */
 const mainJaeger = ["jaeger", "jaeger-collector", "jaeger-query"];
 
-/** Every URN a resource waits for before the engine creates it: its own dependencies, its ancestors', theirs. */
-function waitsFor(resources: SimulatedResource[], start: SimulatedResource): Set<string> {
-    const byUrn = new Map(resources.flatMap((r) => (r.graph === undefined ? [] : [[r.graph.urn, r] as const])));
+/** Every URN a registration waits for before the engine creates it: its own dependencies, its ancestors', theirs. */
+function waitsFor(graph: Map<string, RegistrationGraph>, start: SimulatedResource): Set<string> {
+    const byUrn = new Map([...graph.values()].map((g) => [g.urn, g] as const));
+    const first = graph.get(`${start.type}::${start.name}`);
+    if (first === undefined) throw new Error(`${start.type} ${start.name} was not registered`);
     const seen = new Set<string>();
-    const pending = [start];
-    for (let r = pending.pop(); r !== undefined; r = pending.pop()) {
-        const graph = r.graph;
-        if (graph === undefined) throw new Error(`${r.type} ${r.name} was registered without its graph`);
-        for (const urn of [...graph.dependencies, ...(graph.parent === undefined ? [] : [graph.parent])]) {
+    const pending = [first];
+    for (let g = pending.pop(); g !== undefined; g = pending.pop()) {
+        for (const urn of [...g.dependencies, ...(g.parent === undefined ? [] : [g.parent])]) {
             if (seen.has(urn)) continue;
             seen.add(urn);
             const next = byUrn.get(urn);
@@ -87,7 +87,8 @@ export function describeWiring(stack: string, run: () => StackRun): void {
                     r.readId === undefined &&
                     obj(r.inputs.metadata).name === config().namespace,
             );
-            const namespaceUrn = namespaceObject?.graph?.urn;
+            const namespaceUrn =
+                namespaceObject && run().sim.graph.get(`${namespaceObject.type}::${namespaceObject.name}`)?.urn;
             expect(namespaceUrn).toBeDefined();
             const inNamespace = resources().filter(
                 (r) =>
@@ -96,7 +97,7 @@ export function describeWiring(stack: string, run: () => StackRun): void {
                     obj(r.inputs.metadata).namespace === config().namespace,
             );
             expect(inNamespace.length).toBeGreaterThan(30);
-            const early = inNamespace.filter((r) => !waitsFor(resources(), r).has(String(namespaceUrn)));
+            const early = inNamespace.filter((r) => !waitsFor(run().sim.graph, r).has(String(namespaceUrn)));
             expect(early.map((r) => `${r.type} ${r.name}`)).toEqual([]);
         });
 
